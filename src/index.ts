@@ -1,0 +1,121 @@
+/**
+ * kvdir: a key/value datastore on a directory tree of YAML files, with the interface of
+ * libcalico-go v1's backend Client. This file is the whole public surface.
+ */
+
+// Keys and list options: the interfaces and the module functions
+export type { Key, ListInterface, ValueKind } from './model/key.js';
+export {
+  keyToDefaultPath,
+  keyToDefaultDeletePath,
+  keyToDefaultDeleteParentPaths,
+  listOptionsToDefaultPathRoot,
+} from './model/key.js';
+export { keyFromDefaultPath, keyFromPath } from './model/parser.js';
+export { escapeName, unescapeName } from './model/escape.js';
+
+// Keys and list options: generic paths
+export { PathKey, PathListOptions, isValidKeyPath } from './model/path-key.js';
+
+// Keys and list options: Calico's families
+export { WorkloadEndpointKey, WorkloadEndpointListOptions } from './model/workload-endpoint.js';
+export { HostEndpointKey, HostEndpointListOptions } from './model/host-endpoint.js';
+export { PolicyKey, PolicyListOptions } from './model/policy.js';
+export {
+  ProfileKey,
+  ProfileRulesKey,
+  ProfileTagsKey,
+  ProfileLabelsKey,
+  ProfileListOptions,
+} from './model/profile.js';
+export type { ProfilePartKey } from './model/profile.js';
+export {
+  HostMetadataKey,
+  HostIPKey,
+  NodeKey,
+  HostConfigKey,
+  HostMetadataListOptions,
+  HostConfigListOptions,
+} from './model/host.js';
+export { GlobalConfigKey, GlobalConfigListOptions, ReadyFlagKey } from './model/config.js';
+export { IPPoolKey, IPPoolListOptions } from './model/ip-pool.js';
+export {
+  BGPPeerKey,
+  BGPPeerListOptions,
+  GlobalBGPConfigKey,
+  GlobalBGPConfigListOptions,
+  HostBGPConfigKey,
+  HostBGPConfigListOptions,
+} from './model/bgp.js';
+export type { BGPPeerScope } from './model/bgp.js';
+export {
+  BlockKey,
+  BlockListOptions,
+  BlockAffinityKey,
+  BlockAffinityListOptions,
+  IPAMHandleKey,
+  IPAMHandleListOptions,
+  IPAMConfigKey,
+  IPAMHostKey,
+} from './model/ipam.js';
+export {
+  HostEndpointStatusKey,
+  HostEndpointStatusListOptions,
+  WorkloadEndpointStatusKey,
+  WorkloadEndpointStatusListOptions,
+  ActiveStatusReportKey,
+  ActiveStatusReportListOptions,
+  LastStatusReportKey,
+  LastStatusReportListOptions,
+} from './model/felix-status.js';
+export type { IPVersion } from './model/cidr.js';
+
+// Values
+export { decodeRawValue, encodeRawValue, isRawValueKind } from './model/values.js';
+export type {
+  RawValueKind,
+  Rule,
+  Port,
+  Policy,
+  Profile,
+  ProfileRules,
+  EndpointPort,
+  IPNAT,
+  WorkloadEndpoint,
+  HostEndpoint,
+  IPPool,
+  BGPPeer,
+  IPAMHandle,
+  IPAMConfig,
+  AllocationBlock,
+  AllocationAttribute,
+  HostEndpointStatus,
+  WorkloadEndpointStatus,
+  StatusReport,
+} from './model/values.js';
+
+// Key/value pairs, updates and the syncer's status
+export { SyncStatus, UpdateType, syncStatusToString } from './model/kv.js';
+export type { KVPair, Update } from './model/kv.js';
+export type { Client, Syncer, SyncerCallbacks, SyncerOptions } from './model/client.js';
+
+// Errors
+export {
+  KvdirError,
+  ResourceDoesNotExistError,
+  ResourceAlreadyExistsError,
+  ResourceUpdateConflictError,
+  InsufficientIdentifiersError,
+  OperationNotSupportedError,
+  ValidationError,
+  ParsingDatastoreEntryError,
+  DatastoreError,
+} from './model/errors.js';
+export type { ErroredField, ParseLocation } from './model/errors.js';
+
+// Backend
+export { FileBackend } from './fs/file-backend.js';
+export type { FileBackendOptions } from './fs/file-backend.js';
+export type { FsLike } from './fs/fs-like.js';
+export type { LockOptions } from './fs/locks.js';
+export type { Clock } from './clock.js';

@@ -1,0 +1,63 @@
+/**
+ * Policies: `/calico/v1/policy/tier/default/policy/{name}` (name escaped). Keys are written to
+ * the default tier; parsing accepts any tier and drops it.
+ */
+import { escapeName, unescapeName } from './escape.js';
+import { accepts, matchPath, required, stringField } from './fields.js';
+import type { Key, ListInterface, ValueKind } from './key.js';
+
+const ROOT = '/calico/v1/policy/tier/default/policy';
+const PATTERN = /^\/?calico\/v1\/policy\/tier\/[^/]+\/policy\/([^/]+)$/;
+
+export interface PolicyKeyFields {
+  name?: string;
+}
+
+export class PolicyKey implements Key {
+  readonly name: string;
+
+  constructor(fields: PolicyKeyFields) {
+    this.name = stringField(fields, 'name');
+  }
+
+  defaultPath(): string {
+    return `${ROOT}/${escapeName(required(this.name, 'name'))}`;
+  }
+
+  defaultDeletePath(): string {
+    return this.defaultPath();
+  }
+
+  defaultDeleteParentPaths(): string[] {
+    return [];
+  }
+
+  valueKind(): ValueKind {
+    return 'structured';
+  }
+
+  toString(): string {
+    return `Policy(name=${this.name})`;
+  }
+}
+
+export type PolicyListOptionsFields = PolicyKeyFields;
+
+export class PolicyListOptions implements ListInterface {
+  readonly name: string;
+
+  constructor(fields: PolicyListOptionsFields = {}) {
+    this.name = stringField(fields, 'name');
+  }
+
+  defaultPathRoot(): string {
+    return this.name === '' ? ROOT : `${ROOT}/${escapeName(this.name)}`;
+  }
+
+  keyFromDefaultPath(path: string): PolicyKey | null {
+    const groups = matchPath(PATTERN, path);
+    if (groups === null) return null;
+    const name = unescapeName(groups[0] ?? '');
+    return accepts(this.name, name) ? new PolicyKey({ name }) : null;
+  }
+}

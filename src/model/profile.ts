@@ -1,0 +1,162 @@
+/**
+ * Profiles: a directory `/calico/v1/policy/profile/{name}` (name escaped) holding three values,
+ * `rules`, `tags` and `labels`. Deleting any of the three removes the whole profile.
+ */
+import { escapeName, unescapeName } from './escape.js';
+import { accepts, matchPath, required, stringField } from './fields.js';
+import type { Key, ListInterface, ValueKind } from './key.js';
+
+const ROOT = '/calico/v1/policy/profile';
+const PATTERN = /^\/?calico\/v1\/policy\/profile\/([^/]+)\/(rules|tags|labels)$/;
+
+export interface ProfileKeyFields {
+  name?: string;
+}
+
+function profileDir(name: string): string {
+  return `${ROOT}/${escapeName(required(name, 'name'))}`;
+}
+
+/** The whole profile (a composite of its rules, tags and labels). */
+export class ProfileKey implements Key {
+  readonly name: string;
+
+  constructor(fields: ProfileKeyFields) {
+    this.name = stringField(fields, 'name');
+  }
+
+  defaultPath(): string {
+    return profileDir(this.name);
+  }
+
+  defaultDeletePath(): string {
+    return profileDir(this.name);
+  }
+
+  defaultDeleteParentPaths(): string[] {
+    return [];
+  }
+
+  valueKind(): ValueKind {
+    return 'structured';
+  }
+
+  toString(): string {
+    return `Profile(name=${this.name})`;
+  }
+}
+
+/** The profile's rules (a ProfileRules value). */
+export class ProfileRulesKey implements Key {
+  readonly name: string;
+
+  constructor(fields: ProfileKeyFields) {
+    this.name = stringField(fields, 'name');
+  }
+
+  defaultPath(): string {
+    return `${profileDir(this.name)}/rules`;
+  }
+
+  defaultDeletePath(): string {
+    return profileDir(this.name);
+  }
+
+  defaultDeleteParentPaths(): string[] {
+    return [];
+  }
+
+  valueKind(): ValueKind {
+    return 'structured';
+  }
+
+  toString(): string {
+    return `ProfileRules(name=${this.name})`;
+  }
+}
+
+/** The profile's tags (a list of strings). */
+export class ProfileTagsKey implements Key {
+  readonly name: string;
+
+  constructor(fields: ProfileKeyFields) {
+    this.name = stringField(fields, 'name');
+  }
+
+  defaultPath(): string {
+    return `${profileDir(this.name)}/tags`;
+  }
+
+  defaultDeletePath(): string {
+    return profileDir(this.name);
+  }
+
+  defaultDeleteParentPaths(): string[] {
+    return [];
+  }
+
+  valueKind(): ValueKind {
+    return 'structured';
+  }
+
+  toString(): string {
+    return `ProfileTags(name=${this.name})`;
+  }
+}
+
+/** The profile's labels (a map of strings). */
+export class ProfileLabelsKey implements Key {
+  readonly name: string;
+
+  constructor(fields: ProfileKeyFields) {
+    this.name = stringField(fields, 'name');
+  }
+
+  defaultPath(): string {
+    return `${profileDir(this.name)}/labels`;
+  }
+
+  defaultDeletePath(): string {
+    return profileDir(this.name);
+  }
+
+  defaultDeleteParentPaths(): string[] {
+    return [];
+  }
+
+  valueKind(): ValueKind {
+    return 'structured';
+  }
+
+  toString(): string {
+    return `ProfileLabels(name=${this.name})`;
+  }
+}
+
+export type ProfilePartKey = ProfileRulesKey | ProfileTagsKey | ProfileLabelsKey;
+
+export type ProfileListOptionsFields = ProfileKeyFields;
+
+/** Lists the rules, tags and labels keys of every profile (or of the named one). */
+export class ProfileListOptions implements ListInterface {
+  readonly name: string;
+
+  constructor(fields: ProfileListOptionsFields = {}) {
+    this.name = stringField(fields, 'name');
+  }
+
+  defaultPathRoot(): string {
+    return this.name === '' ? ROOT : `${ROOT}/${escapeName(this.name)}`;
+  }
+
+  keyFromDefaultPath(path: string): ProfilePartKey | null {
+    const groups = matchPath(PATTERN, path);
+    if (groups === null) return null;
+    const [escaped = '', part] = groups;
+    const name = unescapeName(escaped);
+    if (!accepts(this.name, name)) return null;
+    if (part === 'rules') return new ProfileRulesKey({ name });
+    if (part === 'tags') return new ProfileTagsKey({ name });
+    return new ProfileLabelsKey({ name });
+  }
+}
