@@ -1,0 +1,79 @@
+/**
+ * Revisions: pure rules over the sidecar that sits beside each value file.
+ *
+ * The sidecar holds the key's incarnation (random, new at every create), its generation (a
+ * counter bumped by every kvdir write, under the key's lock), a fingerprint of the content
+ * kvdir last wrote, and the expiry of a TTL. The revision a reader sees is
+ * - `<incarnation>.<generation>` when the file still holds what kvdir wrote;
+ * - `<incarnation>.<generation>~<fingerprint>` when it was edited outside kvdir since;
+ * - `~<fingerprint>` when there is no sidecar (a fresh clone): stable, and a read never writes.
+ * A new incarnation makes every revision after a delete and re-create differ from all before.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+export interface Sidecar {
+  /** Incarnation: new at every create. */
+  i: string;
+  /** Generation: 1 at create, +1 at every write. */
+  g: number;
+  /** Fingerprint of the value file's bytes as kvdir wrote them. */
+  h: string;
+  /** Expiry (ms since the epoch) of a write with a TTL. */
+  e?: number;
+}
+
+/** A content fingerprint: 96 bits of SHA-1, base64url (16 characters). */
+export function fingerprint(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('base64url').slice(0, 16);
+}
+
+export function revisionOf(sidecar: Sidecar | undefined, contentFingerprint: string): string {
+  if (sidecar === undefined) return `~${contentFingerprint}`;
+  const base = `${sidecar.i}.${sidecar.g}`;
+  return sidecar.h === contentFingerprint ? base : `${base}~${contentFingerprint}`;
+}
+
+/** The sidecar after a write of content with `contentFingerprint`. */
+export function nextSidecar(
+  current: Sidecar | undefined,
+  existed: boolean,
+  contentFingerprint: string,
+  expiresAt: number | undefined,
+): Sidecar {
+  const keep = existed && current !== undefined;
+  const next: Sidecar = {
+    i: keep ? current.i : newIncarnation(),
+    g: keep ? current.g + 1 : 1,
+    h: contentFingerprint,
+  };
+  if (expiresAt !== undefined) next.e = expiresAt;
+  return next;
+}
+
+function newIncarnation(): string {
+  return randomBytes(6).toString('base64url');
+}
+
+export function encodeSidecar(sidecar: Sidecar): string {
+  return `${JSON.stringify(sidecar)}\n`;
+}
+
+/** Parses a sidecar; anything malformed counts as no sidecar (it is rewritten on next write). */
+export function decodeSidecar(text: string): Sidecar | undefined {
+  try {
+    const data: unknown = JSON.parse(text);
+    if (typeof data !== 'object' || data === null) return undefined;
+    const { i, g, h, e } = data as Record<string, unknown>;
+    if (typeof i !== 'string' || typeof h !== 'string') return undefined;
+    if (typeof g !== 'number' || !Number.isSafeInteger(g) || g < 1) return undefined;
+    const sidecar: Sidecar = { i, g, h };
+    if (typeof e === 'number' && Number.isFinite(e)) sidecar.e = e;
+    return sidecar;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isExpired(sidecar: Sidecar | undefined, now: number): boolean {
+  return sidecar?.e !== undefined && sidecar.e <= now;
+}

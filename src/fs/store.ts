@@ -1,0 +1,201 @@
+/**
+ * The tree of value files under one root, read and changed safely: reads that refuse to
+ * follow symbolic links, decoding with errors that name the file, atomic writes, subtree
+ * removal. `FileBackend` adds Client semantics and locks on top; the syncer reads through it.
+ */
+import { randomBytes } from 'node:crypto';
+import { dirname, join, relative, resolve } from 'node:path';
+import { DatastoreError, ParsingDatastoreEntryError } from '../model/errors.js';
+import type { Key } from '../model/key.js';
+import type { Clock } from '../clock.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { decodeValue, encodeValue } from './codec.js';
+import { isMissing, isNotEmpty } from './errno.js';
+import type { FsLike, StatsLike } from './fs-like.js';
+import { direntName, readBytes, readDir, realPath } from './fs-like.js';
+import type { KeyFiles } from './layout.js';
+import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
+import type { Sidecar } from './revision.js';
+import { decodeSidecar, encodeSidecar, fingerprint, isExpired, revisionOf } from './revision.js';
+import { walkPrefix } from './tree-walk.js';
+import type { WalkResult } from './tree-walk.js';
+
+/** What one value file holds right now. */
+export interface StoredEntry {
+  files: KeyFiles;
+  bytes: Buffer;
+  sidecar: Sidecar | undefined;
+  fingerprint: string;
+  revision: string;
+  /** The file's mode, kept when kvdir rewrites it. */
+  mode: number | undefined;
+}
+
+export interface StoreOptions {
+  root: string;
+  fs: FsLike;
+  fsync: boolean;
+  clock: Clock;
+}
+
+export class TreeStore {
+  readonly root: string;
+  readonly fs: FsLike;
+  readonly clock: Clock;
+  readonly #fsync: boolean;
+  #rootReal: string | undefined;
+
+  constructor(options: StoreOptions) {
+    this.root = resolve(options.root);
+    this.fs = options.fs;
+    this.clock = options.clock;
+    this.#fsync = options.fsync;
+  }
+
+  keyFiles(path: string): KeyFiles {
+    return keyFiles(this.root, path);
+  }
+
+  /** The entry of a key path, or undefined when it has no value file. Never writes. */
+  async read(files: KeyFiles): Promise<StoredEntry | undefined> {
+    const [bytes, sidecarBytes, stats] = await Promise.all([
+      this.#readInside(files.file),
+      readBytes(this.fs, files.sidecar).catch(absentIfMissing),
+      this.fs.promises.lstat(files.file).catch(absentIfMissing),
+    ]);
+    if (bytes === undefined) return undefined;
+    const sidecar = sidecarBytes === undefined ? undefined : decodeSidecar(sidecarBytes.toString('utf8'));
+    const print = fingerprint(bytes);
+    return { files, bytes, sidecar, fingerprint: print, revision: revisionOf(sidecar, print), mode: modeOf(stats) };
+  }
+
+  isLive(entry: StoredEntry | undefined): entry is StoredEntry {
+    return entry !== undefined && !isExpired(entry.sidecar, this.clock.now());
+  }
+
+  /** Milliseconds left before the entry expires, or undefined without a TTL. */
+  ttlLeft(entry: StoredEntry): number | undefined {
+    const expiry = entry.sidecar?.e;
+    return expiry === undefined ? undefined : Math.max(0, expiry - this.clock.now());
+  }
+
+  /** The entry's value decoded for `key`; throws ParsingDatastoreEntryError naming the file. */
+  decode(key: Key, entry: StoredEntry): unknown {
+    const text = entry.bytes.toString('utf8');
+    const decoded = decodeValue(key.valueKind(), text);
+    if (decoded.ok) return decoded.value;
+    const { message, line, col } = decoded.failure;
+    const location = { file: entry.files.file, ...(line === undefined ? {} : { line }), ...(col === undefined ? {} : { col }) };
+    throw new ParsingDatastoreEntryError(entry.files.path, text, location, message, key);
+  }
+
+  encode(key: Key, value: unknown): Buffer {
+    return Buffer.from(encodeValue(key.valueKind(), value), 'utf8');
+  }
+
+  /** Replaces the value file, then its sidecar. The caller holds the key's lock. */
+  async write(files: KeyFiles, bytes: Buffer, sidecar: Sidecar, mode: number | undefined): Promise<void> {
+    await this.#makeDir(files.parent);
+    await writeFileAtomic(this.fs, files.file, bytes, { fsync: this.#fsync, ...(mode === undefined ? {} : { mode }) });
+    await writeFileAtomic(this.fs, files.sidecar, encodeSidecar(sidecar), { fsync: false });
+  }
+
+  /**
+   * Removes the value of `path` and every key below it: the value file and its sidecar, then
+   * the directory, moved aside in one rename so no reader sees half a subtree. Says what existed.
+   */
+  async removeTree(path: string): Promise<{ file: boolean; dir: boolean }> {
+    const files = this.keyFiles(path);
+    await this.#assertInside(files.parent);
+    const file = await this.fs.promises.unlink(files.file).then(() => true, falseIfMissing);
+    await this.fs.promises.unlink(files.sidecar).catch(falseIfMissing);
+    const trash = join(files.parent, `${INTERNAL_PREFIX}trash-${randomBytes(6).toString('hex')}`);
+    const dir = await this.fs.promises.rename(files.dir, trash).then(() => true, falseIfMissing);
+    if (dir) await this.fs.promises.rm(trash, { recursive: true, force: true });
+    return { file, dir };
+  }
+
+  /** Removes the directory of `path` if it holds nothing but kvdir's own files; says if it did. */
+  async removeDirIfEmpty(path: string): Promise<boolean> {
+    const dir = dirForPath(this.root, path);
+    let names: string[];
+    try {
+      names = (await readDir(this.fs, dir)).map(direntName);
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
+    if (!names.every(isInternalName)) return false;
+    await Promise.all(names.map((name) => this.fs.promises.rm(join(dir, name), { recursive: true, force: true })));
+    return this.fs.promises.rmdir(dir).then(
+      () => true,
+      (err: unknown) => (isNotEmpty(err) || isMissing(err) ? false : Promise.reject(err)),
+    );
+  }
+
+  async dirExists(path: string): Promise<boolean> {
+    const stats = await this.fs.promises.lstat(dirForPath(this.root, path)).catch(absentIfMissing);
+    return stats?.isDirectory() ?? false;
+  }
+
+  walk(prefix: string): Promise<WalkResult> {
+    return walkPrefix(this.fs, this.root, prefix);
+  }
+
+  async makeRoot(): Promise<void> {
+    await this.fs.promises.mkdir(this.root, { recursive: true });
+  }
+
+  /** Reads a file, refusing one reached through a symbolic link; undefined when missing. */
+  async #readInside(file: string): Promise<Buffer | undefined> {
+    const real = await realPath(this.fs, file).catch(absentIfMissing);
+    if (real === undefined) return undefined;
+    if (real !== join(await this.#rootRealPath(), relative(this.root, file))) throw symlinkError(file);
+    return readBytes(this.fs, file).catch(absentIfMissing);
+  }
+
+  /** Creates `dir` and its parents (the root too), after checking that no link leads out. */
+  async #makeDir(dir: string): Promise<void> {
+    await this.#assertInside(dir);
+    await this.fs.promises.mkdir(dir, { recursive: true });
+  }
+
+  /** Throws unless the deepest existing directory from the root to `dir` is reached without links. */
+  async #assertInside(dir: string): Promise<void> {
+    const rootReal = await this.#rootRealPath();
+    for (let current = dir; current.length >= this.root.length; current = dirname(current)) {
+      const real = await realPath(this.fs, current).catch(absentIfMissing);
+      if (real !== undefined) {
+        if (real !== join(rootReal, relative(this.root, current))) throw symlinkError(current);
+        return;
+      }
+    }
+  }
+
+  async #rootRealPath(): Promise<string> {
+    if (this.#rootReal === undefined) {
+      const real = await realPath(this.fs, this.root).catch(absentIfMissing);
+      if (real === undefined) return this.root;
+      this.#rootReal = real;
+    }
+    return this.#rootReal;
+  }
+}
+
+function symlinkError(path: string): DatastoreError {
+  return new DatastoreError(`refusing to follow a symbolic link: ${path}`, undefined, undefined, 'ERR_SYMLINK');
+}
+
+function absentIfMissing(err: unknown): undefined {
+  if (isMissing(err)) return undefined;
+  throw err;
+}
+
+function falseIfMissing(err: unknown): false {
+  if (isMissing(err)) return false;
+  throw err;
+}
+
+function modeOf(stats: StatsLike | undefined): number | undefined {
+  return stats === undefined ? undefined : Number(stats.mode) & 0o7777;
+}
