@@ -116,6 +116,7 @@ export type { ErroredField, ParseLocation } from './model/errors.js';
 // Backend
 export { FileBackend } from './fs/file-backend.js';
 export type { FileBackendOptions } from './fs/file-backend.js';
+export type { CheckOptions, CheckProblem } from './fs/check.js';
 export type { FsLike } from './fs/fs-like.js';
 export type { LockOptions } from './fs/locks.js';
 export type { Clock } from './clock.js';

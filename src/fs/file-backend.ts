@@ -18,6 +18,8 @@ import { HostMetadataKey } from '../model/host.js';
 import type { Key, ListInterface } from '../model/key.js';
 import type { KVPair } from '../model/kv.js';
 import { ReadyFlagKey } from '../model/config.js';
+import type { CheckOptions, CheckProblem } from './check.js';
+import { checkTree } from './check.js';
 import { toKvdirError } from './errno.js';
 import type { FsLike } from './fs-like.js';
 import { isNodeFs, nodeFsLike } from './fs-like.js';
@@ -152,6 +154,20 @@ export class FileBackend implements Client {
     const syncer = new FileSyncer(this.#store, callbacks, options, () => this.#syncers.delete(syncer));
     this.#syncers.add(syncer);
     return syncer;
+  }
+
+  /**
+   * Reports, without changing anything, every file under `prefix` that kvdir cannot read as
+   * a key's value: YAML that does not parse, names that are not keys, links. Used by
+   * `kvdir check`.
+   */
+  async check(prefix = '/', options: CheckOptions = {}): Promise<CheckProblem[]> {
+    this.#checkOpen();
+    try {
+      return await checkTree(this.#store, prefix, options);
+    } catch (err) {
+      throw toKvdirError(err, { op: 'check' });
+    }
   }
 
   async ensureInitialized(): Promise<void> {

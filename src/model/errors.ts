@@ -93,6 +93,8 @@ export class ParsingDatastoreEntryError extends KvdirError {
   readonly file: string;
   readonly line: number | undefined;
   readonly col: number | undefined;
+  /** What the parser said, without the location. */
+  readonly reason: string;
   constructor(
     rawKey: string,
     rawValue: string,
@@ -108,6 +110,7 @@ export class ParsingDatastoreEntryError extends KvdirError {
     this.file = location.file;
     this.line = location.line;
     this.col = location.col;
+    this.reason = reason;
   }
 }
 

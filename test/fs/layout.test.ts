@@ -80,3 +80,20 @@ describe('layout: key paths <-> files', () => {
     expect(isValueFileName('a.yaml.tmp')).toBe(false);
   });
 });
+
+describe('layout: property', () => {
+  it('maps every valid key path to a file inside the root and back', async () => {
+    const fc = (await import('fast-check')).default;
+    const segment = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((s) => !s.includes('/') && !s.includes('\0') && !s.endsWith('.yaml'));
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (segments) => {
+        const path = `/${segments.join('/')}`;
+        const files = keyFiles('/root', path);
+        expect(files.file.startsWith('/root/')).toBe(true);
+        expect(files.file.split('/').slice(2).every((name) => name !== '..' && name !== '.' && !name.startsWith('.'))).toBe(true);
+        expect(keyPathOfFile(files.file.slice('/root/'.length))).toBe(path);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

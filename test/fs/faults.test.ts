@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { DatastoreError, FileBackend, PathKey, PolicyKey } from '../../src/index.js';
+import { faultyFs } from '../helpers/faulty-fs.js';
+import type { FaultOp } from '../helpers/faulty-fs.js';
+
+const root = '/store';
+const visibleAndTemp = (vol: any) => Object.keys(vol.toJSON()).filter((p) => p.includes('.tmp-'));
+
+describe('injected I/O faults', () => {
+  it.each<[FaultOp, string]>([
+    ['write', 'ENOSPC'],
+    ['fsync', 'EIO'],
+    ['rename', 'EXDEV'],
+    ['open', 'EACCES'],
+    ['mkdir', 'EACCES'],
+  ])('a failed %s (%s) leaves the previous value and revision and no temp file', async (op, code) => {
+    const { fs, vol, faults } = faultyFs();
+    const client = new FileBackend({ root, fs });
+    const key = new PathKey('/apps/web');
+    const created = await client.create({ key, value: { v: 1 } });
+    faults.push({ op, code, when: (p) => p.startsWith(`${root}/apps`) });
+    const err = await client.update({ key, value: { v: 2 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatastoreError);
+    expect(((err as DatastoreError).cause as { code: string }).code).toBe(code);
+    expect((err as DatastoreError).message).toContain(`update PathKey(/apps/web) failed: ${code}`);
+    faults.length = 0;
+    const got = await client.get(key);
+    expect(got.value).toEqual({ v: 1 });
+    expect(got.revision).toBe(created.revision);
+    expect(visibleAndTemp(vol)).toEqual([]);
+    await client.close();
+  });
+
+  it('a failed delete (EIO on unlink) keeps the key', async () => {
+    const { fs, faults } = faultyFs();
+    const client = new FileBackend({ root, fs });
+    const key = new PolicyKey({ name: 'p' });
+    const created = await client.create({ key, value: { order: 1 } });
+    faults.push({ op: 'unlink', code: 'EIO' });
+    await expect(client.delete({ key })).rejects.toThrow(DatastoreError);
+    faults.length = 0;
+    expect((await client.get(key)).revision).toBe(created.revision);
+    await client.close();
+  });
+
+  it('a read failure other than ENOENT is a DatastoreError with the cause, not "does not exist"', async () => {
+    const { fs, faults } = faultyFs();
+    const client = new FileBackend({ root, fs });
+    const key = new PathKey('/a');
+    await client.create({ key, value: 1 });
+    faults.push({ op: 'readFile', code: 'EACCES' });
+    const err = await client.get(key).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatastoreError);
+    expect(((err as DatastoreError).cause as { code: string }).code).toBe('EACCES');
+    await client.close();
+  });
+
+  it('fsyncs each value by default and not at all with fsync: false', async () => {
+    const durable = faultyFs();
+    const client = new FileBackend({ root, fs: durable.fs });
+    await client.create({ key: new PathKey('/a'), value: 1 });
+    await client.update({ key: new PathKey('/a'), value: 2 });
+    expect(durable.counts.fsync).toBe(2);
+    const fast = faultyFs();
+    const quick = new FileBackend({ root, fs: fast.fs, fsync: false });
+    await quick.create({ key: new PathKey('/a'), value: 1 });
+    expect(fast.counts.fsync).toBe(0);
+    await client.close();
+    await quick.close();
+  });
+});

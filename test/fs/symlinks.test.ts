@@ -1,0 +1,69 @@
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DatastoreError, FileBackend, PathKey, PathListOptions } from '../../src/index.js';
+import type { KvdirError } from '../../src/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+describe('symbolic links below the root are never followed', () => {
+  async function setup() {
+    const base = await tempDir();
+    const root = join(base, 'root');
+    const outside = join(base, 'outside');
+    await mkdir(join(root, 'apps'), { recursive: true });
+    await mkdir(outside);
+    await writeFile(join(outside, 'secret.yaml'), 'password: hunter2\n');
+    await symlink(outside, join(root, 'apps', 'linked'));
+    await symlink(join(outside, 'secret.yaml'), join(root, 'apps', 'secret.yaml'));
+    const errors: KvdirError[] = [];
+    const client = new FileBackend({ root, fsync: false, onListError: (e) => errors.push(e) });
+    return { root, outside, client, errors };
+  }
+
+  it('refuses to write through a linked directory, creating nothing outside the root', async () => {
+    const { outside, client } = await setup();
+    const err = await client.create({ key: new PathKey('/apps/linked/new'), value: { a: 1 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatastoreError);
+    expect((err as DatastoreError).code).toBe('ERR_SYMLINK');
+    const err2 = await client.create({ key: new PathKey('/apps/linked/deeper/new'), value: { a: 1 } }).catch((e: unknown) => e);
+    expect((err2 as DatastoreError).code).toBe('ERR_SYMLINK');
+    expect((await readdir(outside)).sort()).toEqual(['secret.yaml']);
+    await client.close();
+  });
+
+  it('refuses to read a linked file or a file in a linked directory', async () => {
+    const { client } = await setup();
+    await expect(client.get(new PathKey('/apps/secret'))).rejects.toMatchObject({ code: 'ERR_SYMLINK' });
+    await expect(client.get(new PathKey('/apps/linked/secret'))).rejects.toMatchObject({ code: 'ERR_SYMLINK' });
+    await client.close();
+  });
+
+  it('lists around links and reports each one', async () => {
+    const { client, errors } = await setup();
+    await client.create({ key: new PathKey('/apps/real'), value: { ok: true } });
+    const listed = await client.list(new PathListOptions({ prefix: '/' }));
+    expect(listed.map((kv) => kv.key.defaultPath())).toEqual(['/apps/real']);
+    expect(errors.map((e) => e.message).sort()).toEqual([
+      'refusing to follow a symbolic link: apps/linked',
+      'refusing to follow a symbolic link: apps/secret.yaml',
+    ]);
+    await client.close();
+  });
+
+  it('replaces nothing behind a linked value file on update', async () => {
+    const { client } = await setup();
+    const err = await client.apply({ key: new PathKey('/apps/secret'), value: { password: 'x' } }).catch((e: unknown) => e);
+    expect((err as DatastoreError).code).toBe('ERR_SYMLINK');
+    await client.close();
+  });
+
+  it('works through a root that is itself a link', async () => {
+    const { root } = await setup();
+    const alias = join(root, '..', 'alias');
+    await symlink(root, alias);
+    const client = new FileBackend({ root: alias, fsync: false });
+    await client.create({ key: new PathKey('/via/alias'), value: { a: 1 } });
+    expect((await client.get(new PathKey('/via/alias'))).value).toEqual({ a: 1 });
+    await client.close();
+  });
+});
