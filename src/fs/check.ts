@@ -27,6 +27,7 @@ export interface CheckOptions {
 const REASONS = {
   symlink: 'symbolic link: kvdir does not follow links',
   'not-a-key': 'not a key: kvdir never writes this file name',
+  'not-a-file': 'not a regular file',
   unreadable: 'directory cannot be read',
 } as const;
 

@@ -46,7 +46,11 @@ export interface FileBackendOptions {
   onListError?: (error: KvdirError) => void;
   /** Time source for TTLs and the syncer (tests inject one). */
   clock?: Clock;
+  /** Largest value file read or written, in bytes. Default 4 MiB. */
+  maxValueBytes?: number;
 }
+
+const DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
 
 /** Files read at once by list(). */
 const LIST_CONCURRENCY = 64;
@@ -65,7 +69,13 @@ export class FileBackend implements Client {
       throw new ValidationError([{ name: 'root', value: options?.root, reason: 'a directory path is required' }]);
     }
     const fs = options.fs ?? nodeFsLike;
-    this.#store = new TreeStore({ root: options.root, fs, fsync: options.fsync ?? true, clock: options.clock ?? systemClock });
+    this.#store = new TreeStore({
+      root: options.root,
+      fs,
+      fsync: options.fsync ?? true,
+      clock: options.clock ?? systemClock,
+      maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
+    });
     this.#locks = new KeyLocks(this.#store.root, isNodeFs(fs), { ...defaultLockOptions, ...options.lock });
     this.#onListError = options.onListError ?? ((error) => process.emitWarning(error.message, { code: error.code }));
   }
@@ -134,6 +144,7 @@ export class FileBackend implements Client {
       const walked = await this.#store.walk(options.defaultPathRoot());
       for (const problem of walked.problems) {
         if (problem.reason === 'symlink') this.#onListError(new DatastoreError(`refusing to follow a symbolic link: ${problem.relative}`, undefined, undefined, 'ERR_SYMLINK'));
+        if (problem.reason === 'not-a-file') this.#onListError(new DatastoreError(`not a regular file: ${problem.relative}`, undefined, undefined, 'ERR_NOT_A_FILE'));
         if (problem.reason === 'unreadable') this.#onListError(toKvdirError(problem.cause, { op: `list ${problem.relative}` }));
       }
       const matches = walked.files
@@ -208,14 +219,13 @@ export class FileBackend implements Client {
     }
   }
 
+  /** One entry of a listing; an entry that cannot be read is skipped and reported, not fatal. */
   async #listOne(key: Key, path: string): Promise<KVPair | undefined> {
-    const entry = await this.#store.read(this.#store.keyFiles(path));
-    if (!this.#store.isLive(entry)) return undefined;
     try {
-      return this.#pair(key, entry);
+      const entry = await this.#store.read(this.#store.keyFiles(path));
+      return this.#store.isLive(entry) ? this.#pair(key, entry) : undefined;
     } catch (err) {
-      if (!(err instanceof KvdirError)) throw err;
-      this.#onListError(err);
+      this.#onListError(toKvdirError(err, { op: 'list', key }));
       return undefined;
     }
   }

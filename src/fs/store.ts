@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative, resolve } from 'node:path';
-import { DatastoreError, ParsingDatastoreEntryError } from '../model/errors.js';
+import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../model/errors.js';
 import type { Key } from '../model/key.js';
 import type { Clock } from '../clock.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -36,6 +36,8 @@ export interface StoreOptions {
   fs: FsLike;
   fsync: boolean;
   clock: Clock;
+  /** Largest value file kvdir reads or writes. */
+  maxValueBytes: number;
 }
 
 export class TreeStore {
@@ -43,6 +45,7 @@ export class TreeStore {
   readonly fs: FsLike;
   readonly clock: Clock;
   readonly #fsync: boolean;
+  readonly #maxValueBytes: number;
   #rootReal: string | undefined;
 
   constructor(options: StoreOptions) {
@@ -50,6 +53,7 @@ export class TreeStore {
     this.fs = options.fs;
     this.clock = options.clock;
     this.#fsync = options.fsync;
+    this.#maxValueBytes = options.maxValueBytes;
   }
 
   keyFiles(path: string): KeyFiles {
@@ -58,12 +62,14 @@ export class TreeStore {
 
   /** The entry of a key path, or undefined when it has no value file. Never writes. */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
-    const [bytes, sidecarBytes, stats] = await Promise.all([
-      this.#readInside(files.file),
+    const [stats, sidecarBytes] = await Promise.all([
+      this.#statValueFile(files.file),
       readBytes(this.fs, files.sidecar).catch(absentIfMissing),
-      this.fs.promises.lstat(files.file).catch(absentIfMissing),
     ]);
+    if (stats === undefined) return undefined;
+    const bytes = await readBytes(this.fs, files.file).catch(absentIfMissing);
     if (bytes === undefined) return undefined;
+    if (bytes.length > this.#maxValueBytes) throw tooLarge(files.file, bytes.length, this.#maxValueBytes);
     const sidecar = sidecarBytes === undefined ? undefined : decodeSidecar(sidecarBytes.toString('utf8'));
     const print = fingerprint(bytes);
     return { files, bytes, sidecar, fingerprint: print, revision: revisionOf(sidecar, print), mode: modeOf(stats) };
@@ -90,7 +96,11 @@ export class TreeStore {
   }
 
   encode(key: Key, value: unknown): Buffer {
-    return Buffer.from(encodeValue(key.valueKind(), value), 'utf8');
+    const bytes = Buffer.from(encodeValue(key.valueKind(), value), 'utf8');
+    if (bytes.length > this.#maxValueBytes) {
+      throw new ValidationError([{ name: 'value', value: `${bytes.length} bytes of YAML`, reason: `over the limit of ${this.#maxValueBytes} bytes (maxValueBytes)` }], key);
+    }
+    return bytes;
   }
 
   /** Replaces the value file, then its sidecar. The caller holds the key's lock. */
@@ -146,12 +156,23 @@ export class TreeStore {
     await this.fs.promises.mkdir(this.root, { recursive: true });
   }
 
-  /** Reads a file, refusing one reached through a symbolic link; undefined when missing. */
-  async #readInside(file: string): Promise<Buffer | undefined> {
-    const real = await realPath(this.fs, file).catch(absentIfMissing);
+  /**
+   * The stats of a value file that is safe to read, or undefined when it is missing. Refuses a
+   * symbolic link (the file or any directory on the way), anything but a regular file (a FIFO
+   * would block the read forever) and a file over the size limit.
+   */
+  async #statValueFile(file: string): Promise<StatsLike | undefined> {
+    const [stats, real] = await Promise.all([
+      this.fs.promises.lstat(file).catch(absentIfMissing),
+      realPath(this.fs, file).catch(absentIfMissing),
+    ]);
+    if (stats === undefined) return undefined;
+    if (stats.isSymbolicLink()) throw symlinkError(file);
     if (real === undefined) return undefined;
     if (real !== join(await this.#rootRealPath(), relative(this.root, file))) throw symlinkError(file);
-    return readBytes(this.fs, file).catch(absentIfMissing);
+    if (!stats.isFile()) throw new DatastoreError(`not a regular file: ${file}`, undefined, undefined, 'ERR_NOT_A_FILE');
+    if (Number(stats.size) > this.#maxValueBytes) throw tooLarge(file, Number(stats.size), this.#maxValueBytes);
+    return stats;
   }
 
   /** Creates `dir` and its parents (the root too), after checking that no link leads out. */
@@ -180,6 +201,10 @@ export class TreeStore {
     }
     return this.#rootReal;
   }
+}
+
+function tooLarge(file: string, size: number, max: number): DatastoreError {
+  return new DatastoreError(`${file} is ${size} bytes, over the limit of ${max} bytes (maxValueBytes)`, undefined, undefined, 'ERR_TOO_LARGE');
 }
 
 function symlinkError(path: string): DatastoreError {

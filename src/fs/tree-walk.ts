@@ -1,7 +1,8 @@
 /**
  * Walks a directory tree and finds the value files under a key-path prefix. Dotfiles (kvdir's
  * own files included) and non-YAML files are skipped; symbolic links are never followed but
- * reported, as are YAML files whose names are not ones kvdir maps to a key.
+ * reported, as are YAML names that are not regular files (a FIFO, a device) and YAML files
+ * whose names are not ones kvdir maps to a key.
  */
 import { join } from 'node:path';
 import type { FsLike } from './fs-like.js';
@@ -19,7 +20,7 @@ export interface FoundFile {
 export interface WalkProblem {
   /** The file or directory, relative to the root. */
   relative: string;
-  reason: 'symlink' | 'not-a-key' | 'unreadable';
+  reason: 'symlink' | 'not-a-key' | 'not-a-file' | 'unreadable';
   cause?: unknown;
 }
 
@@ -64,9 +65,10 @@ async function walkDir(fs: FsLike, root: string, dir: string, relative: string, 
       result.problems.push({ relative: childRelative, reason: 'symlink' });
     } else if (entry.isDirectory()) {
       subdirs.push(walkDir(fs, root, join(dir, name), childRelative, result));
-    } else if (entry.isFile() && isValueFileName(name)) {
+    } else if (isValueFileName(name)) {
       const path = keyPathOfFile(childRelative);
-      if (path === undefined) result.problems.push({ relative: childRelative, reason: 'not-a-key' });
+      if (!entry.isFile()) result.problems.push({ relative: childRelative, reason: 'not-a-file' });
+      else if (path === undefined) result.problems.push({ relative: childRelative, reason: 'not-a-key' });
       else result.files.push({ path, file: join(dir, name) });
     }
   }
