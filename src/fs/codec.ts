@@ -16,6 +16,27 @@ export interface DecodeFailure {
 
 export type Decoded = { ok: true; value: unknown } | { ok: false; failure: DecodeFailure };
 
+export type DecodedText = { ok: true; text: string } | { ok: false; failure: DecodeFailure };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** C0 controls other than tab, LF and CR, and DEL: YAML does not allow them, binary files have them. */
+const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
+/** The file's text, or why it is not YAML text at all (invalid UTF-8, control characters). */
+export function decodeText(bytes: Uint8Array): DecodedText {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, failure: { message: 'not a text file: invalid UTF-8' } };
+  }
+  const bad = FORBIDDEN.exec(text);
+  if (bad === null) return { ok: true, text };
+  const before = text.slice(0, bad.index).split('\n');
+  const code = bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase();
+  return { ok: false, failure: { message: `not a text file: control character U+${code}`, line: before.length, col: (before.at(-1)?.length ?? 0) + 1 } };
+}
+
 /** Alias expansion limit: a YAML alias bomb fails instead of eating memory. */
 const MAX_ALIAS_COUNT = 100;
 

@@ -9,7 +9,7 @@ import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../
 import type { Key } from '../model/key.js';
 import type { Clock } from '../clock.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { decodeValue, encodeValue } from './codec.js';
+import { decodeText, decodeValue, encodeValue } from './codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, StatsLike } from './fs-like.js';
 import { direntName, readBytes, readDir, realPath } from './fs-like.js';
@@ -87,12 +87,13 @@ export class TreeStore {
 
   /** The entry's value decoded for `key`; throws ParsingDatastoreEntryError naming the file. */
   decode(key: Key, entry: StoredEntry): unknown {
-    const text = entry.bytes.toString('utf8');
-    const decoded = decodeValue(key.valueKind(), text);
+    const text = decodeText(entry.bytes);
+    const decoded = text.ok ? decodeValue(key.valueKind(), text.text) : text;
     if (decoded.ok) return decoded.value;
     const { message, line, col } = decoded.failure;
     const location = { file: entry.files.file, ...(line === undefined ? {} : { line }), ...(col === undefined ? {} : { col }) };
-    throw new ParsingDatastoreEntryError(entry.files.path, text, location, message, key);
+    const rawValue = text.ok ? text.text : entry.bytes.toString('utf8');
+    throw new ParsingDatastoreEntryError(entry.files.path, rawValue, location, message, key);
   }
 
   encode(key: Key, value: unknown): Buffer {
@@ -164,10 +165,11 @@ export class TreeStore {
   async #statValueFile(file: string): Promise<StatsLike | undefined> {
     const [stats, real] = await Promise.all([
       this.fs.promises.lstat(file).catch(absentIfMissing),
-      realPath(this.fs, file).catch(absentIfMissing),
+      realPath(this.fs, file).catch((err: unknown) => (isMissing(err) ? undefined : (err as Error))),
     ]);
     if (stats === undefined) return undefined;
     if (stats.isSymbolicLink()) throw symlinkError(file);
+    if (real instanceof Error) throw real;
     if (real === undefined) return undefined;
     if (real !== join(await this.#rootRealPath(), relative(this.root, file))) throw symlinkError(file);
     if (!stats.isFile()) throw new DatastoreError(`not a regular file: ${file}`, undefined, undefined, 'ERR_NOT_A_FILE');

@@ -49,3 +49,16 @@ describe('codec', () => {
     expect(decodeValue('structured', '# only a comment\n')).toEqual({ ok: true, value: null });
   });
 });
+
+describe('codec: text', () => {
+  it('accepts UTF-8 text with tabs and CRLF', async () => {
+    const { decodeText } = await import('../../src/fs/codec.js');
+    expect(decodeText(Buffer.from('a:\t1\r\nb: é\n'))).toEqual({ ok: true, text: 'a:\t1\r\nb: é\n' });
+  });
+
+  it('refuses invalid UTF-8 and control characters, with their position', async () => {
+    const { decodeText } = await import('../../src/fs/codec.js');
+    expect(decodeText(Buffer.from([0x61, 0xff, 0xfe]))).toMatchObject({ ok: false, failure: { message: 'not a text file: invalid UTF-8' } });
+    expect(decodeText(Buffer.from('a: 1\nbb\0'))).toEqual({ ok: false, failure: { message: 'not a text file: control character U+0000', line: 2, col: 3 } });
+  });
+});

@@ -1,7 +1,7 @@
 import { Volume, createFsFromVolume } from 'memfs';
 import type { FsLike } from '../../src/index.js';
 
-export type FaultOp = 'write' | 'fsync' | 'rename' | 'mkdir' | 'unlink' | 'open' | 'readFile';
+export type FaultOp = 'write' | 'fsync' | 'rename' | 'mkdir' | 'unlink' | 'open' | 'readFile' | 'readdir';
 
 export interface Fault {
   op: FaultOp;
@@ -26,6 +26,7 @@ export function faultyFs() {
     rename: async (from: string, to: string) => (fail('rename', to), inner.promises.rename(from, to)),
     mkdir: async (path: string, options: unknown) => (fail('mkdir', path), inner.promises.mkdir(path, options)),
     unlink: async (path: string) => (fail('unlink', path), inner.promises.unlink(path)),
+    readdir: async (path: string, options: unknown) => (fail('readdir', path), inner.promises.readdir(path, options)),
     open: async (path: string, flags: string, mode?: number) => {
       fail('open', path);
       const handle = await inner.promises.open(path, flags, mode);

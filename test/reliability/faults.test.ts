@@ -6,7 +6,7 @@ import type { FaultOp } from '../helpers/faulty-fs.js';
 const root = '/store';
 const visibleAndTemp = (vol: any) => Object.keys(vol.toJSON()).filter((p) => p.includes('.tmp-'));
 
-describe('injected I/O faults', () => {
+describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, rename, open, mkdir, unlink, readFile)', () => {
   it.each<[FaultOp, string]>([
     ['write', 'ENOSPC'],
     ['fsync', 'EIO'],
