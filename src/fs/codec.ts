@@ -53,7 +53,8 @@ export function decodeValue(kind: ValueKind, text: string): Decoded {
   const error = doc.errors[0];
   if (error !== undefined) {
     const pos = error.linePos?.[0];
-    return { ok: false, failure: { message: error.message.split('\n')[0] ?? error.code, ...pos } };
+    const message = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
+    return { ok: false, failure: { message, ...pos } };
   }
   let value: unknown;
   try {

@@ -48,8 +48,7 @@ export class KeyLocks {
 
   /** The lock directory for a key path (hashed: key paths can be long). */
   lockPath(keyPath: string): string {
-    const id = createHash('sha1').update(keyPath).digest('hex');
-    return join(this.#root, LOCK_DIR, id);
+    return lockPathOf(this.#root, keyPath);
   }
 
   /** Runs `fn` while holding the key's lock. */
@@ -120,6 +119,14 @@ export class KeyLocks {
       throw err;
     }
   }
+}
+
+/**
+ * The cross-process lock directory of a key path under `root` (it exists while a process
+ * holds the key's lock; the syncer looks at it to tell a kvdir write half done).
+ */
+export function lockPathOf(root: string, keyPath: string): string {
+  return join(root, LOCK_DIR, createHash('sha1').update(keyPath).digest('hex'));
 }
 
 /** Short, capped retries adding up to about `wait` ms. */

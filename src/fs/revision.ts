@@ -5,8 +5,9 @@
  * counter bumped by every kvdir write, under the key's lock), a fingerprint of the content
  * kvdir last wrote, and the expiry of a TTL. The revision a reader sees is
  * - `<incarnation>.<generation>` when the file still holds what kvdir wrote;
- * - `<incarnation>.<generation>~<fingerprint>` when it was edited outside kvdir since;
- * - `~<fingerprint>` when there is no sidecar (a fresh clone): stable, and a read never writes.
+ * - `<incarnation>.<generation>.<fingerprint>` when it was edited outside kvdir since;
+ * - `0.<fingerprint>` when there is no sidecar (a fresh clone): stable, and a read never writes.
+ * All are hex digits and dots, so a revision is safe to paste into a shell.
  * A new incarnation makes every revision after a delete and re-create differ from all before.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -22,15 +23,20 @@ export interface Sidecar {
   e?: number;
 }
 
-/** A content fingerprint: 96 bits of SHA-1, base64url (16 characters). */
+/** A content fingerprint: 64 bits of SHA-1, in hex (16 characters). */
 export function fingerprint(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('base64url').slice(0, 16);
+  return createHash('sha1').update(bytes).digest('hex').slice(0, 16);
 }
 
 export function revisionOf(sidecar: Sidecar | undefined, contentFingerprint: string): string {
-  if (sidecar === undefined) return `~${contentFingerprint}`;
+  if (sidecar === undefined) return `0.${contentFingerprint}`;
   const base = `${sidecar.i}.${sidecar.g}`;
-  return sidecar.h === contentFingerprint ? base : `${base}~${contentFingerprint}`;
+  return sidecar.h === contentFingerprint ? base : `${base}.${contentFingerprint}`;
+}
+
+/** True for a revision of content changed outside kvdir since its last write (or never written by it). */
+export function isOutsideRevision(revision: string): boolean {
+  return revision.startsWith('0.') || revision.split('.').length === 3;
 }
 
 /** The sidecar after a write of content with `contentFingerprint`. */
@@ -51,7 +57,7 @@ export function nextSidecar(
 }
 
 function newIncarnation(): string {
-  return randomBytes(6).toString('base64url');
+  return randomBytes(6).toString('hex');
 }
 
 export function encodeSidecar(sidecar: Sidecar): string {

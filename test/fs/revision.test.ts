@@ -12,7 +12,7 @@ describe('revisions', () => {
   });
 
   it('derives a stable revision without a sidecar', () => {
-    expect(revisionOf(undefined, a)).toBe(`~${a}`);
+    expect(revisionOf(undefined, a)).toBe(`0.${a}`);
     expect(revisionOf(undefined, b)).not.toBe(revisionOf(undefined, a));
   });
 
@@ -33,7 +33,16 @@ describe('revisions', () => {
 
   it('marks content that changed since kvdir wrote it', () => {
     const sidecar = nextSidecar(undefined, false, a, undefined);
-    expect(revisionOf(sidecar, b)).toBe(`${sidecar.i}.1~${b}`);
+    expect(revisionOf(sidecar, b)).toBe(`${sidecar.i}.1.${b}`);
+  });
+
+  it('uses only hex digits and dots, never a leading - or ~', () => {
+    for (let n = 0; n < 200; n++) {
+      const sidecar = nextSidecar(undefined, false, a, undefined);
+      for (const revision of [revisionOf(sidecar, a), revisionOf(sidecar, b), revisionOf(undefined, a)]) {
+        expect(revision).toMatch(/^[0-9a-f]+(\.[0-9a-f]+)+$/);
+      }
+    }
   });
 
   it('round-trips sidecars and treats malformed ones as absent', () => {
