@@ -1,0 +1,105 @@
+/**
+ * What a command runs with: its arguments, the streams, the root directory, and backends that
+ * `main` closes when the command is done. Also the one place where an argument becomes a key.
+ */
+import { resolve } from 'node:path';
+import type { FileBackendOptions, Key, KvdirError, ListInterface } from '../index.js';
+import { FileBackend, PathListOptions, keyFromPath } from '../index.js';
+import type { OptionValues } from './args.js';
+import { describeError } from './errors.js';
+import type { CliIO } from './io.js';
+import type { Format } from './output.js';
+import { formatDocument } from './output.js';
+import type { CommandSpec } from './spec.js';
+
+export class Context {
+  readonly io: CliIO;
+  readonly command: CommandSpec;
+  readonly positionals: readonly string[];
+  readonly values: OptionValues;
+  readonly output: Format | undefined;
+  /** Absolute: `--root`, else `$KVDIR_ROOT`, else the working directory. */
+  readonly root: string;
+  readonly cwd: string;
+  readonly #backends: FileBackend[] = [];
+
+  constructor(io: CliIO, run: { command: CommandSpec; positionals: string[]; values: OptionValues; output: Format | undefined }) {
+    this.io = io;
+    this.command = run.command;
+    this.positionals = run.positionals;
+    this.values = run.values;
+    this.output = run.output;
+    this.cwd = io.cwd ?? process.cwd();
+    const given = typeof run.values.root === 'string' ? run.values.root : io.env.KVDIR_ROOT || '.';
+    this.root = resolve(this.cwd, given);
+  }
+
+  /** A backend on the root; list errors become warnings on stderr unless `onListError` is given. */
+  open(options: Pick<FileBackendOptions, 'onListError'> = {}): FileBackend {
+    const backend = new FileBackend({
+      root: this.root,
+      onListError: options.onListError ?? ((error: KvdirError) => this.warn(describeError(error))),
+    });
+    this.#backends.push(backend);
+    return backend;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.#backends.splice(0).map((backend) => backend.close()));
+  }
+
+  string(name: string): string | undefined {
+    const value = this.values[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  flag(name: string): boolean {
+    return this.values[name] === true;
+  }
+
+  /** The `index`th positional argument (checked present by the parser). */
+  arg(index: number): string {
+    return this.positionals[index] ?? '';
+  }
+
+  print(text: string): void {
+    this.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** `human` by default, `data` as YAML or JSON with -o. */
+  report(human: string, data: unknown): void {
+    this.print(this.output === undefined ? human : formatDocument(data, this.output));
+  }
+
+  warn(message: string): void {
+    this.io.stderr.write(`kvdir: warning: ${message}\n`);
+  }
+}
+
+/** A key path as typed: a missing leading `/` is added and trailing `/`s are dropped. */
+export function normalizePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** The Calico key a path names where it is one, else a PathKey; ValidationError if neither. */
+export function keyArg(path: string): Key {
+  return keyFromPath(normalizePath(path));
+}
+
+/** A prefix as typed (default `/`, everything). */
+export function prefixArg(prefix: string | undefined): string {
+  return new PathListOptions({ prefix: normalizePath(prefix ?? '/') }).prefix;
+}
+
+/** The keys at or below a prefix, each parsed as a Calico key where it is one. */
+export function keysUnder(prefix: string): ListInterface {
+  const paths = new PathListOptions({ prefix });
+  return {
+    defaultPathRoot: () => paths.defaultPathRoot(),
+    keyFromDefaultPath: (path) => {
+      const key = paths.keyFromDefaultPath(path);
+      return key === null ? null : keyFromPath(key.path);
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The exit codes of `kvdir`, one per kind of outcome a script may want to act on. They are part
+ * of the command line's contract: documented in the README and never renumbered.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | 0 | success (`watch`: stopped by SIGINT or SIGTERM) |
+ * | 1 | `check` found problems; or a failure with no code of its own (an input file that cannot be read, a bug) |
+ * | 2 | usage error: unknown command or flag, missing or extra argument, bad `-o` (help is shown) |
+ * | 3 | not found: `resource does not exist: ...` |
+ * | 4 | conflict: `update conflict: '...'` (a `--revision` that is not the current one) |
+ * | 5 | already exists: `resource already exists: ...` (`create`) |
+ * | 6 | parse error: YAML input that does not parse, or a stored entry that does not |
+ * | 7 | other datastore error: I/O failures (EACCES, ENOSPC, ...), an operation not supported on a key, no directory for `check` |
+ * | 8 | invalid key or value: a path that cannot be a key, a value of the wrong type for its key |
+ * | 130 | interrupted: SIGINT or SIGTERM during any command but `watch` |
+ */
+export const ExitCode = {
+  Ok: 0,
+  Failure: 1,
+  Usage: 2,
+  NotFound: 3,
+  Conflict: 4,
+  AlreadyExists: 5,
+  ParseError: 6,
+  DatastoreError: 7,
+  Invalid: 8,
+  Interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

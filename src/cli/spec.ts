@@ -1,0 +1,163 @@
+/**
+ * The command table: names, arguments, options and help text of every command. Parsing
+ * (`args.ts`) and help (`help.ts`) are both driven by it; the commands themselves are in
+ * `commands/`. `details` are lines of help, printed as they are.
+ */
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** The placeholder of a string option's value in help, e.g. `DIR`. */
+  value?: string;
+  description: string;
+}
+
+export const COMMAND_NAMES = ['get', 'list', 'create', 'update', 'apply', 'put', 'delete', 'watch', 'check', 'init', 'help'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export interface CommandSpec {
+  name: CommandName;
+  /** Positional arguments as shown in help, e.g. `<path> <yaml-value>`. */
+  args: string;
+  minArgs: number;
+  maxArgs: number;
+  summary: string;
+  /** Lines of the command's help after its summary. */
+  details: readonly string[];
+  options: Readonly<Record<string, OptionSpec>>;
+}
+
+export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  root: { type: 'string', value: 'DIR', description: 'the datastore directory (default: $KVDIR_ROOT, else the current directory)' },
+  output: { type: 'string', short: 'o', value: 'FORMAT', description: 'yaml or json (default: a human format; yaml for get)' },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
+  version: { type: 'boolean', description: 'print the version of kvdir' },
+};
+
+const REVISION: OptionSpec = {
+  type: 'string',
+  value: 'R',
+  description: 'compare-and-swap: fail with a conflict unless R is still the current revision',
+};
+const FILE: OptionSpec = { type: 'string', short: 'f', value: 'FILE', description: "the value as YAML ('-' reads stdin)" };
+
+const WRITE_DETAILS = [
+  'Prints the new revision (with -o yaml|json: path, key and revision).',
+  'The value is YAML. For keys with a raw value (a string, a bool, an IP) it is one scalar.',
+];
+
+export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
+  get: {
+    name: 'get',
+    args: '<path>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "print a key's value",
+    details: ['Prints the value as YAML, or as JSON with -o json. With --show-revision: path, key, revision and value.'],
+    options: { 'show-revision': { type: 'boolean', description: 'print the revision (and path and key) too' } },
+  },
+  list: {
+    name: 'list',
+    args: '[<prefix>]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'list the keys at or below a prefix, in path order',
+    details: [
+      'Prints one path per line; with -o yaml|json, a list of path, key, revision and value.',
+      'Entries that cannot be read are skipped with a warning on stderr (see check).',
+    ],
+    options: {},
+  },
+  create: {
+    name: 'create',
+    args: '<path> -f <file>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'create a key that does not exist yet',
+    details: WRITE_DETAILS,
+    options: { file: FILE, revision: REVISION },
+  },
+  update: {
+    name: 'update',
+    args: '<path> -f <file>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'update a key that exists',
+    details: WRITE_DETAILS,
+    options: { file: FILE, revision: REVISION },
+  },
+  apply: {
+    name: 'apply',
+    args: '<path> -f <file>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'create or update a key',
+    details: WRITE_DETAILS,
+    options: { file: FILE, revision: REVISION },
+  },
+  put: {
+    name: 'put',
+    args: '<path> <yaml-value>',
+    minArgs: 2,
+    maxArgs: 2,
+    summary: 'create or update a key from a value on the command line',
+    details: [...WRITE_DETAILS, "A value that starts with '-' goes after '--', e.g. kvdir put /a/b -- -1"],
+    options: { revision: REVISION },
+  },
+  delete: {
+    name: 'delete',
+    args: '<path>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'delete a key and every key below it',
+    details: ['Prints how many keys were removed.'],
+    options: { revision: REVISION },
+  },
+  watch: {
+    name: 'watch',
+    args: '[<prefix>]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'print status changes and updates as they happen, until interrupted',
+    details: [
+      'Runs the syncer: every key that exists is first reported as new, then "status in-sync", then each change.',
+      'One line per event: "status <status>", "new|updated <path> <value as JSON>", "deleted <path>",',
+      '"parse-failed <path>". With -o json, one JSON object per line. Ctrl-C (SIGINT) or SIGTERM stops it with exit code 0.',
+    ],
+    options: {},
+  },
+  check: {
+    name: 'check',
+    args: '[<prefix>]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'report every file kvdir cannot read as a key (exit code 1 if any)',
+    details: [
+      'Prints "file:line:column: message" for each YAML file that does not parse ("file: message" where there is',
+      'no position: a name that is not a key, a link). Changes nothing. Shows progress on a terminal only.',
+    ],
+    options: {},
+  },
+  init: {
+    name: 'init',
+    args: '',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'create the root directory and set the Ready flag (/calico/v1/Ready)',
+    details: ['Does nothing to a datastore that is already initialized.'],
+    options: {},
+  },
+  help: {
+    name: 'help',
+    args: '[<command>]',
+    minArgs: 0,
+    maxArgs: 1,
+    summary: 'show help',
+    details: [],
+    options: {},
+  },
+};
+
+export function isCommandName(name: string): name is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,127 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { fixtureCopy, tempDir } from '../helpers/temp-dir.js';
+import { run } from './memory-io.js';
+
+let root: string;
+const kvdir = (...argv: string[]) => run(['--root', root, ...argv]);
+
+async function revisionOf(path: string): Promise<string> {
+  return JSON.parse((await kvdir('get', path, '--show-revision', '-o', 'json')).stdout).revision;
+}
+
+beforeEach(async () => {
+  root = await fixtureCopy('calico');
+});
+
+describe('kvdir create|update|apply -f', () => {
+  it('creates from a file and prints the new revision', async () => {
+    const file = join(root, '..', 'value.yaml');
+    await writeFile(file, 'order: 5\nselector: all()\n');
+    const result = await kvdir('create', '/calico/v1/policy/tier/default/policy/p1', '-f', file);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(await revisionOf('/calico/v1/policy/tier/default/policy/p1'));
+    expect(parse(await readFile(join(root, 'calico/v1/policy/tier/default/policy/p1.yaml'), 'utf8'))).toEqual({ order: 5, selector: 'all()' });
+  });
+
+  it('reads -f - from stdin, and a file relative to the working directory', async () => {
+    const cwd = join(root, '..');
+    await writeFile(join(cwd, 'v.yaml'), 'b: 2\n');
+    expect((await run(['--root', root, 'apply', '/my/a', '-f', '-'], { stdin: 'a: 1\n' })).code).toBe(0);
+    expect((await run(['--root', root, 'apply', '/my/b', '-f', 'v.yaml'], { cwd })).code).toBe(0);
+    expect(JSON.parse((await kvdir('get', '/my/a', '-o', 'json')).stdout)).toEqual({ a: 1 });
+    expect(JSON.parse((await kvdir('get', '/my/b', '-o', 'json')).stdout)).toEqual({ b: 2 });
+  });
+
+  it('prints path, key and revision with -o json', async () => {
+    const result = await run(['--root', root, 'update', '/calico/v1/config/LogSeverityScreen', '-f', '-', '-o', 'json'], { stdin: 'Debug\n' });
+    expect(JSON.parse(result.stdout)).toEqual({
+      path: '/calico/v1/config/LogSeverityScreen',
+      key: 'GlobalConfig(name=LogSeverityScreen)',
+      revision: await revisionOf('/calico/v1/config/LogSeverityScreen'),
+    });
+  });
+
+  it('exits 5 when create finds the key, 3 when update does not', async () => {
+    expect(await run(['--root', root, 'create', '/calico/v1/policy/tier/default/policy/allow-dns', '-f', '-'], { stdin: 'order: 1' })).toMatchObject({
+      code: 5,
+      stdout: '',
+      stderr: 'kvdir: resource already exists: Policy(name=allow-dns)\n',
+    });
+    expect(await run(['--root', root, 'update', '/x/y', '-f', '-'], { stdin: '1' })).toMatchObject({
+      code: 3,
+      stderr: 'kvdir: resource does not exist: PathKey(/x/y)\n',
+    });
+  });
+
+  it('exits 6 for input that does not parse, with the source, line and column', async () => {
+    const result = await run(['--root', root, 'apply', '/x/y', '-f', '-'], { stdin: 'a: 1\nb: [\n' });
+    expect(result).toMatchObject({ code: 6, stdout: '' });
+    expect(result.stderr).toMatch(/^kvdir: <stdin>:3:1: \S/);
+  });
+
+  it('exits 2 without -f, and 1 when the file cannot be read', async () => {
+    const missing = await kvdir('create', '/x/y');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^kvdir: create: the value is required: -f <file>/);
+    expect(missing.stderr).toContain('Usage: kvdir create <path> -f <file>');
+    const unreadable = await kvdir('create', '/x/y', '-f', join(root, 'no-such-file.yaml'));
+    expect(unreadable.code).toBe(1);
+    expect(unreadable.stderr).toMatch(/^kvdir: cannot read .*no-such-file\.yaml: ENOENT/);
+  });
+});
+
+describe('kvdir put', () => {
+  it('writes raw values as text, so 1500 stays the string "1500"', async () => {
+    expect((await kvdir('put', '/calico/v1/config/IpInIpMtu', '1500')).code).toBe(0);
+    expect(await readFile(join(root, 'calico/v1/config/IpInIpMtu.yaml'), 'utf8')).toBe('"1500"\n');
+    expect((await kvdir('put', '/calico/v1/Ready', 'false')).code).toBe(0);
+    expect((await kvdir('get', '/calico/v1/Ready', '-o', 'json')).stdout).toBe('false\n');
+  });
+
+  it('writes structured YAML for other keys, creating parents', async () => {
+    expect((await kvdir('put', '/apps/web/replicas', '{count: 3, zones: [a, b]}')).code).toBe(0);
+    expect(parse(await readFile(join(root, 'apps/web/replicas.yaml'), 'utf8'))).toEqual({ count: 3, zones: ['a', 'b'] });
+  });
+
+  it('takes a value that starts with a dash after --', async () => {
+    expect((await kvdir('put', '/n', '--', '-1')).code).toBe(0);
+    expect((await kvdir('get', '/n', '-o', 'json')).stdout).toBe('-1\n');
+  });
+
+  it('is a compare-and-swap with --revision: exit 4 on a stale revision', async () => {
+    const path = '/calico/v1/config/LogSeverityScreen';
+    const before = await revisionOf(path);
+    const first = await kvdir('put', path, 'Debug', '--revision', before);
+    expect(first.code).toBe(0);
+    expect(first.stdout.trim()).not.toBe(before);
+    expect(await kvdir('put', path, 'Warning', '--revision', before)).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: "kvdir: update conflict: 'GlobalConfig(name=LogSeverityScreen)'\n",
+    });
+    expect((await kvdir('get', path)).stdout).toBe('Debug\n');
+  });
+
+  it('exits 8 for a value of the wrong type for its key', async () => {
+    expect(await kvdir('put', '/calico/v1/Ready', 'yes')).toMatchObject({
+      code: 8,
+      stderr: "kvdir: error with field value = 'yes' (must be a boolean)\n",
+    });
+    expect((await kvdir('put', '/calico/v1/host/node-1/bird_ip', 'not-an-ip')).code).toBe(8);
+  });
+
+  it('exits 6 for a value that does not parse', async () => {
+    const result = await kvdir('put', '/x', 'a: b: c');
+    expect(result.code).toBe(6);
+    expect(result.stderr).toBe('kvdir: <yaml-value>:1:4: Nested mappings are not allowed in compact mappings\n');
+  });
+
+  it('creates the root directory of a new datastore', async () => {
+    const fresh = join(await tempDir(), 'new-store');
+    expect((await run(['--root', fresh, 'put', '/a', '1'])).code).toBe(0);
+    expect(await readFile(join(fresh, 'a.yaml'), 'utf8')).toBe('1\n');
+  });
+});
