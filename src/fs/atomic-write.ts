@@ -7,10 +7,14 @@
  * write-file-atomic does the same on Node's own fs, but it cannot take a memfs volume and names
  * its temp file `<target>.<digits>` (visible to people and to `git status`); this keeps one
  * code path for both and the temp file hidden under `.kvdir-`.
+ *
+ * A write is split in two so that two files can be replaced in a chosen order with their
+ * slow parts overlapped: `prepareTemp` writes (and fsyncs) the temp file, `commit` renames it.
  */
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { FsLike } from './fs-like.js';
+import { fsyncFd } from './fs-like.js';
 import { tempName } from './layout.js';
 
 export interface AtomicWriteOptions {
@@ -19,24 +23,61 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
-export async function writeFileAtomic(
+/** A complete temp file, ready to replace its target. */
+export interface PreparedTemp {
+  /** Renames the temp file over the target. */
+  commit(): void;
+  /** Removes the temp file. */
+  discard(): void;
+}
+
+export async function prepareTemp(
   fs: FsLike,
   target: string,
-  data: string | Uint8Array,
+  data: Uint8Array,
   options: AtomicWriteOptions,
-): Promise<void> {
+): Promise<PreparedTemp> {
   const temp = join(dirname(target), tempName(basename(target), randomBytes(6).toString('hex')));
-  try {
-    const handle = await fs.promises.open(temp, 'wx', options.mode ?? 0o666);
+  const discard = (): void => {
     try {
-      await handle.writeFile(data);
-      if (options.fsync) await handle.sync();
-    } finally {
-      await handle.close();
+      fs.unlinkSync(temp);
+    } catch {
+      // already gone
     }
-    await fs.promises.rename(temp, target);
+  };
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temp, 'wx', options.mode ?? 0o666);
+    for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset);
+    if (options.fsync) await fsyncFd(fs, fd);
+    fs.closeSync(fd);
+    fd = undefined;
   } catch (err) {
-    await fs.promises.unlink(temp).catch(() => undefined);
+    if (fd !== undefined) closeQuietly(fs, fd);
+    discard();
     throw err;
+  }
+  return {
+    commit: () => {
+      try {
+        fs.renameSync(temp, target);
+      } catch (err) {
+        discard();
+        throw err;
+      }
+    },
+    discard,
+  };
+}
+
+export async function writeFileAtomic(fs: FsLike, target: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  (await prepareTemp(fs, target, data, options)).commit();
+}
+
+function closeQuietly(fs: FsLike, fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // the write already failed; that error is the one to report
   }
 }

@@ -82,6 +82,17 @@ export class KeyLocks {
     }
   }
 
+  /** One synchronous attempt; creates the lock folder the first time (or after it was removed). */
+  #lockSync(lockPath: string, options: lockfile.LockOptions): () => void {
+    try {
+      return lockfile.lockSync(lockPath, options);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw err;
+      nodeFs.mkdirSync(join(this.#root, LOCK_DIR), { recursive: true });
+      return lockfile.lockSync(lockPath, options);
+    }
+  }
+
   #entry(keyPath: string): Entry {
     let entry = this.#entries.get(keyPath);
     if (entry === undefined) {
@@ -91,22 +102,31 @@ export class KeyLocks {
     return entry;
   }
 
+  /**
+   * Takes the file lock: first one synchronous attempt (a free lock costs a mkdir and a stat),
+   * then, if another process holds it, asynchronous retries for up to `wait` ms.
+   */
   async #acquire(keyPath: string, entry: Entry): Promise<Release> {
     const lockPath = this.lockPath(keyPath);
-    await nodeFs.promises.mkdir(join(this.#root, LOCK_DIR), { recursive: true });
     entry.compromised = undefined;
+    const options = {
+      lockfilePath: lockPath,
+      realpath: false,
+      fs: nodeFs,
+      stale: this.#options.stale,
+      update: Math.floor(this.#options.stale / 2),
+      onCompromised: (err: Error) => {
+        entry.compromised = err;
+      },
+    };
     try {
-      return await lockfile.lock(lockPath, {
-        lockfilePath: lockPath,
-        realpath: false,
-        fs: nodeFs,
-        stale: this.#options.stale,
-        update: Math.floor(this.#options.stale / 2),
-        retries: retrySchedule(this.#options.wait),
-        onCompromised: (err) => {
-          entry.compromised = err;
-        },
-      });
+      const release = this.#lockSync(lockPath, options);
+      return async () => release();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ELOCKED') throw err;
+    }
+    try {
+      return await lockfile.lock(lockPath, { ...options, retries: retrySchedule(this.#options.wait) });
     } catch (err) {
       if ((err as { code?: string }).code === 'ELOCKED') {
         throw new DatastoreError(

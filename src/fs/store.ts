@@ -8,11 +8,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../model/errors.js';
 import type { Key } from '../model/key.js';
 import type { Clock } from '../clock.js';
-import { writeFileAtomic } from './atomic-write.js';
+import type { PreparedTemp } from './atomic-write.js';
+import { prepareTemp } from './atomic-write.js';
 import { decodeText, decodeValue, encodeValue } from './codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, StatsLike } from './fs-like.js';
-import { direntName, readBytes, readDir, realPath } from './fs-like.js';
+import { direntName, readBytesSync, readDir } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
 import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
 import type { Sidecar } from './revision.js';
@@ -62,14 +63,17 @@ export class TreeStore {
 
   /** The entry of a key path, or undefined when it has no value file. Never writes. */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
-    const [stats, sidecarBytes] = await Promise.all([
-      this.#statValueFile(files.file),
-      readBytes(this.fs, files.sidecar).catch(absentIfMissing),
-    ]);
+    return this.readSync(files);
+  }
+
+  /** `read`, as one short synchronous section (see fs-like.ts). */
+  readSync(files: KeyFiles): StoredEntry | undefined {
+    const stats = this.#statValueFile(files);
     if (stats === undefined) return undefined;
-    const bytes = await readBytes(this.fs, files.file).catch(absentIfMissing);
+    const bytes = this.#readOrUndefined(files.file);
     if (bytes === undefined) return undefined;
     if (bytes.length > this.#maxValueBytes) throw tooLarge(files.file, bytes.length, this.#maxValueBytes);
+    const sidecarBytes = this.#readOrUndefined(files.sidecar);
     const sidecar = sidecarBytes === undefined ? undefined : decodeSidecar(sidecarBytes.toString('utf8'));
     const print = fingerprint(bytes);
     return { files, bytes, sidecar, fingerprint: print, revision: revisionOf(sidecar, print), mode: modeOf(stats) };
@@ -104,11 +108,29 @@ export class TreeStore {
     return bytes;
   }
 
-  /** Replaces the value file, then its sidecar. The caller holds the key's lock. */
+  /**
+   * Replaces the value file, then its sidecar, in that order, so a crash between the two
+   * leaves a sidecar behind its file (read as an outside edit), never ahead of it. The sidecar's
+   * temp file is written while the value's is being fsynced. The caller holds the key's lock.
+   */
   async write(files: KeyFiles, bytes: Buffer, sidecar: Sidecar, mode: number | undefined): Promise<void> {
-    await this.#makeDir(files.parent);
-    await writeFileAtomic(this.fs, files.file, bytes, { fsync: this.#fsync, ...(mode === undefined ? {} : { mode }) });
-    await writeFileAtomic(this.fs, files.sidecar, encodeSidecar(sidecar), { fsync: false });
+    this.#makeDir(files.parent);
+    const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, ...(mode === undefined ? {} : { mode }) });
+    value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
+    let side: PreparedTemp;
+    try {
+      side = await prepareTemp(this.fs, files.sidecar, Buffer.from(encodeSidecar(sidecar)), { fsync: false });
+    } catch (err) {
+      (await value.catch(() => undefined))?.discard();
+      throw err;
+    }
+    try {
+      (await value).commit();
+    } catch (err) {
+      side.discard();
+      throw err;
+    }
+    side.commit();
   }
 
   /**
@@ -117,7 +139,7 @@ export class TreeStore {
    */
   async removeTree(path: string): Promise<{ file: boolean; dir: boolean }> {
     const files = this.keyFiles(path);
-    await this.#assertInside(files.parent);
+    this.#assertInside(files.parent);
     const file = await this.fs.promises.unlink(files.file).then(() => true, falseIfMissing);
     await this.fs.promises.unlink(files.sidecar).catch(falseIfMissing);
     const trash = join(files.parent, `${INTERNAL_PREFIX}trash-${randomBytes(6).toString('hex')}`);
@@ -162,46 +184,69 @@ export class TreeStore {
    * symbolic link (the file or any directory on the way), anything but a regular file (a FIFO
    * would block the read forever) and a file over the size limit.
    */
-  async #statValueFile(file: string): Promise<StatsLike | undefined> {
-    const [stats, real] = await Promise.all([
-      this.fs.promises.lstat(file).catch(absentIfMissing),
-      realPath(this.fs, file).catch((err: unknown) => (isMissing(err) ? undefined : (err as Error))),
-    ]);
+  #statValueFile(files: KeyFiles): StatsLike | undefined {
+    const stats = this.#lstatOrUndefined(files.file);
     if (stats === undefined) return undefined;
-    if (stats.isSymbolicLink()) throw symlinkError(file);
-    if (real instanceof Error) throw real;
-    if (real === undefined) return undefined;
-    if (real !== join(await this.#rootRealPath(), relative(this.root, file))) throw symlinkError(file);
-    if (!stats.isFile()) throw new DatastoreError(`not a regular file: ${file}`, undefined, undefined, 'ERR_NOT_A_FILE');
-    if (Number(stats.size) > this.#maxValueBytes) throw tooLarge(file, Number(stats.size), this.#maxValueBytes);
+    if (stats.isSymbolicLink()) throw symlinkError(files.file);
+    this.#assertInside(files.parent);
+    if (!stats.isFile()) throw new DatastoreError(`not a regular file: ${files.file}`, undefined, undefined, 'ERR_NOT_A_FILE');
+    if (Number(stats.size) > this.#maxValueBytes) throw tooLarge(files.file, Number(stats.size), this.#maxValueBytes);
     return stats;
   }
 
   /** Creates `dir` and its parents (the root too), after checking that no link leads out. */
-  async #makeDir(dir: string): Promise<void> {
-    await this.#assertInside(dir);
-    await this.fs.promises.mkdir(dir, { recursive: true });
+  #makeDir(dir: string): void {
+    if (this.#assertInside(dir)) return;
+    this.fs.mkdirSync(dir, { recursive: true });
   }
 
-  /** Throws unless the deepest existing directory from the root to `dir` is reached without links. */
-  async #assertInside(dir: string): Promise<void> {
-    const rootReal = await this.#rootRealPath();
+  /**
+   * Throws unless the deepest existing directory from the root to `dir` is reached without
+   * symbolic links; says whether `dir` itself exists.
+   */
+  #assertInside(dir: string): boolean {
+    const rootReal = this.#rootRealPath();
     for (let current = dir; current.length >= this.root.length; current = dirname(current)) {
-      const real = await realPath(this.fs, current).catch(absentIfMissing);
+      const real = this.#realpathOrUndefined(current);
       if (real !== undefined) {
         if (real !== join(rootReal, relative(this.root, current))) throw symlinkError(current);
-        return;
+        return current === dir;
       }
     }
+    return false;
   }
 
-  async #rootRealPath(): Promise<string> {
+  #rootRealPath(): string {
     if (this.#rootReal === undefined) {
-      const real = await realPath(this.fs, this.root).catch(absentIfMissing);
+      const real = this.#realpathOrUndefined(this.root);
       if (real === undefined) return this.root;
       this.#rootReal = real;
     }
     return this.#rootReal;
+  }
+
+  #lstatOrUndefined(path: string): StatsLike | undefined {
+    try {
+      return this.fs.lstatSync(path);
+    } catch (err) {
+      return absentIfMissing(err);
+    }
+  }
+
+  #realpathOrUndefined(path: string): string | undefined {
+    try {
+      return String(this.fs.realpathSync(path));
+    } catch (err) {
+      return absentIfMissing(err);
+    }
+  }
+
+  #readOrUndefined(path: string): Buffer | undefined {
+    try {
+      return readBytesSync(this.fs, path);
+    } catch (err) {
+      return absentIfMissing(err);
+    }
   }
 }
 

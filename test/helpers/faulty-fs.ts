@@ -10,12 +10,16 @@ export interface Fault {
   when?: (path: string) => boolean;
 }
 
-/** A memfs volume behind an fs that fails chosen calls with an errno error, and counts fsyncs. */
+/**
+ * A memfs volume behind an fs that fails chosen calls with an errno error (in both the
+ * synchronous and the promise API), and counts fsyncs.
+ */
 export function faultyFs() {
   const vol = new Volume();
   const inner = createFsFromVolume(vol) as any;
   const faults: Fault[] = [];
   const counts = { fsync: 0 };
+  const fdPaths = new Map<number, string>();
   const fail = (op: FaultOp, path: string) => {
     const fault = faults.find((f) => f.op === op && (f.when?.(path) ?? true));
     if (fault) throw Object.assign(new Error(`${fault.code}: injected on ${op} ${path}`), { code: fault.code, syscall: op, path });
@@ -27,20 +31,31 @@ export function faultyFs() {
     mkdir: async (path: string, options: unknown) => (fail('mkdir', path), inner.promises.mkdir(path, options)),
     unlink: async (path: string) => (fail('unlink', path), inner.promises.unlink(path)),
     readdir: async (path: string, options: unknown) => (fail('readdir', path), inner.promises.readdir(path, options)),
-    open: async (path: string, flags: string, mode?: number) => {
-      fail('open', path);
-      const handle = await inner.promises.open(path, flags, mode);
-      return {
-        writeFile: async (data: unknown) => (fail('write', path), handle.writeFile(data)),
-        sync: async () => {
-          counts.fsync++;
-          fail('fsync', path);
-          return handle.sync();
-        },
-        close: () => handle.close(),
-      };
-    },
   };
-  const fs = { ...inner, promises } as FsLike;
+  const fs = Object.assign(Object.create(inner), {
+    promises,
+    readFileSync: (path: string) => (fail('readFile', path), inner.readFileSync(path)),
+    renameSync: (from: string, to: string) => (fail('rename', to), inner.renameSync(from, to)),
+    mkdirSync: (path: string, options: unknown) => (fail('mkdir', path), inner.mkdirSync(path, options)),
+    unlinkSync: (path: string) => (fail('unlink', path), inner.unlinkSync(path)),
+    openSync: (path: string, flags: string, mode?: number) => {
+      fail('open', path);
+      const fd = inner.openSync(path, flags, mode);
+      fdPaths.set(fd, path);
+      return fd;
+    },
+    writeSync: (fd: number, ...rest: unknown[]) => (fail('write', fdPaths.get(fd) ?? ''), inner.writeSync(fd, ...rest)),
+    closeSync: (fd: number) => (fdPaths.delete(fd), inner.closeSync(fd)),
+    fsync: (fd: number, callback: (err: Error | null) => void) => {
+      counts.fsync++;
+      try {
+        fail('fsync', fdPaths.get(fd) ?? '');
+      } catch (err) {
+        setImmediate(() => callback(err as Error));
+        return;
+      }
+      inner.fsync(fd, callback);
+    },
+  }) as FsLike;
   return { fs, vol, faults, counts };
 }

@@ -12,7 +12,6 @@ describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, renam
     ['fsync', 'EIO'],
     ['rename', 'EXDEV'],
     ['open', 'EACCES'],
-    ['mkdir', 'EACCES'],
   ])('a failed %s (%s) leaves the previous value and revision and no temp file', async (op, code) => {
     const { fs, vol, faults } = faultyFs();
     const client = new FileBackend({ root, fs });
@@ -27,6 +26,21 @@ describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, renam
     const got = await client.get(key);
     expect(got.value).toEqual({ v: 1 });
     expect(got.revision).toBe(created.revision);
+    expect(visibleAndTemp(vol)).toEqual([]);
+    await client.close();
+  });
+
+  it('a failed mkdir (EACCES) of a new key\'s directory creates nothing and leaves other keys intact', async () => {
+    const { fs, vol, faults } = faultyFs();
+    const client = new FileBackend({ root, fs });
+    const created = await client.create({ key: new PathKey('/apps/web'), value: { v: 1 } });
+    faults.push({ op: 'mkdir', code: 'EACCES', when: (p) => p.startsWith(`${root}/apps/new`) });
+    const err = await client.create({ key: new PathKey('/apps/new/key'), value: { v: 2 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatastoreError);
+    expect(((err as DatastoreError).cause as { code: string }).code).toBe('EACCES');
+    faults.length = 0;
+    await expect(client.get(new PathKey('/apps/new/key'))).rejects.toThrow('resource does not exist');
+    expect((await client.get(new PathKey('/apps/web'))).revision).toBe(created.revision);
     expect(visibleAndTemp(vol)).toEqual([]);
     await client.close();
   });
