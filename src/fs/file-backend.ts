@@ -192,7 +192,7 @@ export class FileBackend implements Client {
   }
 
   close(): Promise<void> {
-    this.#closing ??= Promise.all([...this.#syncers].map((syncer) => syncer.stop())).then(() => undefined);
+    this.#closing ??= Promise.all([...this.#syncers].map((syncer) => syncer.stop())).then(() => this.#locks.close());
     return this.#closing;
   }
 

@@ -1,9 +1,15 @@
 /**
- * Per-key locks. Within one process, writers of a key queue on an in-memory mutex; on Node's
- * fs the head of the queue also takes a cross-process lock with proper-lockfile (a directory
- * in `<root>/.kvdir-locks/`) and hands it down the queue, so a process pays one lock-file
- * round trip per burst of its own writers, not one per write. On memfs no other process can
- * see the volume, so the in-memory mutex is the whole lock.
+ * Locks. Two layers:
+ * - within one process, writers of a key queue on an in-memory mutex, so they run one at a time
+ *   and in order;
+ * - across processes (Node's fs only), a lock file per directory of keys, taken with
+ *   proper-lockfile (a directory in `<root>/.kvdir-locks/`). Every key's revision changes only
+ *   while the lock of its directory is held. A process holds that lock as a lease shared by
+ *   all its writers in the directory and keeps it until the turn of the event loop after its
+ *   last writer finished, so a loop of writes pays one lock round trip, not one per write. A
+ *   lease held longer than MAX_LEASE_MS is handed back at the next pause, and the process then
+ *   waits COOLDOWN_MS before taking it again, so other processes get their turn.
+ * On memfs no other process can see the volume, so the in-memory mutex is the whole lock.
  */
 import { createHash } from 'node:crypto';
 import nodeFs from 'node:fs';
@@ -21,16 +27,21 @@ export interface LockOptions {
 
 export const defaultLockOptions: LockOptions = { stale: 10_000, wait: 20_000 };
 
-/** Writers of one process that take the file lock in turn before handing it back. */
-const MAX_HANDOVERS = 32;
+/** Longest a lease is kept across pauses before it is handed back. */
+const MAX_LEASE_MS = 100;
+/** Pause before a process takes back a lease it handed back for fairness. */
+const COOLDOWN_MS = 10;
 
 type Release = () => Promise<void>;
 
-interface Entry {
-  tail: Promise<void>;
-  waiters: number;
-  handovers: number;
+/** One process's hold on the lock of one directory. */
+interface Lease {
   release: Release | undefined;
+  acquiring: Promise<void> | undefined;
+  holders: number;
+  since: number;
+  cooldownUntil: number;
+  idle: NodeJS.Immediate | undefined;
   compromised: Error | undefined;
 }
 
@@ -38,7 +49,10 @@ export class KeyLocks {
   readonly #root: string;
   readonly #crossProcess: boolean;
   readonly #options: LockOptions;
-  readonly #entries = new Map<string, Entry>();
+  /** Key path -> the tail of its queue of in-process writers. */
+  readonly #queues = new Map<string, Promise<void>>();
+  /** Lock id (directory path) -> this process's lease. */
+  readonly #leases = new Map<string, Lease>();
 
   constructor(root: string, crossProcess: boolean, options: LockOptions) {
     this.#root = root;
@@ -46,40 +60,113 @@ export class KeyLocks {
     this.#options = { stale: Math.max(2000, options.stale), wait: Math.max(0, options.wait) };
   }
 
-  /** The lock directory for a key path (hashed: key paths can be long). */
-  lockPath(keyPath: string): string {
-    return lockPathOf(this.#root, keyPath);
-  }
-
   /** Runs `fn` while holding the key's lock. */
   async withLock<T>(keyPath: string, fn: () => Promise<T>): Promise<T> {
-    const entry = this.#entry(keyPath);
-    entry.waiters++;
-    const previous = entry.tail;
+    const previous = this.#queues.get(keyPath) ?? Promise.resolve();
     let done!: () => void;
-    entry.tail = new Promise((resolve) => (done = resolve));
+    const tail = new Promise<void>((resolve) => (done = resolve));
+    this.#queues.set(keyPath, tail);
     await previous;
     try {
-      if (this.#crossProcess && entry.release === undefined) {
-        entry.release = await this.#acquire(keyPath, entry);
-        entry.handovers = 0;
+      if (!this.#crossProcess) return await fn();
+      const id = lockIdOf(keyPath);
+      const lease = await this.#hold(id);
+      try {
+        const result = await fn();
+        if (lease.compromised !== undefined) {
+          throw new DatastoreError(`the lock on ${id} was taken over while held`, lease.compromised, undefined, 'ERR_LOCK_COMPROMISED');
+        }
+        return result;
+      } finally {
+        this.#letGo(id, lease);
       }
-      const result = await fn();
-      if (entry.compromised !== undefined) {
-        throw new DatastoreError(`lock on ${keyPath} was compromised`, entry.compromised, undefined, 'ERR_LOCK_COMPROMISED');
-      }
-      return result;
     } finally {
-      entry.waiters--;
-      entry.handovers++;
-      if (entry.release !== undefined && (entry.waiters === 0 || entry.handovers >= MAX_HANDOVERS)) {
-        const release = entry.release;
-        entry.release = undefined;
-        await release().catch(() => undefined);
-      }
-      if (entry.waiters === 0) this.#entries.delete(keyPath);
+      if (this.#queues.get(keyPath) === tail) this.#queues.delete(keyPath);
       done();
     }
+  }
+
+  /** Hands back every lease now. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#leases.entries()].map(([id, lease]) => (lease.holders === 0 ? this.#handBack(id, lease) : undefined)));
+  }
+
+  async #hold(id: string): Promise<Lease> {
+    let lease = this.#leases.get(id);
+    if (lease === undefined) {
+      lease = { release: undefined, acquiring: undefined, holders: 0, since: 0, cooldownUntil: 0, idle: undefined, compromised: undefined };
+      this.#leases.set(id, lease);
+    }
+    if (lease.idle !== undefined) clearImmediate(lease.idle);
+    lease.idle = undefined;
+    lease.holders++;
+    try {
+      while (lease.release === undefined) {
+        lease.acquiring ??= this.#acquire(id, lease).finally(() => (lease.acquiring = undefined));
+        await lease.acquiring;
+      }
+    } catch (err) {
+      lease.holders--;
+      if (lease.holders === 0 && lease.release === undefined) this.#leases.delete(id);
+      throw err;
+    }
+    return lease;
+  }
+
+  #letGo(id: string, lease: Lease): void {
+    lease.holders--;
+    if (lease.holders > 0) return;
+    if (lease.compromised !== undefined || Date.now() - lease.since >= MAX_LEASE_MS) {
+      lease.cooldownUntil = Date.now() + COOLDOWN_MS;
+      void this.#handBack(id, lease);
+      return;
+    }
+    lease.idle = setImmediate(() => void this.#handBack(id, lease));
+  }
+
+  async #handBack(id: string, lease: Lease): Promise<void> {
+    if (lease.idle !== undefined) clearImmediate(lease.idle);
+    lease.idle = undefined;
+    const release = lease.release;
+    lease.release = undefined;
+    if (lease.holders === 0 && lease.cooldownUntil <= Date.now()) this.#leases.delete(id);
+    await release?.().catch(() => undefined);
+  }
+
+  /**
+   * Takes the file lock: after a cooldown, one synchronous attempt (a free lock costs a mkdir
+   * and a stat), then, if another process holds it, asynchronous retries for up to `wait` ms.
+   */
+  async #acquire(id: string, lease: Lease): Promise<void> {
+    const cooldown = lease.cooldownUntil - Date.now();
+    if (cooldown > 0) await new Promise((resolve) => setTimeout(resolve, cooldown));
+    const lockPath = lockPathOfId(this.#root, id);
+    lease.compromised = undefined;
+    const options = {
+      lockfilePath: lockPath,
+      realpath: false,
+      fs: nodeFs,
+      stale: this.#options.stale,
+      update: Math.floor(this.#options.stale / 2),
+      onCompromised: (err: Error) => {
+        lease.compromised = err;
+      },
+    };
+    lease.release = await this.#lock(lockPath, options).catch((err: unknown) => {
+      if ((err as { code?: string }).code !== 'ELOCKED') throw err;
+      throw new DatastoreError(`timed out after ${this.#options.wait} ms waiting for the lock on ${id} (${lockPath})`, err, undefined, 'ERR_LOCKED');
+    });
+    lease.since = Date.now();
+  }
+
+  async #lock(lockPath: string, options: lockfile.LockOptions): Promise<Release> {
+    try {
+      const release = this.#lockSync(lockPath, options);
+      return async () => release();
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ELOCKED') throw err;
+    }
+    return lockfile.lock(lockPath, { ...options, retries: retrySchedule(this.#options.wait) });
   }
 
   /** One synchronous attempt; creates the lock folder the first time (or after it was removed). */
@@ -92,61 +179,24 @@ export class KeyLocks {
       return lockfile.lockSync(lockPath, options);
     }
   }
+}
 
-  #entry(keyPath: string): Entry {
-    let entry = this.#entries.get(keyPath);
-    if (entry === undefined) {
-      entry = { tail: Promise.resolve(), waiters: 0, handovers: 0, release: undefined, compromised: undefined };
-      this.#entries.set(keyPath, entry);
-    }
-    return entry;
-  }
-
-  /**
-   * Takes the file lock: first one synchronous attempt (a free lock costs a mkdir and a stat),
-   * then, if another process holds it, asynchronous retries for up to `wait` ms.
-   */
-  async #acquire(keyPath: string, entry: Entry): Promise<Release> {
-    const lockPath = this.lockPath(keyPath);
-    entry.compromised = undefined;
-    const options = {
-      lockfilePath: lockPath,
-      realpath: false,
-      fs: nodeFs,
-      stale: this.#options.stale,
-      update: Math.floor(this.#options.stale / 2),
-      onCompromised: (err: Error) => {
-        entry.compromised = err;
-      },
-    };
-    try {
-      const release = this.#lockSync(lockPath, options);
-      return async () => release();
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ELOCKED') throw err;
-    }
-    try {
-      return await lockfile.lock(lockPath, { ...options, retries: retrySchedule(this.#options.wait) });
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ELOCKED') {
-        throw new DatastoreError(
-          `timed out after ${this.#options.wait} ms waiting for the lock on ${keyPath} (${lockPath})`,
-          err,
-          undefined,
-          'ERR_LOCKED',
-        );
-      }
-      throw err;
-    }
-  }
+/** The lock that covers a key: the one of its directory (`/a/b` for `/a/b/c`). */
+export function lockIdOf(keyPath: string): string {
+  const at = keyPath.lastIndexOf('/');
+  return at <= 0 ? '/' : keyPath.slice(0, at);
 }
 
 /**
- * The cross-process lock directory of a key path under `root` (it exists while a process
- * holds the key's lock; the syncer looks at it to tell a kvdir write half done).
+ * The cross-process lock directory that covers a key path under `root` (it exists while a
+ * process holds the lock; the syncer looks at it to tell a kvdir write half done).
  */
 export function lockPathOf(root: string, keyPath: string): string {
-  return join(root, LOCK_DIR, createHash('sha1').update(keyPath).digest('hex'));
+  return lockPathOfId(root, lockIdOf(keyPath));
+}
+
+function lockPathOfId(root: string, id: string): string {
+  return join(root, LOCK_DIR, createHash('sha1').update(id).digest('hex'));
 }
 
 /** Short, capped retries adding up to about `wait` ms. */
