@@ -19,6 +19,8 @@ import { tempName } from './layout.js';
 
 export interface AtomicWriteOptions {
   fsync: boolean;
+  /** Synchronous calls (default) or the thread pool (when other writes are under way). */
+  sync?: boolean;
   /** File mode for a new file (an existing file's mode should be passed to keep it). */
   mode?: number;
 }
@@ -26,9 +28,9 @@ export interface AtomicWriteOptions {
 /** A complete temp file, ready to replace its target. */
 export interface PreparedTemp {
   /** Renames the temp file over the target. */
-  commit(): void;
+  commit(): Promise<void>;
   /** Removes the temp file. */
-  discard(): void;
+  discard(): Promise<void>;
 }
 
 export async function prepareTemp(
@@ -37,32 +39,21 @@ export async function prepareTemp(
   data: Uint8Array,
   options: AtomicWriteOptions,
 ): Promise<PreparedTemp> {
+  const io = options.sync === false ? asyncIo(fs) : syncIo(fs);
   const temp = join(dirname(target), tempName(basename(target), randomBytes(6).toString('hex')));
-  const discard = (): void => {
-    try {
-      fs.unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-  };
-  let fd: number | undefined;
+  const discard = (): Promise<void> => io.unlink(temp).catch(() => undefined);
   try {
-    fd = fs.openSync(temp, 'wx', options.mode ?? 0o666);
-    for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset);
-    if (options.fsync) await fsyncFd(fs, fd);
-    fs.closeSync(fd);
-    fd = undefined;
+    await io.write(temp, data, options.mode ?? 0o666, options.fsync);
   } catch (err) {
-    if (fd !== undefined) closeQuietly(fs, fd);
-    discard();
+    await discard();
     throw err;
   }
   return {
-    commit: () => {
+    commit: async () => {
       try {
-        fs.renameSync(temp, target);
+        await io.rename(temp, target);
       } catch (err) {
-        discard();
+        await discard();
         throw err;
       }
     },
@@ -70,14 +61,52 @@ export async function prepareTemp(
   };
 }
 
-export async function writeFileAtomic(fs: FsLike, target: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
-  (await prepareTemp(fs, target, data, options)).commit();
+/** The few calls a temp file needs, made one way or the other. */
+interface TempIo {
+  /** Creates `path` (it must not exist), writes `data`, fsyncs if asked, closes. */
+  write(path: string, data: Uint8Array, mode: number, fsync: boolean): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
 }
 
-function closeQuietly(fs: FsLike, fd: number): void {
-  try {
-    fs.closeSync(fd);
-  } catch {
-    // the write already failed; that error is the one to report
-  }
+/** Synchronous calls (fsync excepted): cheapest for one writer at a time. */
+function syncIo(fs: FsLike): TempIo {
+  return {
+    async write(path, data, mode, fsync) {
+      const fd = fs.openSync(path, 'wx', mode);
+      try {
+        for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset);
+        if (fsync) await fsyncFd(fs, fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+    async rename(from, to) {
+      fs.renameSync(from, to);
+    },
+    async unlink(path) {
+      fs.unlinkSync(path);
+    },
+  };
+}
+
+/** Calls through libuv's thread pool: concurrent writers overlap their file-system work. */
+function asyncIo(fs: FsLike): TempIo {
+  return {
+    async write(path, data, mode, fsync) {
+      const handle = await fs.promises.open(path, 'wx', mode);
+      try {
+        await handle.writeFile(data);
+        if (fsync) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    },
+    rename: (from, to) => fs.promises.rename(from, to),
+    unlink: (path) => fs.promises.unlink(path),
+  };
+}
+
+export async function writeFileAtomic(fs: FsLike, target: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  await (await prepareTemp(fs, target, data, options)).commit();
 }

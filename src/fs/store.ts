@@ -47,6 +47,8 @@ export class TreeStore {
   readonly clock: Clock;
   readonly #fsync: boolean;
   readonly #maxValueBytes: number;
+  /** Writes under way (each under its own key's lock). */
+  #writing = 0;
   #rootReal: string | undefined;
 
   constructor(options: StoreOptions) {
@@ -115,22 +117,29 @@ export class TreeStore {
    */
   async write(files: KeyFiles, bytes: Buffer, sidecar: Sidecar, mode: number | undefined): Promise<void> {
     this.#makeDir(files.parent);
-    const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, ...(mode === undefined ? {} : { mode }) });
-    value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
-    let side: PreparedTemp;
+    // Alone, a write is quickest in synchronous calls; beside others, through the thread pool.
+    const sync = this.#writing === 0;
+    this.#writing++;
     try {
-      side = await prepareTemp(this.fs, files.sidecar, Buffer.from(encodeSidecar(sidecar)), { fsync: false });
-    } catch (err) {
-      (await value.catch(() => undefined))?.discard();
-      throw err;
+      const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync, ...(mode === undefined ? {} : { mode }) });
+      value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
+      let side: PreparedTemp;
+      try {
+        side = await prepareTemp(this.fs, files.sidecar, Buffer.from(encodeSidecar(sidecar)), { fsync: false, sync });
+      } catch (err) {
+        await (await value.catch(() => undefined))?.discard();
+        throw err;
+      }
+      try {
+        await (await value).commit();
+      } catch (err) {
+        await side.discard();
+        throw err;
+      }
+      await side.commit();
+    } finally {
+      this.#writing--;
     }
-    try {
-      (await value).commit();
-    } catch (err) {
-      side.discard();
-      throw err;
-    }
-    side.commit();
   }
 
   /**

@@ -31,6 +31,19 @@ export function faultyFs() {
     mkdir: async (path: string, options: unknown) => (fail('mkdir', path), inner.promises.mkdir(path, options)),
     unlink: async (path: string) => (fail('unlink', path), inner.promises.unlink(path)),
     readdir: async (path: string, options: unknown) => (fail('readdir', path), inner.promises.readdir(path, options)),
+    open: async (path: string, flags: string, mode?: number) => {
+      fail('open', path);
+      const handle = await inner.promises.open(path, flags, mode);
+      return {
+        writeFile: async (data: unknown) => (fail('write', path), handle.writeFile(data)),
+        sync: async () => {
+          counts.fsync++;
+          fail('fsync', path);
+          return handle.sync();
+        },
+        close: () => handle.close(),
+      };
+    },
   };
   const fs = Object.assign(Object.create(inner), {
     promises,

@@ -45,6 +45,24 @@ describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, renam
     await client.close();
   });
 
+  it('with 8 concurrent writers (the thread-pool path), a failed fsync fails only the writes it hit', async () => {
+    const { fs, vol, faults } = faultyFs();
+    const client = new FileBackend({ root, fs });
+    const keys = Array.from({ length: 8 }, (_, i) => new PathKey(`/many/k${i}`));
+    const before = await Promise.all(keys.map((key) => client.create({ key, value: { v: 1 } })));
+    faults.push({ op: 'fsync', code: 'EIO', when: (p) => /k[0-3]\.yaml/.test(p) });
+    const results = await Promise.allSettled(keys.map((key) => client.update({ key, value: { v: 2 } })));
+    faults.length = 0;
+    expect(results.map((r) => r.status)).toEqual([...Array(4).fill('rejected'), ...Array(4).fill('fulfilled')]);
+    for (const [i, key] of keys.entries()) {
+      const got = await client.get(key);
+      expect(got.value).toEqual({ v: i < 4 ? 1 : 2 });
+      if (i < 4) expect(got.revision).toBe(before[i]!.revision);
+    }
+    expect(visibleAndTemp(vol)).toEqual([]);
+    await client.close();
+  });
+
   it('a failed delete (EIO on unlink) keeps the key', async () => {
     const { fs, faults } = faultyFs();
     const client = new FileBackend({ root, fs });
