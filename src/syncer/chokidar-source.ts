@@ -1,15 +1,26 @@
 /**
- * The watch source for real disks: chokidar 5. Dotfiles other than kvdir's sidecars are not
- * watched; directories are always traversed (an `ignored` filter that drops a directory stops
- * traversal). Symbolic links are not followed.
+ * The watch source for real disks: chokidar 5. Dotfiles and dot-directories (`.git`, kvdir's
+ * locks and trash) are not watched, except kvdir's sidecars; other directories are always
+ * traversed (an `ignored` filter that drops a directory stops traversal). Symbolic links are
+ * not followed. Chokidar's own "atomic" merging is off: the syncer's quiet window does that.
+ *
+ * One gap of chokidar is closed here: a directory replaced under its name keeps a watch on the
+ * old one (see `dir-identities.ts`). Each event checks the identity of the directory it points
+ * at; a replaced directory is watched again and reported as changed as a whole.
  */
-import { basename } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { watch } from 'chokidar';
-import type { EventKind, WatchSource } from './watch-source.js';
+import type { FSWatcher } from 'chokidar';
+import { DirIdentities } from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
+import type { EventKind, WatchHandlers, WatchSource } from './watch-source.js';
+
+const KINDS: Record<string, EventKind> = { add: 'file', change: 'file', unlink: 'file', addDir: 'dir', unlinkDir: 'dir' };
 
 export const chokidarSource: WatchSource = {
-  watch(dir, handlers) {
+  watch(dir, handlers, signal) {
+    let closed = false;
     const watcher = watch(dir, {
       ignoreInitial: true,
       followSymlinks: false,
@@ -20,11 +31,86 @@ export const chokidarSource: WatchSource = {
         return name.startsWith('.') && path !== dir && !isSidecarName(name);
       },
     });
-    const kinds: Record<string, EventKind> = { add: 'file', change: 'file', unlink: 'file', addDir: 'dir', unlinkDir: 'dir' };
-    watcher.on('all', (event, path) => handlers.onChange(path, kinds[event] ?? 'unknown'));
-    watcher.on('error', (error) => handlers.onError(error instanceof Error ? error : new Error(String(error))));
-    return new Promise((resolve) => {
-      watcher.once('ready', () => resolve({ close: () => watcher.close() }));
+    const repair = new WatchRepair(watcher, dir, handlers);
+    watcher.on('all', (event, path, stats) => {
+      if (closed) return;
+      handlers.onChange(path, KINDS[event] ?? 'unknown');
+      repair.afterEvent(event, path, stats?.ino);
+    });
+    watcher.on('raw', (_event, name, details) => {
+      const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+      if (!closed && typeof name === 'string' && typeof watched === 'string') repair.check(join(watched, name));
+    });
+    watcher.on('error', (error) => {
+      if (!closed) handlers.onError(error instanceof Error ? error : new Error(String(error)));
+    });
+    const handle = {
+      close: async () => {
+        closed = true;
+        await watcher.close();
+      },
+    };
+    return new Promise((resolve, reject) => {
+      const abort = (): void => void handle.close().then(() => reject(signal?.reason));
+      if (signal?.aborted === true) return abort();
+      signal?.addEventListener('abort', abort, { once: true });
+      watcher.once('ready', () => {
+        signal?.removeEventListener('abort', abort);
+        repair.recordWatched();
+        resolve(handle);
+      });
     });
   },
 };
+
+/** Watches a replaced directory again (the root itself is the syncer's concern). */
+class WatchRepair {
+  readonly #watcher: FSWatcher;
+  readonly #root: string;
+  readonly #handlers: WatchHandlers;
+  readonly #dirs = new DirIdentities();
+
+  constructor(watcher: FSWatcher, root: string, handlers: WatchHandlers) {
+    this.#watcher = watcher;
+    this.#root = root;
+    this.#handlers = handlers;
+  }
+
+  /** The identities of the directories the initial scan watched. */
+  recordWatched(): void {
+    for (const dir of Object.keys(this.#watcher.getWatched())) {
+      const identity = dir.startsWith(`${this.#root}/`) ? identityOf(dir) : undefined;
+      if (identity !== undefined) this.#dirs.set(dir, identity);
+    }
+  }
+
+  afterEvent(event: string, path: string, ino: number | bigint | undefined): void {
+    if (event === 'unlinkDir') this.#dirs.forget(path);
+    else if (event === 'addDir') {
+      const identity = ino === undefined ? identityOf(path) : String(ino);
+      if (identity !== undefined) this.#dirs.set(path, identity);
+    } else this.check(dirname(path));
+  }
+
+  /** Watches `dir` again when it is a known directory that was replaced. */
+  check(dir: string): void {
+    if (dir === this.#root || !this.#dirs.has(dir)) return;
+    const identity = identityOf(dir);
+    if (identity === undefined || !this.#dirs.replaced(dir, identity)) return;
+    this.#dirs.set(dir, identity);
+    this.#watcher.unwatch(dir);
+    this.#watcher.add(dir);
+    // The directories below are watched anew as well: as they are now.
+    this.#dirs.renewBelow(dir, identityOf);
+    this.#handlers.onChange(dir, 'dir');
+  }
+}
+
+function identityOf(dir: string): string | undefined {
+  try {
+    const stats = lstatSync(dir);
+    return stats.isDirectory() ? String(stats.ino) : undefined;
+  } catch {
+    return undefined;
+  }
+}

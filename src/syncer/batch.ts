@@ -1,0 +1,60 @@
+/**
+ * What one look at the tree found: the updates to send in one onUpdates call and the parse
+ * failures to report beside them; and a loop over many files that lets the event loop breathe.
+ */
+import type { Update } from '../model/kv.js';
+
+export interface ParseFailure {
+  rawKey: string;
+  /** '' once the file is gone. */
+  rawValue: string;
+}
+
+export class Batch {
+  updates: Update[] = [];
+  failures: ParseFailure[] = [];
+  /** Key paths of the deletions among `updates`. */
+  deleted: string[] = [];
+
+  get isEmpty(): boolean {
+    return this.updates.length === 0 && this.failures.length === 0;
+  }
+
+  append(other: Batch): this {
+    for (const update of other.updates) this.updates.push(update);
+    for (const failure of other.failures) this.failures.push(failure);
+    for (const path of other.deleted) this.deleted.push(path);
+    return this;
+  }
+
+  /** Moves everything out into a new batch. */
+  take(): Batch {
+    const taken = new Batch();
+    taken.updates = this.updates;
+    taken.failures = this.failures;
+    taken.deleted = this.deleted;
+    this.updates = [];
+    this.failures = [];
+    this.deleted = [];
+    return taken;
+  }
+}
+
+/** Longest stretch of synchronous file work before the event loop gets a turn, in ms. */
+const SLICE_MS = 10;
+
+/**
+ * Runs `fn` over `items` one at a time. The store reads synchronously (microseconds per
+ * file), so a long list would hold the event loop: every SLICE_MS it yields a turn to I/O
+ * callbacks and timers (watcher events, stop()).
+ */
+export async function forEachYielding<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let sliceStart = performance.now();
+  for (const item of items) {
+    await fn(item);
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}

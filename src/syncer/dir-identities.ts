@@ -1,0 +1,54 @@
+/**
+ * Which directory each of a watcher's directory watches is bound to. A watch follows an
+ * inode, not a name: when a directory is replaced under its name (renamed over an empty one,
+ * removed and re-created faster than the watcher noticed), the watcher keeps listening to the
+ * old one and reports nothing that happens in the new one. Knowing the identity (inode) each
+ * watch was set up with tells such a replacement apart when an event points at the directory.
+ * Pure: the caller stats.
+ */
+export class DirIdentities {
+  readonly #identities = new Map<string, string>();
+
+  get size(): number {
+    return this.#identities.size;
+  }
+
+  has(dir: string): boolean {
+    return this.#identities.has(dir);
+  }
+
+  /** The watch of `dir` is (now) bound to `identity`. */
+  set(dir: string, identity: string): void {
+    this.#identities.set(dir, identity);
+  }
+
+  /** `dir` and every directory below it are no longer watched. */
+  forget(dir: string): void {
+    this.#identities.delete(dir);
+    this.forgetBelow(dir);
+  }
+
+  forgetBelow(dir: string): void {
+    for (const known of this.#below(dir)) this.#identities.delete(known);
+  }
+
+  /** After the subtree at `dir` was watched anew: each known directory below gets its identity now (or goes). */
+  renewBelow(dir: string, identityOf: (dir: string) => string | undefined): void {
+    for (const known of this.#below(dir)) {
+      const identity = identityOf(known);
+      if (identity === undefined) this.#identities.delete(known);
+      else this.#identities.set(known, identity);
+    }
+  }
+
+  #below(dir: string): string[] {
+    const prefix = `${dir}/`;
+    return [...this.#identities.keys()].filter((known) => known.startsWith(prefix));
+  }
+
+  /** True when `dir` is known with another identity than `identity`: it was replaced since its watch was set up. */
+  replaced(dir: string, identity: string): boolean {
+    const known = this.#identities.get(dir);
+    return known !== undefined && known !== identity;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The syncer driven through its watch-source port by a fake source: nothing reaches the
+ * syncer but what the test emits, so what it does without events (polling, second looks at
+ * new directories, bursts) is shown deterministically.
+ */
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PathKey, SyncStatus, UpdateType } from '../../src/index.js';
+import { lockPathOf } from '../../src/fs/locks.js';
+import { decodeSidecar, encodeSidecar, fingerprint, nextSidecar, revisionOf } from '../../src/fs/revision.js';
+import type { WatchHandle, WatchHandlers, WatchSource } from '../../src/syncer/watch-source.js';
+import { RACY_MARGIN_MS } from '../../src/syncer/file-signature.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { openSyncer, pathKeys, waitForConvergence } from './harness.js';
+import type { TestSyncerOptions } from './harness.js';
+
+class FakeSource implements WatchSource {
+  handlers: WatchHandlers | undefined;
+  watched: string | undefined;
+  closed = 0;
+
+  async watch(dir: string, handlers: WatchHandlers): Promise<WatchHandle> {
+    this.watched = dir;
+    this.handlers = handlers;
+    return {
+      close: async () => {
+        this.closed++;
+        this.handlers = undefined;
+      },
+    };
+  }
+
+  emit(path: string, kind: 'file' | 'dir' | 'unknown' = 'file'): void {
+    this.handlers!.onChange(join(this.watched!, path), kind);
+  }
+}
+
+const warnings: Array<{ code: string | undefined; message: string }> = [];
+const onWarning = (warning: Error & { code?: string }) => warnings.push({ code: warning.code, message: warning.message });
+beforeEach(() => {
+  warnings.length = 0;
+  process.on('warning', onWarning);
+});
+afterEach(() => {
+  process.off('warning', onWarning);
+});
+
+async function started(options: TestSyncerOptions = {}) {
+  const root = join(await tempDir(), 'store');
+  await mkdir(root);
+  const source = new FakeSource();
+  // No periodic resync: only what the test makes happen can find changes.
+  const opened = openSyncer(root, { ...pathKeys, resyncIntervalMs: 0, watchSource: source, ...options });
+  await opened.rec.waitForStatus(SyncStatus.InSync);
+  return { ...opened, root, source };
+}
+
+describe('syncer: through the watch-source port', () => {
+  it('on a watcher error (ENOSPC) goes back to ResyncInProgress, then InSync, and polling rescans deliver changes', async () => {
+    const { client, rec, root, source } = await started({ pollMs: 100 });
+    const error = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+    source.handlers!.onError(error);
+    await rec.waitFor(() => rec.statuses.length === 5, 'ResyncInProgress then InSync');
+    expect(rec.statuses.slice(3)).toEqual([SyncStatus.ResyncInProgress, SyncStatus.InSync]);
+    await rec.waitFor(() => warnings.some((w) => w.code === 'KVDIR_WATCH_ERROR'), 'a warning');
+    expect(warnings.find((w) => w.code === 'KVDIR_WATCH_ERROR')?.message).toContain('ENOSPC');
+
+    // No event is emitted for these: only the polling rescans can find them.
+    await mkdir(join(root, 'late'), { recursive: true });
+    await writeFile(join(root, 'late', 'a.yaml'), 'a: 1\n');
+    const written = await client.create({ key: new PathKey('/late/b'), value: { b: 2 } });
+    await rec.waitForUpdate('/late/a', (u) => u.updateType === UpdateType.KVNew);
+    await rec.waitForUpdate('/late/b', (u) => u.revision === written.revision);
+    await waitForConvergence(rec, client);
+    // A second error changes nothing: the syncer is already polling.
+    source.handlers!.onError(error);
+    expect(rec.statuses).toHaveLength(5);
+    expect(rec.violations).toEqual([]);
+  });
+
+  it('looks at a new directory a second time, for files its watcher may have missed', async () => {
+    const { rec, root, source } = await started({ settleMs: 200 });
+    await mkdir(join(root, 'fresh'));
+    await writeFile(join(root, 'fresh', 'one.yaml'), 'n: 1\n');
+    source.emit('fresh', 'dir');
+    await rec.waitForUpdate('/fresh/one', (u) => u.updateType === UpdateType.KVNew);
+    // Created after the first look, with no event at all.
+    await writeFile(join(root, 'fresh', 'two.yaml'), 'n: 2\n');
+    await rec.waitForUpdate('/fresh/two', (u) => u.updateType === UpdateType.KVNew);
+    expect(rec.violations).toEqual([]);
+  });
+
+  it('turns a burst of events into a full resync that also finds changes no event named', async () => {
+    const { rec, root, source } = await started({ burstThreshold: 20, settleMs: 200 });
+    await mkdir(join(root, 'many'));
+    for (let i = 0; i < 30; i++) await writeFile(join(root, 'many', `f${i}.yaml`), `n: ${i}\n`);
+    await writeFile(join(root, 'unnamed.yaml'), 'n: -1\n');
+    for (let i = 0; i < 30; i++) source.emit(`many/f${i}.yaml`);
+    await rec.waitFor(() => rec.picture.size === 31, 'all 31 keys');
+    expect(rec.picture.get('/unnamed')?.value).toEqual({ n: -1 });
+    expect(rec.violations).toEqual([]);
+  });
+
+  it('reports nothing for events that point at unchanged files', async () => {
+    const { client, rec, source } = await started();
+    await client.create({ key: new PathKey('/k'), value: { a: 1 } });
+    source.emit('k.yaml');
+    await waitForConvergence(rec, client);
+    const mark = rec.mark();
+    for (let i = 0; i < 5; i++) source.emit('k.yaml');
+    source.emit('.kvdir-k.yaml.rev');
+    source.emit('', 'dir');
+    // A create emitted after them is reported alone: the batches before it sent nothing.
+    const other = await client.create({ key: new PathKey('/other'), value: { b: 1 } });
+    source.emit('other.yaml');
+    await rec.waitForUpdate('/other', (u) => u.revision === other.revision, mark);
+    expect(rec.updatesSince(mark).map((u) => u.key.defaultPath())).toEqual(['/other']);
+  });
+
+  it('after the root was replaced by another directory, resyncs and sends only the differences', async () => {
+    const { client, rec, root, source } = await started({ pollMs: 100 });
+    for (const name of ['same', 'changed', 'gone']) await client.create({ key: new PathKey(`/cfg/${name}`), value: { name } });
+    source.emit('cfg', 'dir');
+    await waitForConvergence(rec, client);
+    const replacement = join(await tempDir(), 'next');
+    await cp(root, replacement, { recursive: true, preserveTimestamps: true });
+    await writeFile(join(replacement, 'cfg', 'changed.yaml'), 'name: changed again\n');
+    await rm(join(replacement, 'cfg', 'gone.yaml'));
+    await writeFile(join(replacement, 'cfg', 'new.yaml'), 'name: new\n');
+    const mark = rec.mark();
+    const statusMark = rec.statuses.length;
+    await rename(root, `${root}.old`);
+    await rename(replacement, root);
+    await rec.waitForStatus(SyncStatus.InSync, statusMark);
+    await waitForConvergence(rec, client);
+    expect(rec.statuses.slice(statusMark)).toEqual([SyncStatus.WaitForDatastore, SyncStatus.ResyncInProgress, SyncStatus.InSync]);
+    const kinds = new Map(rec.updatesSince(mark).map((u) => [u.key.defaultPath(), u.updateType]));
+    expect(kinds).toEqual(
+      new Map([
+        ['/cfg/changed', UpdateType.KVUpdated],
+        ['/cfg/new', UpdateType.KVNew],
+        ['/cfg/gone', UpdateType.KVDeleted],
+      ]),
+    );
+    expect(rec.violations).toEqual([]);
+  });
+
+  it('holds back a key caught between a write of its value file and of its sidecar, while its lock is held', async () => {
+    const { client, rec, root, source } = await started({ maxDelayMs: 60_000 });
+    const written = await client.create({ key: new PathKey('/w'), value: { v: 1 } });
+    source.emit('w.yaml');
+    await rec.waitForUpdate('/w', (u) => u.revision === written.revision);
+    const sidecar = decodeSidecar(await readFile(join(root, '.kvdir-w.yaml.rev'), 'utf8'))!;
+
+    // What a writer in another process does, stopped half-way: the lock held, the new value in place.
+    const lock = lockPathOf(root, '/w');
+    await mkdir(lock, { recursive: true });
+    const bytes = Buffer.from('v: 2\n');
+    await writeFile(join(root, 'w.yaml'), bytes);
+    source.emit('w.yaml');
+    const mark = rec.mark();
+    // A key in another directory (under another lock) shows when the events before it were looked at.
+    const other = await client.create({ key: new PathKey('/elsewhere/other'), value: { o: 1 } });
+    source.emit('elsewhere/other.yaml');
+    await rec.waitForUpdate('/elsewhere/other', (u) => u.revision === other.revision, mark);
+    expect(rec.updatesSince(mark).map((u) => u.key.defaultPath())).toEqual(['/elsewhere/other']);
+
+    // The writer finishes: the sidecar, then the lock released.
+    const next = nextSidecar(sidecar, true, fingerprint(bytes), undefined);
+    await writeFile(join(root, '.kvdir-w.yaml.rev'), encodeSidecar(next));
+    await rm(lock, { recursive: true });
+    const final = await rec.waitForUpdate('/w', () => true, mark);
+    expect(final).toMatchObject({ updateType: UpdateType.KVUpdated, revision: revisionOf(next, fingerprint(bytes)), value: { v: 2 } });
+    expect((await client.get(new PathKey('/w'))).revision).toBe(final.revision);
+    expect(rec.violations).toEqual([]);
+  });
+
+  it('deletes an expired key even when its expiry comes in the same batch as a look at its directory', async () => {
+    // Expiry is not a file change: a look at the directory that trusts unchanged files must not hide it.
+    const clock = new FakeClock();
+    const root = join(await tempDir(), 'store');
+    await mkdir(root);
+    const source = new FakeSource();
+    const { client, rec } = openSyncer(root, { ...pathKeys, resyncIntervalMs: 0, watchSource: source }, { clock });
+    await rec.waitForStatus(SyncStatus.InSync);
+    await client.create({ key: new PathKey('/lease/holder'), value: { who: 'me' }, ttl: 1000 });
+    // Set-up, not an assertion: the file must be old enough for its stat signature to be trusted.
+    const created = Date.now();
+    await rec.waitFor(() => Date.now() - created > RACY_MARGIN_MS + 20, 'the file to be old enough');
+    source.emit('lease', 'dir');
+    clock.advance(50);
+    await rec.waitForUpdate('/lease/holder', (u) => u.updateType === UpdateType.KVNew);
+    clock.advance(1001);
+    source.emit('lease', 'dir');
+    clock.advance(50);
+    await rec.waitForUpdate('/lease/holder', (u) => u.updateType === UpdateType.KVDeleted);
+    expect(rec.violations).toEqual([]);
+  });
+
+  it('closes the watch handle on stop', async () => {
+    const { syncer, source } = await started();
+    await syncer.stop();
+    expect(source.closed).toBe(1);
+  });
+});
