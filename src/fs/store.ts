@@ -218,11 +218,21 @@ export class TreeStore {
     for (let current = dir; current.length >= this.root.length; current = dirname(current)) {
       const real = this.#realpathOrUndefined(current);
       if (real !== undefined) {
-        if (real !== join(rootReal, relative(this.root, current))) throw symlinkError(current);
-        return current === dir;
+        if (real === join(rootReal, relative(this.root, current))) return current === dir;
+        // A root that is a link may have been pointed elsewhere (git-sync style): look again.
+        if (this.#reresolveRoot()) return this.#assertInside(dir);
+        throw symlinkError(current);
       }
     }
     return false;
+  }
+
+  /** Resolves the root's real path again; says whether it changed. */
+  #reresolveRoot(): boolean {
+    const real = this.#realpathOrUndefined(this.root);
+    if (real === undefined || real === this.#rootReal) return false;
+    this.#rootReal = real;
+    return true;
   }
 
   #rootRealPath(): string {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatastoreError, FileBackend, PathKey, PathListOptions } from '../../src/index.js';
@@ -64,6 +64,24 @@ describe('symbolic links below the root are never followed', () => {
     const client = new FileBackend({ root: alias, fsync: false });
     await client.create({ key: new PathKey('/via/alias'), value: { a: 1 } });
     expect((await client.get(new PathKey('/via/alias'))).value).toEqual({ a: 1 });
+    await client.close();
+  });
+
+  it('follows a root link that is pointed somewhere else (git-sync style)', async () => {
+    const base = await tempDir();
+    await mkdir(join(base, 'a'));
+    await mkdir(join(base, 'b'));
+    await writeFile(join(base, 'a', 'k.yaml'), 'v: a\n');
+    await writeFile(join(base, 'b', 'k.yaml'), 'v: b\n');
+    const root = join(base, 'current');
+    await symlink(join(base, 'a'), root);
+    const client = new FileBackend({ root, fsync: false });
+    expect((await client.get(new PathKey('/k'))).value).toEqual({ v: 'a' });
+    await symlink(join(base, 'b'), join(base, 'next'));
+    await rename(join(base, 'next'), root);
+    expect((await client.get(new PathKey('/k'))).value).toEqual({ v: 'b' });
+    await client.update({ key: new PathKey('/k'), value: { v: 'b2' } });
+    expect(await readFile(join(base, 'b', 'k.yaml'), 'utf8')).toBe('v: b2\n');
     await client.close();
   });
 });
