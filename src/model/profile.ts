@@ -46,17 +46,16 @@ export class ProfileKey implements Key {
   }
 }
 
-/** The profile's rules (a ProfileRules value). */
-export class ProfileRulesKey implements Key {
+/** What the three parts of a profile share: the name, and deletion of the whole profile. */
+abstract class ProfilePart implements Key {
   readonly name: string;
 
   constructor(fields: ProfileKeyFields) {
     this.name = stringField(fields, 'name');
   }
 
-  defaultPath(): string {
-    return `${profileDir(this.name)}/rules`;
-  }
+  abstract defaultPath(): string;
+  abstract toString(): string;
 
   defaultDeletePath(): string {
     return profileDir(this.name);
@@ -69,66 +68,37 @@ export class ProfileRulesKey implements Key {
   valueKind(): ValueKind {
     return 'structured';
   }
+}
 
-  toString(): string {
+/** The profile's rules (a ProfileRules value). */
+export class ProfileRulesKey extends ProfilePart {
+  defaultPath(): string {
+    return `${profileDir(this.name)}/rules`;
+  }
+
+  override toString(): string {
     return `ProfileRules(name=${this.name})`;
   }
 }
 
 /** The profile's tags (a list of strings). */
-export class ProfileTagsKey implements Key {
-  readonly name: string;
-
-  constructor(fields: ProfileKeyFields) {
-    this.name = stringField(fields, 'name');
-  }
-
+export class ProfileTagsKey extends ProfilePart {
   defaultPath(): string {
     return `${profileDir(this.name)}/tags`;
   }
 
-  defaultDeletePath(): string {
-    return profileDir(this.name);
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
-  }
-
-  toString(): string {
+  override toString(): string {
     return `ProfileTags(name=${this.name})`;
   }
 }
 
 /** The profile's labels (a map of strings). */
-export class ProfileLabelsKey implements Key {
-  readonly name: string;
-
-  constructor(fields: ProfileKeyFields) {
-    this.name = stringField(fields, 'name');
-  }
-
+export class ProfileLabelsKey extends ProfilePart {
   defaultPath(): string {
     return `${profileDir(this.name)}/labels`;
   }
 
-  defaultDeletePath(): string {
-    return profileDir(this.name);
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
-  }
-
-  toString(): string {
+  override toString(): string {
     return `ProfileLabels(name=${this.name})`;
   }
 }
