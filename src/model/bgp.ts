@@ -14,7 +14,8 @@ import {
   segmentField,
   stringField,
 } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { ListInterface, ValueKind } from './key.js';
+import { LeafKey } from './key.js';
 
 const ROOT = '/calico/bgp/v1';
 const GLOBAL_PEER = /^\/?calico\/bgp\/v1\/global\/peer_v(4|6)\/([^/]+)$/;
@@ -54,7 +55,7 @@ function peerSegment(ip: ParsedIP): string {
   return `/peer_v${ip.version}/${formatIP(ip)}`;
 }
 
-export class BGPPeerKey implements Key {
+export class BGPPeerKey extends LeafKey {
   readonly scope: BGPPeerScope;
   readonly hostname: string;
   /** The peer's IP in canonical form, or `''` when not set. */
@@ -62,6 +63,7 @@ export class BGPPeerKey implements Key {
   readonly #ip: ParsedIP | undefined;
 
   constructor(fields: BGPPeerKeyFields) {
+    super();
     const ids = readPeerIds(fields);
     this.scope = ids.scope;
     this.hostname = ids.hostname;
@@ -73,18 +75,6 @@ export class BGPPeerKey implements Key {
     const scope = required(this.scope, 'scope');
     const host = scope === 'node' ? `host/${required(this.hostname, 'node')}` : 'global';
     return `${ROOT}/${host}${peerSegment(requiredValue(this.#ip, 'ip'))}`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {
@@ -161,10 +151,11 @@ export interface GlobalBGPConfigKeyFields {
 }
 
 /** A global BGP config value (a raw string), `/calico/bgp/v1/global/{name}`. */
-export class GlobalBGPConfigKey implements Key {
+export class GlobalBGPConfigKey extends LeafKey {
   readonly name: string;
 
   constructor(fields: GlobalBGPConfigKeyFields) {
+    super();
     this.name = segmentField(fields, 'name');
   }
 
@@ -172,15 +163,7 @@ export class GlobalBGPConfigKey implements Key {
     return `${ROOT}/global/${required(this.name, 'name')}`;
   }
 
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
+  override valueKind(): ValueKind {
     return 'raw-string';
   }
 
@@ -216,11 +199,12 @@ export interface HostBGPConfigKeyFields {
 }
 
 /** A per-host BGP config value (a raw string), `/calico/bgp/v1/host/{H}/{name}`. */
-export class HostBGPConfigKey implements Key {
+export class HostBGPConfigKey extends LeafKey {
   readonly hostname: string;
   readonly name: string;
 
   constructor(fields: HostBGPConfigKeyFields) {
+    super();
     this.hostname = segmentField(fields, 'hostname');
     this.name = segmentField(fields, 'name');
   }
@@ -230,15 +214,7 @@ export class HostBGPConfigKey implements Key {
     return `${ROOT}/host/${host}/${required(this.name, 'name')}`;
   }
 
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
+  override valueKind(): ValueKind {
     return 'raw-string';
   }
 

@@ -1,6 +1,7 @@
 /** Global Felix config (`/calico/v1/config/{name}`, name may hold `/`) and the Ready flag. */
 import { accepts, matchPath, nestedNameField, required } from './fields.js';
 import type { Key, ListInterface, ValueKind } from './key.js';
+import { LeafKey } from './key.js';
 
 const ROOT = '/calico/v1/config';
 const PATTERN = /^\/?calico\/v1\/config\/([^/]+(?:\/[^/]+)*)$/;
@@ -12,10 +13,11 @@ export interface GlobalConfigKeyFields {
 }
 
 /** A global Felix config value (a raw string). */
-export class GlobalConfigKey implements Key {
+export class GlobalConfigKey extends LeafKey {
   readonly name: string;
 
   constructor(fields: GlobalConfigKeyFields) {
+    super();
     this.name = nestedNameField(fields, 'name');
   }
 
@@ -23,15 +25,7 @@ export class GlobalConfigKey implements Key {
     return `${ROOT}/${required(this.name, 'name')}`;
   }
 
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
+  override valueKind(): ValueKind {
     return 'raw-string';
   }
 

@@ -5,6 +5,7 @@
 import { escapeName, unescapeName } from './escape.js';
 import { accepts, leadingRoot, matchPath, required, segmentField, stringField } from './fields.js';
 import type { Key, ListInterface, ValueKind } from './key.js';
+import { LeafKey } from './key.js';
 import {
   parseWorkloadPath,
   readWorkloadIds,
@@ -27,11 +28,12 @@ export interface HostEndpointStatusKeyFields {
   endpointID?: string;
 }
 
-export class HostEndpointStatusKey implements Key {
+export class HostEndpointStatusKey extends LeafKey {
   readonly hostname: string;
   readonly endpointID: string;
 
   constructor(fields: HostEndpointStatusKeyFields) {
+    super();
     this.hostname = segmentField(fields, 'hostname');
     this.endpointID = stringField(fields, 'endpointID');
   }
@@ -39,18 +41,6 @@ export class HostEndpointStatusKey implements Key {
   defaultPath(): string {
     const host = required(this.hostname, 'hostname');
     return `${ROOT}/${host}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {
@@ -159,27 +149,16 @@ export interface StatusReportKeyFields {
 }
 
 /** Felix's current status report for a host, `/calico/felix/v1/host/{H}/status`. */
-export class ActiveStatusReportKey implements Key {
+export class ActiveStatusReportKey extends LeafKey {
   readonly hostname: string;
 
   constructor(fields: StatusReportKeyFields) {
+    super();
     this.hostname = segmentField(fields, 'hostname');
   }
 
   defaultPath(): string {
     return `${ROOT}/${required(this.hostname, 'hostname')}/status`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {
@@ -188,27 +167,16 @@ export class ActiveStatusReportKey implements Key {
 }
 
 /** Felix's last status report for a host, `/calico/felix/v1/host/{H}/last_reported_status`. */
-export class LastStatusReportKey implements Key {
+export class LastStatusReportKey extends LeafKey {
   readonly hostname: string;
 
   constructor(fields: StatusReportKeyFields) {
+    super();
     this.hostname = segmentField(fields, 'hostname');
   }
 
   defaultPath(): string {
     return `${ROOT}/${required(this.hostname, 'hostname')}/last_reported_status`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {

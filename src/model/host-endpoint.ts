@@ -1,7 +1,8 @@
 /** Host endpoints: `/calico/v1/host/{H}/endpoint/{E}` (E escaped). */
 import { escapeName, unescapeName } from './escape.js';
 import { accepts, leadingRoot, matchPath, required, segmentField, stringField } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { ListInterface, ValueKind } from './key.js';
+import { LeafKey } from './key.js';
 
 const ROOT = '/calico/v1/host';
 const PATTERN = /^\/?calico\/v1\/host\/([^/]+)\/endpoint\/([^/]+)$/;
@@ -11,11 +12,12 @@ export interface HostEndpointKeyFields {
   endpointID?: string;
 }
 
-export class HostEndpointKey implements Key {
+export class HostEndpointKey extends LeafKey {
   readonly hostname: string;
   readonly endpointID: string;
 
   constructor(fields: HostEndpointKeyFields) {
+    super();
     this.hostname = segmentField(fields, 'hostname');
     this.endpointID = stringField(fields, 'endpointID');
   }
@@ -23,18 +25,6 @@ export class HostEndpointKey implements Key {
   defaultPath(): string {
     const host = required(this.hostname, 'node');
     return `${ROOT}/${host}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {

@@ -12,6 +12,7 @@ import {
   segmentField,
 } from './fields.js';
 import type { Key, ListInterface, ValueKind } from './key.js';
+import { LeafKey } from './key.js';
 
 const ROOT = '/calico/v1/host';
 const METADATA = /^\/?calico\/v1\/host\/([^/]+)\/metadata$/;
@@ -52,10 +53,11 @@ export class HostMetadataKey implements Key {
 }
 
 /** The host's BGP IP address (a raw IP). */
-export class HostIPKey implements Key {
+export class HostIPKey extends LeafKey {
   readonly hostname: string;
 
   constructor(fields: HostKeyFields) {
+    super();
     this.hostname = segmentField(fields, 'hostname');
   }
 
@@ -63,15 +65,7 @@ export class HostIPKey implements Key {
     return `${ROOT}/${required(this.hostname, 'name')}/bird_ip`;
   }
 
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
+  override valueKind(): ValueKind {
     return 'raw-ip';
   }
 
@@ -148,11 +142,12 @@ export interface HostConfigKeyFields {
 }
 
 /** A per-host Felix config value (a raw string). */
-export class HostConfigKey implements Key {
+export class HostConfigKey extends LeafKey {
   readonly hostname: string;
   readonly name: string;
 
   constructor(fields: HostConfigKeyFields) {
+    super();
     this.hostname = segmentField(fields, 'hostname');
     this.name = nestedNameField(fields, 'name');
   }
@@ -162,15 +157,7 @@ export class HostConfigKey implements Key {
     return `${ROOT}/${required(this.hostname, 'node')}/config/${name}`;
   }
 
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
+  override valueKind(): ValueKind {
     return 'raw-string';
   }
 

@@ -1,7 +1,8 @@
 /** IP pools: `/calico/v1/ipam/v{n}/pool/{cidr-}`, the CIDR's `/` written as `-`. */
 import { cidrFromSegment, cidrToSegment, type ParsedCidr } from './cidr.js';
 import { cidrField, matchPath, requiredValue } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { ListInterface, ValueKind } from './key.js';
+import { LeafKey } from './key.js';
 
 const ROOT = '/calico/v1/ipam';
 const PATTERN = /^\/?calico\/v1\/ipam\/v(4|6)\/pool\/([^/]+)$/;
@@ -15,30 +16,19 @@ function poolPath(cidr: ParsedCidr): string {
   return `${ROOT}/v${cidr.version}/pool/${cidrToSegment(cidr)}`;
 }
 
-export class IPPoolKey implements Key {
+export class IPPoolKey extends LeafKey {
   /** The normalized CIDR, or `''` when not set. */
   readonly cidr: string;
   readonly #parsed: ParsedCidr | undefined;
 
   constructor(fields: IPPoolKeyFields) {
+    super();
     this.#parsed = cidrField(fields, 'cidr');
     this.cidr = this.#parsed?.text ?? '';
   }
 
   defaultPath(): string {
     return poolPath(requiredValue(this.#parsed, 'cidr'));
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {

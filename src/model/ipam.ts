@@ -13,7 +13,8 @@ import {
   requiredValue,
   segmentField,
 } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { ListInterface, ValueKind } from './key.js';
+import { LeafKey } from './key.js';
 
 const ROOT = '/calico/ipam/v2';
 const BLOCK = /^\/?calico\/ipam\/v2\/assignment\/ipv(4|6)\/block\/([^/]+)$/;
@@ -35,12 +36,13 @@ export interface BlockKeyFields {
 }
 
 /** An allocation block, `/calico/ipam/v2/assignment/ipv{n}/block/{cidr-}`. */
-export class BlockKey implements Key {
+export class BlockKey extends LeafKey {
   /** The normalized CIDR, or `''` when not set. */
   readonly cidr: string;
   readonly #cidr: ParsedCidr | undefined;
 
   constructor(fields: BlockKeyFields) {
+    super();
     this.#cidr = cidrField(fields, 'cidr');
     this.cidr = this.#cidr?.text ?? '';
   }
@@ -48,18 +50,6 @@ export class BlockKey implements Key {
   defaultPath(): string {
     const cidr = requiredValue(this.#cidr, 'cidr');
     return `${ROOT}/assignment/ipv${cidr.version}/block/${cidrToSegment(cidr)}`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {
@@ -100,12 +90,13 @@ export interface BlockAffinityKeyFields {
  * A host's affinity to a block (a raw string),
  * `/calico/ipam/v2/host/{host}/ipv{n}/block/{cidr-}`.
  */
-export class BlockAffinityKey implements Key {
+export class BlockAffinityKey extends LeafKey {
   readonly cidr: string;
   readonly host: string;
   readonly #cidr: ParsedCidr | undefined;
 
   constructor(fields: BlockAffinityKeyFields) {
+    super();
     this.#cidr = cidrField(fields, 'cidr');
     this.cidr = this.#cidr?.text ?? '';
     this.host = segmentField(fields, 'host');
@@ -117,15 +108,7 @@ export class BlockAffinityKey implements Key {
     return `${ROOT}/host/${host}/ipv${cidr.version}/block/${cidrToSegment(cidr)}`;
   }
 
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
+  override valueKind(): ValueKind {
     return 'raw-string';
   }
 
@@ -172,27 +155,16 @@ export interface IPAMHandleKeyFields {
 }
 
 /** An IPAM handle, `/calico/ipam/v2/handle/{handleID}`. */
-export class IPAMHandleKey implements Key {
+export class IPAMHandleKey extends LeafKey {
   readonly handleID: string;
 
   constructor(fields: IPAMHandleKeyFields) {
+    super();
     this.handleID = segmentField(fields, 'handleID');
   }
 
   defaultPath(): string {
     return `${ROOT}/handle/${required(this.handleID, 'id')}`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {
@@ -222,24 +194,14 @@ export class IPAMHandleListOptions implements ListInterface {
 }
 
 /** The IPAM config, `/calico/ipam/v2/config`. */
-export class IPAMConfigKey implements Key {
+export class IPAMConfigKey extends LeafKey {
   // Takes no fields; the argument is accepted for symmetry with the other keys.
-  constructor(_fields: Record<string, never> = {}) {}
+  constructor(_fields: Record<string, never> = {}) {
+    super();
+  }
 
   defaultPath(): string {
     return `${ROOT}/config`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {
@@ -252,27 +214,16 @@ export interface IPAMHostKeyFields {
 }
 
 /** A host's IPAM directory (an empty object), `/calico/ipam/v2/host/{host}`. */
-export class IPAMHostKey implements Key {
+export class IPAMHostKey extends LeafKey {
   readonly host: string;
 
   constructor(fields: IPAMHostKeyFields) {
+    super();
     this.host = segmentField(fields, 'host');
   }
 
   defaultPath(): string {
     return `${ROOT}/host/${required(this.host, 'host')}`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {

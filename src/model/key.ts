@@ -20,6 +20,27 @@ export interface Key {
   toString(): string;
 }
 
+/**
+ * The usual key: a recursive delete removes its own path, there are no implicit parents to
+ * tidy, and the value is structured. Keys that differ override what differs.
+ */
+export abstract class LeafKey implements Key {
+  abstract defaultPath(): string;
+  abstract toString(): string;
+
+  defaultDeletePath(): string {
+    return this.defaultPath();
+  }
+
+  defaultDeleteParentPaths(): string[] {
+    return [];
+  }
+
+  valueKind(): ValueKind {
+    return 'structured';
+  }
+}
+
 /** List options name a set of keys: a path root to walk and a parser that also filters. */
 export interface ListInterface {
   /** The deepest path that holds every key the options can match. */

@@ -4,7 +4,8 @@
  */
 import { escapeName, unescapeName } from './escape.js';
 import { accepts, matchPath, required, stringField } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { ListInterface, ValueKind } from './key.js';
+import { LeafKey } from './key.js';
 
 const ROOT = '/calico/v1/policy/tier/default/policy';
 const PATTERN = /^\/?calico\/v1\/policy\/tier\/[^/]+\/policy\/([^/]+)$/;
@@ -13,27 +14,16 @@ export interface PolicyKeyFields {
   name?: string;
 }
 
-export class PolicyKey implements Key {
+export class PolicyKey extends LeafKey {
   readonly name: string;
 
   constructor(fields: PolicyKeyFields) {
+    super();
     this.name = stringField(fields, 'name');
   }
 
   defaultPath(): string {
     return `${ROOT}/${escapeName(required(this.name, 'name'))}`;
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
   }
 
   toString(): string {
