@@ -51,4 +51,11 @@ export interface SyncerOptions {
   maxDelayMs?: number;
   /** A full resync (only differences are sent) every so many ms; 0 turns it off. Default 300000. */
   resyncIntervalMs?: number;
+  /**
+   * How a tree on disk is watched (memfs always uses its own `fs.watch`):
+   * - `'directories'`: one `fs.watch` per directory (one inotify watch each on Linux);
+   * - `'chokidar'`: chokidar 5, which watches every file as well (one inotify watch per file).
+   * Default: `'directories'` on Linux, where kvdir's tests prove it; `'chokidar'` elsewhere.
+   */
+  watcher?: 'directories' | 'chokidar';
 }

@@ -8,11 +8,10 @@
  * old one (see `dir-identities.ts`). Each event checks the identity of the directory it points
  * at; a replaced directory is watched again and reported as changed as a whole.
  */
-import { lstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
-import { DirIdentities } from './dir-identities.js';
+import { DirIdentities, directoryIdentity as identityOf } from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
 import type { EventKind, WatchHandlers, WatchSource } from './watch-source.js';
 
@@ -103,14 +102,5 @@ class WatchRepair {
     // The directories below are watched anew as well: as they are now.
     this.#dirs.renewBelow(dir, identityOf);
     this.#handlers.onChange(dir, 'dir');
-  }
-}
-
-function identityOf(dir: string): string | undefined {
-  try {
-    const stats = lstatSync(dir);
-    return stats.isDirectory() ? String(stats.ino) : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -4,8 +4,20 @@
  * removed and re-created faster than the watcher noticed), the watcher keeps listening to the
  * old one and reports nothing that happens in the new one. Knowing the identity (inode) each
  * watch was set up with tells such a replacement apart when an event points at the directory.
- * Pure: the caller stats.
+ * The map is pure; `directoryIdentity` reads one identity.
  */
+import { lstatSync } from 'node:fs';
+
+/** The identity (inode number) of the directory at `path`; undefined when it is gone, a file or a link. */
+export function directoryIdentity(path: string): string | undefined {
+  try {
+    const stats = lstatSync(path);
+    return stats.isDirectory() ? String(stats.ino) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class DirIdentities {
   readonly #identities = new Map<string, string>();
 

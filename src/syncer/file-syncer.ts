@@ -21,6 +21,7 @@ import type { TreeStore } from '../fs/store.js';
 import type { Batch } from './batch.js';
 import { chokidarSource } from './chokidar-source.js';
 import { Coalescer } from './coalescer.js';
+import { dirWatchSource } from './dir-watch-source.js';
 import { clipToPrefixes, scopeFromId, scopeId, scopeOfEvent } from './event-scope.js';
 import { fsWatchSource } from './fs-watch-source.js';
 import { Reconciler } from './reconciler.js';
@@ -56,7 +57,7 @@ export class FileSyncer implements Syncer {
     this.#store = store;
     this.#callbacks = callbacks;
     this.#settings = settingsOf(options);
-    this.#source = options.watchSource ?? (isNodeFs(store.fs) ? chokidarSource : fsWatchSource(store.fs));
+    this.#source = options.watchSource ?? (!isNodeFs(store.fs) ? fsWatchSource(store.fs) : this.#settings.watcher === 'chokidar' ? chokidarSource : dirWatchSource);
     this.#onStopped = onStopped;
     this.#timers = new Timers(store.clock);
     this.#expiries = new ExpiryTimers(store.clock, (path) => this.#coalescer.add(scopeId({ kind: 'key', path })));

@@ -11,7 +11,7 @@ import type { WatchSource } from './watch-source.js';
 
 /** Knobs that are not part of the public SyncerOptions; FileSyncer accepts them beside those. */
 export interface FileSyncerInternals {
-  /** Where file-system hints come from (default: chokidar on disk, `fs.watch` on memfs). */
+  /** Where file-system hints come from, whatever `watcher` says (tests inject their own). */
   watchSource?: WatchSource;
   /** Scopes in one batch from which a full resync is cheaper and safer (the kernel may have dropped events). */
   burstThreshold?: number;
@@ -23,8 +23,11 @@ export interface FileSyncerInternals {
   batchSize?: number;
 }
 
+export type Watcher = NonNullable<SyncerOptions['watcher']>;
+
 export interface Settings {
   prefixes: string[];
+  watcher: Watcher;
   keyFromPath: (path: string) => Key | null;
   waitForReady: boolean;
   quietWindowMs: number;
@@ -40,6 +43,7 @@ export function settingsOf(options: SyncerOptions & FileSyncerInternals): Settin
   const quietWindowMs = nonNegative('quietWindowMs', options.quietWindowMs, 50);
   return {
     prefixes: normalizePrefixes(options.prefixes ?? ['/']),
+    watcher: watcherOf(options.watcher),
     keyFromPath: options.keyFromPath ?? keyFromPath,
     waitForReady: options.waitForReady ?? false,
     quietWindowMs,
@@ -65,6 +69,14 @@ export function normalizePrefixes(prefixes: readonly string[]): string[] {
   });
   const sorted = [...new Set(cleaned)].sort();
   return sorted.filter((prefix) => !sorted.some((other) => other !== prefix && isUnder(prefix, other)));
+}
+
+const WATCHERS: readonly Watcher[] = ['directories', 'chokidar'];
+
+function watcherOf(value: Watcher | undefined): Watcher {
+  if (value === undefined) return process.platform === 'linux' ? 'directories' : 'chokidar';
+  if (!WATCHERS.includes(value)) throw new ValidationError([{ name: 'watcher', value, reason: `one of ${WATCHERS.map((w) => `'${w}'`).join(', ')}` }]);
+  return value;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

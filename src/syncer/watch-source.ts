@@ -1,8 +1,9 @@
 /**
  * The watch-source port: something that tells the syncer which paths under a directory may
  * have changed. Events are hints only; the syncer re-reads the file system before it reports
- * anything. Chokidar serves real disks (`chokidar-source.ts`); `fs.watch` with `recursive`
- * serves memfs (`fs-watch-source.ts`). Tests inject their own.
+ * anything. On real disks, one `fs.watch` per directory (`dir-watch-source.ts`, the default on
+ * Linux) or chokidar (`chokidar-source.ts`); `fs.watch` with `recursive` serves memfs
+ * (`fs-watch-source.ts`). Tests inject their own.
  */
 
 /** What kind of thing an event was about, where the source knows. */

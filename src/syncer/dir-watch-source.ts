@@ -1,0 +1,179 @@
+/**
+ * The default watch source for real disks: one `fs.watch` per directory, which on Linux is one
+ * inotify watch per directory rather than chokidar's one per file. A directory's watch reports
+ * every change of the names in it (create, delete, rename, write, attributes), which is all the
+ * syncer needs: it re-reads whatever an event points at.
+ *
+ * Directories are found by walking the tree once, and then by events: a name that turns out to
+ * be a new directory is watched (with everything below it) before it is reported, so a file
+ * created inside it afterwards has an event and one created before is found by the syncer's
+ * look at the new subtree. A watch follows an inode, not a name: a directory moved away or
+ * replaced under its name (renamed over, removed and made again) is noticed by the event in
+ * its parent, its old watches are closed and the name is watched anew.
+ *
+ * Dotfiles and dot-directories (`.git`, kvdir's locks, trash and temp files) are not watched
+ * or reported, except kvdir's sidecars. Symbolic links are not followed. A watch that cannot be
+ * set up for lack of resources (ENOSPC at the inotify limit, EMFILE) is an `onError`: coverage
+ * is partial from then on, and the syncer falls back to polling rescans.
+ */
+import { watch as fsWatch, lstatSync, promises as fsp } from 'node:fs';
+import type { FSWatcher, Stats } from 'node:fs';
+import { basename, join } from 'node:path';
+import { errnoCode } from '../fs/fs-like.js';
+import { VALUE_SUFFIX } from '../fs/layout.js';
+import { directoryIdentity as identityOf } from './dir-identities.js';
+import { isSidecarName } from './event-scope.js';
+import type { EventKind, WatchHandle, WatchHandlers, WatchSource } from './watch-source.js';
+
+type Identity = string;
+
+export const dirWatchSource: WatchSource = {
+  async watch(dir, handlers, signal) {
+    const tree = new WatchedTree(dir, handlers);
+    const abort = (): void => void tree.close();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      await tree.watchBelow(dir, identityOf(dir));
+      if (signal?.aborted === true) throw signal.reason;
+      return tree;
+    } catch (err) {
+      tree.close();
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  },
+};
+
+/** Whether the watcher passes on events about a name (kvdir's sidecars are the one kind of dotfile it reports). */
+function isWatchedName(name: string): boolean {
+  return !name.startsWith('.') || isSidecarName(name);
+}
+
+class WatchedTree implements WatchHandle {
+  readonly #root: string;
+  readonly #handlers: WatchHandlers;
+  /** Watched directories by path, with the identity each watch was set up on. */
+  readonly #watches = new Map<string, { watcher: FSWatcher; identity: Identity }>();
+  #closed = false;
+  #failed = false;
+
+  constructor(root: string, handlers: WatchHandlers) {
+    this.#root = root;
+    this.#handlers = handlers;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const { watcher } of this.#watches.values()) watcher.close();
+    this.#watches.clear();
+  }
+
+  /**
+   * Watches `dir` (whose identity was just read) and every directory below it. The watch comes
+   * first and the listing after, so nothing created meanwhile goes unseen.
+   */
+  async watchBelow(dir: string, identity: Identity | undefined): Promise<void> {
+    const pending: Array<[string, Identity | undefined]> = [[dir, identity]];
+    for (let next = pending.pop(); next !== undefined && !this.#closed; next = pending.pop()) {
+      const [path, id] = next;
+      if (id === undefined || !this.#watchOne(path, id)) continue;
+      const entries = await fsp.readdir(path, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (entry.isDirectory() && !entry.name.startsWith('.')) {
+          const child = join(path, entry.name);
+          pending.push([child, identityOf(child)]);
+        }
+      }
+    }
+  }
+
+  /** Sets up the watch of one directory; false when there is nothing to watch there (any more). */
+  #watchOne(dir: string, identity: Identity): boolean {
+    const known = this.#watches.get(dir);
+    if (known?.identity === identity) return false;
+    if (known !== undefined) this.#unwatch(dir);
+    let watcher: FSWatcher;
+    try {
+      watcher = fsWatch(dir, { persistent: true }, (_event, name) => this.#onEvent(dir, name));
+    } catch (err) {
+      this.#fail(err, dir);
+      return false;
+    }
+    watcher.on('error', (err) => {
+      // The directory itself went away (EPERM on some systems): its parent's event says so too.
+      this.#unwatch(dir);
+      if (identityOf(dir) !== undefined) this.#fail(err, dir);
+    });
+    this.#watches.set(dir, { watcher, identity });
+    return true;
+  }
+
+  /** Stops watching `dir` and everything below it. */
+  #unwatch(dir: string): void {
+    const below = `${dir}/`;
+    for (const [path, { watcher }] of this.#watches) {
+      if (path === dir || path.startsWith(below)) {
+        watcher.close();
+        this.#watches.delete(path);
+      }
+    }
+  }
+
+  #onEvent(dir: string, name: string | Buffer | null): void {
+    if (this.#closed) return;
+    if (name === null) {
+      // No name: something changed in `dir` that the system would not say (rare; re-read it all).
+      this.#handlers.onChange(dir, 'dir');
+      return;
+    }
+    const text = String(name);
+    // An event about the watched directory itself carries its own name, which a child may share.
+    if (text === basename(dir)) this.#checkSelf(dir);
+    if (!isWatchedName(text)) return;
+    const path = join(dir, text);
+    this.#handlers.onChange(path, this.#kindOf(path, text));
+  }
+
+  /** What `path` is now; a new directory is watched first, one gone or replaced is unwatched. */
+  #kindOf(path: string, name: string): EventKind {
+    // Value files and sidecars: never a directory kvdir uses (no key segment ends in `.yaml`).
+    if (name.endsWith(VALUE_SUFFIX) || name.startsWith('.')) return 'file';
+    const stats = lstatOrUndefined(path);
+    const known = this.#watches.get(path);
+    if (stats?.isDirectory() === true) {
+      if (known?.identity !== String(stats.ino)) void this.watchBelow(path, String(stats.ino));
+      return 'dir';
+    }
+    if (known !== undefined) {
+      this.#unwatch(path);
+      return 'dir';
+    }
+    return stats === undefined ? 'unknown' : 'file';
+  }
+
+  /** The watched directory itself was moved, removed or replaced: its watches are stale. */
+  #checkSelf(dir: string): void {
+    const known = this.#watches.get(dir);
+    if (known === undefined || identityOf(dir) === known.identity) return;
+    this.#unwatch(dir);
+    this.#handlers.onChange(dir, 'dir');
+  }
+
+  /** A watch that could not be set up for lack of resources: coverage is partial from now on. */
+  #fail(err: unknown, dir: string): void {
+    const code = errnoCode(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR' || this.#closed || this.#failed) return;
+    this.#failed = true;
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.#handlers.onError(new Error(`cannot watch ${dir}: ${error.message}`, { cause: error }));
+  }
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
