@@ -27,40 +27,65 @@ import type { EventKind, WatchHandle, WatchHandlers, WatchSource } from './watch
 
 type Identity = string;
 
-export const dirWatchSource: WatchSource = {
-  async watch(dir, handlers, signal) {
-    const tree = new WatchedTree(dir, handlers);
-    const abort = (): void => void tree.close();
-    signal?.addEventListener('abort', abort, { once: true });
-    try {
-      await tree.watchBelow(dir, identityOf(dir));
-      if (signal?.aborted === true) throw signal.reason;
-      return tree;
-    } catch (err) {
-      tree.close();
-      throw err;
-    } finally {
-      signal?.removeEventListener('abort', abort);
-    }
-  },
-};
+/** Node's `fs.watch` of one directory; a parameter so that tests can fail it as the kernel does at its limits. */
+export interface DirectoryWatchHandle extends WatchHandle {
+  /** The directories watched now, sorted. */
+  directories(): string[];
+}
+
+export interface DirectoryWatchSource extends WatchSource {
+  watch(dir: string, handlers: WatchHandlers, signal?: AbortSignal): Promise<DirectoryWatchHandle>;
+}
+
+export type WatchOne = (dir: string, options: { persistent: boolean }, listener: (event: string, name: string | null) => void) => FSWatcher;
+
+export const dirWatchSource: DirectoryWatchSource = directoryWatchSource(fsWatch);
+
+export function directoryWatchSource(watchOne: WatchOne): DirectoryWatchSource {
+  return {
+    watch: (dir, handlers, signal) => watchTree(new WatchedTree(dir, handlers, watchOne), signal),
+  };
+}
+
+/** Resolves once every directory below the root is watched; an abort closes everything and rejects. */
+async function watchTree(tree: WatchedTree, signal: AbortSignal | undefined): Promise<DirectoryWatchHandle> {
+  const abort = (): void => void tree.close();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    await tree.watchBelow(tree.root, identityOf(tree.root));
+    if (signal?.aborted === true) throw signal.reason;
+    return tree;
+  } catch (err) {
+    await tree.close();
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+}
 
 /** Whether the watcher passes on events about a name (kvdir's sidecars are the one kind of dotfile it reports). */
 function isWatchedName(name: string): boolean {
   return !name.startsWith('.') || isSidecarName(name);
 }
 
-class WatchedTree implements WatchHandle {
-  readonly #root: string;
+class WatchedTree implements DirectoryWatchHandle {
+  readonly root: string;
   readonly #handlers: WatchHandlers;
+  readonly #watchOne: WatchOne;
   /** Watched directories by path, with the identity each watch was set up on. */
   readonly #watches = new Map<string, { watcher: FSWatcher; identity: Identity }>();
   #closed = false;
   #failed = false;
 
-  constructor(root: string, handlers: WatchHandlers) {
-    this.#root = root;
+  constructor(root: string, handlers: WatchHandlers, watchOne: WatchOne) {
+    this.root = root;
     this.#handlers = handlers;
+    this.#watchOne = watchOne;
+  }
+
+  /** The directories watched now, sorted (for diagnostics and tests). */
+  directories(): string[] {
+    return [...this.#watches.keys()].sort();
   }
 
   async close(): Promise<void> {
@@ -77,7 +102,7 @@ class WatchedTree implements WatchHandle {
     const pending: Array<[string, Identity | undefined]> = [[dir, identity]];
     for (let next = pending.pop(); next !== undefined && !this.#closed; next = pending.pop()) {
       const [path, id] = next;
-      if (id === undefined || !this.#watchOne(path, id)) continue;
+      if (id === undefined || !this.#addWatch(path, id)) continue;
       const entries = await fsp.readdir(path, { withFileTypes: true }).catch(() => []);
       for (const entry of entries) {
         if (entry.isDirectory() && !entry.name.startsWith('.')) {
@@ -89,13 +114,13 @@ class WatchedTree implements WatchHandle {
   }
 
   /** Sets up the watch of one directory; false when there is nothing to watch there (any more). */
-  #watchOne(dir: string, identity: Identity): boolean {
+  #addWatch(dir: string, identity: Identity): boolean {
     const known = this.#watches.get(dir);
     if (known?.identity === identity) return false;
     if (known !== undefined) this.#unwatch(dir);
     let watcher: FSWatcher;
     try {
-      watcher = fsWatch(dir, { persistent: true }, (_event, name) => this.#onEvent(dir, name));
+      watcher = this.#watchOne(dir, { persistent: true }, (_event, name) => this.#onEvent(dir, name));
     } catch (err) {
       this.#fail(err, dir);
       return false;
@@ -120,14 +145,14 @@ class WatchedTree implements WatchHandle {
     }
   }
 
-  #onEvent(dir: string, name: string | Buffer | null): void {
+  #onEvent(dir: string, name: string | null): void {
     if (this.#closed) return;
     if (name === null) {
       // No name: something changed in `dir` that the system would not say (rare; re-read it all).
       this.#handlers.onChange(dir, 'dir');
       return;
     }
-    const text = String(name);
+    const text = name;
     // An event about the watched directory itself carries its own name, which a child may share.
     if (text === basename(dir)) this.#checkSelf(dir);
     if (!isWatchedName(text)) return;

@@ -11,6 +11,10 @@ import '../helpers/temp-dir.js';
 import { Recorder } from './recorder.js';
 
 export type TestSyncerOptions = SyncerOptions & FileSyncerInternals;
+export type Watcher = NonNullable<SyncerOptions['watcher']>;
+
+/** The watchers of a tree on disk; suites that watch real directories run with each. */
+export const WATCHERS: readonly Watcher[] = ['directories', 'chokidar'];
 
 export interface Opened {
   client: FileBackend;

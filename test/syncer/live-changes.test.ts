@@ -4,23 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { PathKey, SyncStatus, UpdateType, keyFromDefaultPath } from '../../src/index.js';
 import type { FileBackend } from '../../src/index.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { listed, openSyncer, pathKeys, waitForConvergence } from './harness.js';
+import { WATCHERS, listed, openSyncer, pathKeys, waitForConvergence } from './harness.js';
+import type { Watcher } from './harness.js';
 import type { Recorder } from './recorder.js';
 import { calicoSentinel, nonSentinel, settled } from './settle.js';
 
 const kinds = (rec: Recorder, mark: number) => nonSentinel(rec.updatesSince(mark)).map((u) => [u.updateType, u.key.defaultPath()]);
 
-async function started(options = pathKeys): Promise<{ root: string; client: FileBackend; rec: Recorder }> {
+async function started(watcher: Watcher, options = pathKeys): Promise<{ root: string; client: FileBackend; rec: Recorder }> {
   const root = join(await tempDir(), 'store');
   await mkdir(root);
-  const { client, rec } = openSyncer(root, options);
+  const { client, rec } = openSyncer(root, { ...options, watcher });
   await rec.waitForStatus(SyncStatus.InSync);
   return { root, client, rec };
 }
 
-describe('syncer: live changes on disk', () => {
+describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) => {
   it('reports creates, updates and deletes made through the client, with the revisions it returned', async () => {
-    const { client, rec } = await started();
+    const { client, rec } = await started(watcher);
     const key = new PathKey('/apps/web/config');
     let mark = rec.mark();
     const created = await client.create({ key, value: { replicas: 1 } });
@@ -42,7 +43,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('reports a recursive Client.delete as one batch with a KVDeleted for every leaf', async () => {
-    const { client, rec } = await started();
+    const { client, rec } = await started(watcher);
     const leaves = ['/tree', '/tree/a/1', '/tree/a/2', '/tree/b/c/3', '/tree/b/4'];
     for (const path of leaves) await client.create({ key: new PathKey(path), value: { path } });
     await waitForConvergence(rec, client);
@@ -57,7 +58,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('reports an editor-style save (temp file renamed over, swap file and 4913 around) as exactly one KVUpdated', async () => {
-    const { root, client, rec } = await started();
+    const { root, client, rec } = await started(watcher);
     const key = new PathKey('/cfg/app');
     await client.create({ key, value: { level: 'info' } });
     await waitForConvergence(rec, client);
@@ -81,7 +82,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('sends nothing for a touch without a change of content', async () => {
-    const { root, client, rec } = await started();
+    const { root, client, rec } = await started(watcher);
     await client.create({ key: new PathKey('/t/x'), value: { a: 1 } });
     await waitForConvergence(rec, client);
     const mark = rec.mark();
@@ -92,7 +93,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('sends nothing for a file created and deleted within one quiet window', async () => {
-    const { root, client, rec } = await started();
+    const { root, client, rec } = await started(watcher);
     const mark = rec.mark();
     await writeFile(join(root, 'brief.yaml'), 'a: 1\n');
     await unlink(join(root, 'brief.yaml'));
@@ -102,7 +103,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('ignores kvdir files, dotfiles, editor droppings and non-YAML files', async () => {
-    const { root, client, rec } = await started();
+    const { root, client, rec } = await started(watcher);
     const mark = rec.mark();
     await mkdir(join(root, '.git', 'objects'), { recursive: true });
     await writeFile(join(root, '.git', 'objects', 'x.yaml'), 'a: 1\n');
@@ -118,7 +119,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('sends a value that does not parse as undefined with parseFailed, then a normal update once fixed', async () => {
-    const { root, client, rec } = await started();
+    const { root, client, rec } = await started(watcher);
     const key = new PathKey('/cfg/broken');
     await client.create({ key, value: { ok: true } });
     await waitForConvergence(rec, client);
@@ -140,7 +141,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('reports a file whose path is not a key to parseFailed only, and again with "" once it is gone', async () => {
-    const { root, client, rec } = await started();
+    const { root, client, rec } = await started(watcher);
     const mark = rec.mark();
     await writeFile(join(root, '%zz.yaml'), 'a: 1\n');
     await rec.waitFor(() => rec.failures.length === 1, 'a parse failure');
@@ -153,7 +154,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('reports a path that keyFromPath refuses to parseFailed only', async () => {
-    const { root, client, rec } = await started({ keyFromPath: keyFromDefaultPath });
+    const { root, client, rec } = await started(watcher, { keyFromPath: keyFromDefaultPath });
     const mark = rec.mark();
     await mkdir(join(root, 'calico', 'v1', 'unknown'), { recursive: true });
     await writeFile(join(root, 'calico', 'v1', 'unknown', 'thing.yaml'), 'x: 1\n');
@@ -166,7 +167,7 @@ describe('syncer: live changes on disk', () => {
 
   it('never reports a revision no client call returned, even under continuous writes', async () => {
     // A look between a write's value file and its sidecar would see `<old revision>~<new content>`.
-    const { client, rec } = await started({ ...pathKeys, maxDelayMs: 2000 });
+    const { client, rec } = await started(watcher, { ...pathKeys, maxDelayMs: 2000 });
     const mark = rec.mark();
     const returned = new Set<string>();
     for (let i = 0; i < 200; i++) returned.add((await client.apply({ key: new PathKey(`/busy/${i % 4}`), value: { i } })).revision!);
@@ -180,7 +181,7 @@ describe('syncer: live changes on disk', () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'real'));
     await symlink('real', join(dir, 'store'));
-    const { client, rec } = openSyncer(join(dir, 'store'), pathKeys);
+    const { client, rec } = openSyncer(join(dir, 'store'), { ...pathKeys, watcher });
     await rec.waitForStatus(SyncStatus.InSync);
     await mkdir(join(dir, 'real', 'cfg'));
     await writeFile(join(dir, 'real', 'cfg', 'a.yaml'), 'a: 1\n');
@@ -191,7 +192,7 @@ describe('syncer: live changes on disk', () => {
   });
 
   it('sends KVDeleted when a key with a TTL expires', async () => {
-    const { client, rec } = await started();
+    const { client, rec } = await started(watcher);
     const key = new PathKey('/lease/holder');
     const mark = rec.mark();
     const written = await client.create({ key, value: { who: 'me' }, ttl: 400 });

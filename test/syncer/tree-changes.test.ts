@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SyncStatus, UpdateType } from '../../src/index.js';
 import { keyPathOfFile } from '../../src/fs/layout.js';
 import { fixtureCopy, tempDir } from '../helpers/temp-dir.js';
-import { openSyncer, pathKeys, waitForConvergence } from './harness.js';
+import { WATCHERS, openSyncer, pathKeys, waitForConvergence } from './harness.js';
 import type { Recorder } from './recorder.js';
 import { nonSentinel, settled } from './settle.js';
 
@@ -14,10 +14,10 @@ const deletionBatches = (rec: Recorder, mark: number) =>
 
 const pathsUnder = (rec: Recorder, prefix: string) => [...rec.picture.keys()].filter((path) => path.startsWith(`${prefix}/`)).sort();
 
-describe('syncer: whole subtrees on disk', () => {
+describe.each(WATCHERS)('syncer: whole subtrees on disk (watcher: %s)', (watcher) => {
   it('reports rm -rf of a subtree as one batch with a KVDeleted for every leaf', async () => {
     const root = await fixtureCopy('calico');
-    const { client, rec } = openSyncer(root);
+    const { client, rec } = openSyncer(root, { watcher });
     await rec.waitForStatus(SyncStatus.InSync);
     const leaves = pathsUnder(rec, '/calico/v1/host/node-2');
     expect(leaves.length).toBeGreaterThan(5);
@@ -34,7 +34,7 @@ describe('syncer: whole subtrees on disk', () => {
   it('reports a directory moved out as deletions and moved back in as KVNew for every key', async () => {
     const root = await fixtureCopy('calico');
     const outside = join(await tempDir(), 'parked');
-    const { client, rec } = openSyncer(root);
+    const { client, rec } = openSyncer(root, { watcher });
     await rec.waitForStatus(SyncStatus.InSync);
     const before = new Map(pathsUnder(rec, '/calico/v1/host/node-3').map((path) => [path, rec.picture.get(path)!.revision]));
     expect(before.size).toBeGreaterThan(3);
@@ -62,7 +62,7 @@ describe('syncer: whole subtrees on disk', () => {
     await mkdir(join(root, 'b'), { recursive: true });
     await writeFile(join(root, 'b', 'x.yaml'), 'n: 1\n');
     // A second look at a new directory comes at once, so it cannot be what finds y.yaml below.
-    const { client, rec } = openSyncer(root, { ...pathKeys, settleMs: 1 });
+    const { client, rec } = openSyncer(root, { ...pathKeys, settleMs: 1, watcher });
     await rec.waitForStatus(SyncStatus.InSync);
     await rename(join(root, 'b'), parking);
     await rec.waitFor(() => !rec.picture.has('/b/x'), '/b/x deleted');
@@ -81,7 +81,7 @@ describe('syncer: whole subtrees on disk', () => {
 
   it('reports the root removed (deletions, WaitForDatastore) and re-created (new content, InSync)', async () => {
     const root = await fixtureCopy('calico');
-    const { client, rec } = openSyncer(root);
+    const { client, rec } = openSyncer(root, { watcher });
     await rec.waitForStatus(SyncStatus.InSync);
     const keys = rec.picture.size;
     const statusMark = rec.statuses.length;
@@ -121,7 +121,7 @@ describe('syncer: whole subtrees on disk', () => {
     git('commit', '-q', '-m', 'change');
     git('checkout', '-q', 'main');
 
-    const { client, rec } = openSyncer(root);
+    const { client, rec } = openSyncer(root, { watcher });
     await rec.waitForStatus(SyncStatus.InSync);
     await waitForConvergence(rec, client, { compareValues: false });
 
