@@ -24,7 +24,8 @@ export function fileSignature(file: StampStats, sidecar: StampStats | undefined,
 
 /** The stat identity of a file and its sidecar, however fresh: equal identities, no change seen. */
 export function statIdentity(file: StampStats, sidecar: StampStats | undefined): string {
-  return `${statPart(file)}|${sidecar === undefined ? '-' : statPart(sidecar)}`;
+  // Joined, not concatenated: a flat string, where `+` would keep a tree of pieces in a cache of 100,000 keys.
+  return [statPart(file), sidecar === undefined ? '-' : statPart(sidecar)].join('|');
 }
 
 export function isRacy(stats: StampStats, takenAt: number): boolean {
@@ -32,5 +33,5 @@ export function isRacy(stats: StampStats, takenAt: number): boolean {
 }
 
 function statPart(stats: StampStats): string {
-  return `${String(stats.ino)}:${String(stats.size)}:${String(stats.mtimeMs)}:${String(stats.ctimeMs)}`;
+  return [stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs].join(':');
 }
