@@ -147,12 +147,10 @@ export class FileBackend implements Client {
         if (problem.reason === 'not-a-file') this.#onListError(new DatastoreError(`not a regular file: ${problem.relative}`, undefined, undefined, 'ERR_NOT_A_FILE'));
         if (problem.reason === 'unreadable') this.#onListError(toKvdirError(problem.cause, { op: `list ${problem.relative}` }));
       }
-      const matches = walked.files
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-        .flatMap((found) => {
-          const key = options.keyFromDefaultPath(found.path);
-          return key === null ? [] : [{ key, path: found.path }];
-        });
+      const matches = walked.files.flatMap((found) => {
+        const key = options.keyFromDefaultPath(found.path);
+        return key === null ? [] : [{ key, path: found.path }];
+      });
       const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) => this.#listOne(key, path));
       return pairs.filter((pair): pair is KVPair => pair !== undefined);
     } catch (err) {

@@ -18,8 +18,8 @@ import type { KeyFiles } from './layout.js';
 import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
 import type { Sidecar } from './revision.js';
 import { decodeSidecar, encodeSidecar, fingerprint, isExpired, revisionOf } from './revision.js';
-import { walkPrefix } from './tree-walk.js';
-import type { WalkResult } from './tree-walk.js';
+import { visitPrefix, walkPrefix } from './tree-walk.js';
+import type { WalkResult, WalkVisitor } from './tree-walk.js';
 
 /** What one value file holds right now. */
 export interface StoredEntry {
@@ -182,6 +182,11 @@ export class TreeStore {
 
   walk(prefix: string): Promise<WalkResult> {
     return walkPrefix(this.fs, this.root, prefix);
+  }
+
+  /** Like `walk`, one file at a time: for walks of trees too large to hold as a list. */
+  visit(prefix: string, visitor: WalkVisitor): Promise<boolean> {
+    return visitPrefix(this.fs, this.root, prefix, visitor);
   }
 
   async makeRoot(): Promise<void> {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FsLike } from './fs-like.js';
 import { direntName, readDir } from './fs-like.js';
 import { isMissing } from './errno.js';
-import { dirForPath, isValueFileName, keyFiles, keyPathOfFile } from './layout.js';
+import { dirForPath, isValueFileName, keyFiles, keyPathOfDir, keyPathOfFile } from './layout.js';
 
 export interface FoundFile {
   /** The key path, e.g. `/a/b/c`. */
@@ -25,52 +25,78 @@ export interface WalkProblem {
 }
 
 export interface WalkResult {
+  /** In key-path order. */
   files: FoundFile[];
   problems: WalkProblem[];
-  /** Directories visited, relative to the root ('' for the root). */
-  dirs: string[];
+  /** Whether the prefix's directory exists (and could be read). */
+  existed: boolean;
 }
 
-/** Finds every value file at or below `prefix` (`/` for the whole root). */
+export interface WalkVisitor {
+  /** Awaited before the walk goes on. */
+  file(found: FoundFile): void | Promise<void>;
+  problem(problem: WalkProblem): void;
+}
+
+/** Finds every value file at or below `prefix` (`/` for the whole root), in key-path order. */
 export async function walkPrefix(fs: FsLike, root: string, prefix: string): Promise<WalkResult> {
-  const result: WalkResult = { files: [], problems: [], dirs: [] };
+  const files: FoundFile[] = [];
+  const problems: WalkProblem[] = [];
+  const existed = await visitPrefix(fs, root, prefix, { file: (found) => void files.push(found), problem: (problem) => void problems.push(problem) });
+  return { files, problems, existed };
+}
+
+/**
+ * Visits every value file at or below `prefix` in key-path order, one directory at a time:
+ * a walk of a large tree holds the listings of one directory and its parents, never the whole
+ * tree. Says whether the prefix's directory exists.
+ */
+export async function visitPrefix(fs: FsLike, root: string, prefix: string, visitor: WalkVisitor): Promise<boolean> {
   if (prefix !== '/') {
     const own = keyFiles(root, prefix);
     const stats = await fs.promises.lstat(own.file).catch((err: unknown) => (isMissing(err) ? undefined : Promise.reject(err)));
     const relative = own.file.slice(root.length + 1);
-    if (stats?.isSymbolicLink()) result.problems.push({ relative, reason: 'symlink' });
-    else if (stats?.isFile()) result.files.push({ path: prefix, file: own.file });
+    if (stats?.isSymbolicLink()) visitor.problem({ relative, reason: 'symlink' });
+    else if (stats?.isFile()) await visitor.file({ path: prefix, file: own.file });
   }
   const dir = dirForPath(root, prefix);
-  await walkDir(fs, root, dir, dir === root ? '' : dir.slice(root.length + 1), result);
-  return result;
+  return visitDir(fs, dir, dir === root ? '' : dir.slice(root.length + 1), visitor);
 }
 
-async function walkDir(fs: FsLike, root: string, dir: string, relative: string, result: WalkResult): Promise<void> {
+/**
+ * A directory's value files and subdirectories, each visited in the order of its key path
+ * (a subdirectory's as `<path>/`, which every key below it starts with): so the keys come out
+ * in the order a sort of all of them would give.
+ */
+async function visitDir(fs: FsLike, dir: string, relative: string, visitor: WalkVisitor): Promise<boolean> {
   let entries;
   try {
     entries = await readDir(fs, dir);
   } catch (err) {
-    if (isMissing(err)) return;
-    result.problems.push({ relative, reason: 'unreadable', cause: err });
-    return;
+    if (!isMissing(err)) visitor.problem({ relative, reason: 'unreadable', cause: err });
+    return false;
   }
-  result.dirs.push(relative);
-  const subdirs: Promise<void>[] = [];
+  const items: Array<{ order: string; file?: FoundFile; subdir?: { dir: string; relative: string } }> = [];
   for (const entry of entries) {
     const name = direntName(entry);
     if (name.startsWith('.')) continue;
     const childRelative = relative === '' ? name : `${relative}/${name}`;
     if (entry.isSymbolicLink()) {
-      result.problems.push({ relative: childRelative, reason: 'symlink' });
+      visitor.problem({ relative: childRelative, reason: 'symlink' });
     } else if (entry.isDirectory()) {
-      subdirs.push(walkDir(fs, root, join(dir, name), childRelative, result));
+      // A directory whose name is no key segment holds no key: its place in the order does not matter.
+      items.push({ order: `${keyPathOfDir(childRelative) ?? `\uffff${childRelative}`}/`, subdir: { dir: join(dir, name), relative: childRelative } });
     } else if (isValueFileName(name)) {
       const path = keyPathOfFile(childRelative);
-      if (!entry.isFile()) result.problems.push({ relative: childRelative, reason: 'not-a-file' });
-      else if (path === undefined) result.problems.push({ relative: childRelative, reason: 'not-a-key' });
-      else result.files.push({ path, file: join(dir, name) });
+      if (!entry.isFile()) visitor.problem({ relative: childRelative, reason: 'not-a-file' });
+      else if (path === undefined) visitor.problem({ relative: childRelative, reason: 'not-a-key' });
+      else items.push({ order: path, file: { path, file: join(dir, name) } });
     }
   }
-  await Promise.all(subdirs);
+  items.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+  for (const item of items) {
+    if (item.file !== undefined) await visitor.file(item.file);
+    else if (item.subdir !== undefined) await visitDir(fs, item.subdir.dir, item.subdir.relative, visitor);
+  }
+  return true;
 }

@@ -44,17 +44,25 @@ export class Batch {
 const SLICE_MS = 10;
 
 /**
- * Runs `fn` over `items` one at a time. The store reads synchronously (microseconds per
- * file), so a long list would hold the event loop: every SLICE_MS it yields a turn to I/O
- * callbacks and timers (watcher events, stop()).
+ * Lets the event loop breathe during long synchronous file work. The store reads synchronously
+ * (microseconds per file), so a walk over many files would hold the event loop: `breathe()`
+ * yields a turn to I/O callbacks and timers (watcher events, stop()) every SLICE_MS.
  */
+export class Breather {
+  #sliceStart = performance.now();
+
+  async breathe(): Promise<void> {
+    if (performance.now() - this.#sliceStart <= SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.#sliceStart = performance.now();
+  }
+}
+
+/** Runs `fn` over `items` one at a time, letting the event loop breathe. */
 export async function forEachYielding<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
-  let sliceStart = performance.now();
+  const breather = new Breather();
   for (const item of items) {
     await fn(item);
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await breather.breathe();
   }
 }

@@ -12,6 +12,8 @@ export interface CachedKey {
   signature: string;
   /** Expiry of a TTL, ms since the epoch. */
   expiresAt?: number;
+  /** The number of the last full walk that found the key's file (the reconciler's mark). */
+  walk?: number;
 }
 
 export class KeyCache {

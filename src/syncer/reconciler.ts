@@ -21,7 +21,8 @@ import { keyPathOfDir } from '../fs/layout.js';
 import type { KeyFiles } from '../fs/layout.js';
 import { fingerprint } from '../fs/revision.js';
 import type { StoredEntry, TreeStore } from '../fs/store.js';
-import { Batch, forEachYielding } from './batch.js';
+import type { WalkProblem } from '../fs/tree-walk.js';
+import { Batch, Breather, forEachYielding } from './batch.js';
 import { clipToPrefixes, isUnder, scopePath } from './event-scope.js';
 import type { Scope } from './event-scope.js';
 import { fileSignature, statIdentity } from './file-signature.js';
@@ -94,6 +95,8 @@ export class Reconciler {
   readonly #cache = new KeyCache();
   readonly #invalid = new Map<string, InvalidFile>();
   readonly #inFlight: WritesInFlight;
+  /** Walks made so far (see `#tree`). */
+  #walks = 0;
 
   constructor(store: TreeStore, settings: Settings, hooks: ReconcilerHooks) {
     this.#store = store;
@@ -151,28 +154,37 @@ export class Reconciler {
    */
   async #tree(prefix: string, options: TreeOptions = {}): Promise<{ batch: Batch; existed: boolean }> {
     const { onChunk, deferred } = options;
-    const walked = await this.#store.walk(prefix);
-    const seen = new Set<string>();
+    // Keys found by this walk are marked with its number: the cached ones left unmarked are gone.
+    const walk = ++this.#walks;
     const batch = new Batch();
-    const files = walked.files.map((found) => found.path).sort();
-    for (let start = 0; start < files.length; start += this.#settings.batchSize) {
-      if (this.#hooks.cancelled()) return { batch: new Batch(), existed: false };
-      const chunk = files.slice(start, start + this.#settings.batchSize);
-      for (const path of chunk) seen.add(path);
-      await forEachYielding(chunk, async (path) => void batch.append(await this.#refreshKey(path, true, deferred)));
-      if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize) onChunk(batch.take());
-    }
-    for (const problem of walked.problems) {
+    const problems: WalkProblem[] = [];
+    const breather = new Breather();
+    let cancelled = false;
+    const existed = await this.#store.visit(prefix, {
+      file: async ({ path }) => {
+        cancelled ||= this.#hooks.cancelled();
+        if (cancelled) return;
+        batch.append(await this.#refreshKey(path, true, deferred));
+        const cached = this.#cache.get(path);
+        if (cached !== undefined) cached.walk = walk;
+        if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize) onChunk(batch.take());
+        await breather.breathe();
+      },
+      problem: (problem) => void problems.push(problem),
+    });
+    if (cancelled) return { batch: new Batch(), existed: false };
+    const seenInvalid = new Set<string>();
+    for (const problem of problems) {
       const rawKey = `/${problem.relative}`;
-      seen.add(rawKey);
+      seenInvalid.add(rawKey);
       if (problem.reason === 'not-a-key') batch.append(await this.#refreshInvalid(rawKey, join(this.#store.root, problem.relative), true));
     }
-    const gone = this.#cache.pathsUnder(prefix).filter((path) => !seen.has(path));
+    const gone = this.#cache.pathsUnder(prefix).filter((path) => this.#cache.get(path)?.walk !== walk);
     await forEachYielding(gone, async (path) => void batch.append(await this.#refreshKey(path, false)));
     for (const [rawKey, invalid] of [...this.#invalid]) {
-      if (!seen.has(rawKey) && isUnder(rawKey, prefix)) batch.append(await this.#refreshInvalid(rawKey, invalid.file, false));
+      if (!seenInvalid.has(rawKey) && isUnder(rawKey, prefix)) batch.append(await this.#refreshInvalid(rawKey, invalid.file, false));
     }
-    return { batch, existed: walked.dirs.length > 0 };
+    return { batch, existed };
   }
 
   /**
