@@ -11,11 +11,11 @@
  * A write is split in two so that two files can be replaced in a chosen order with their
  * slow parts overlapped: `prepareTemp` writes (and fsyncs) the temp file, `commit` renames it.
  */
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { FsLike } from './fs-like.js';
 import { fsyncFd } from './fs-like.js';
 import { tempName } from './layout.js';
+import { uniqueId } from './unique-id.js';
 
 export interface AtomicWriteOptions {
   fsync: boolean;
@@ -40,7 +40,7 @@ export async function prepareTemp(
   options: AtomicWriteOptions,
 ): Promise<PreparedTemp> {
   const io = options.sync === false ? asyncIo(fs) : syncIo(fs);
-  const temp = join(dirname(target), tempName(basename(target), randomBytes(6).toString('hex')));
+  const temp = join(dirname(target), tempName(basename(target), uniqueId()));
   const discard = (): Promise<void> => io.unlink(temp).catch(() => undefined);
   try {
     await io.write(temp, data, options.mode ?? 0o666, options.fsync);
@@ -63,8 +63,8 @@ export async function prepareTemp(
 
 /** The few calls a temp file needs, made one way or the other. */
 interface TempIo {
-  /** Creates `path` (it must not exist), writes `data`, fsyncs if asked, closes. */
-  write(path: string, data: Uint8Array, mode: number, fsync: boolean): Promise<void>;
+  /** Opens `path` (by default it must not exist: 'wx'), writes `data`, fsyncs if asked, closes. */
+  write(path: string, data: Uint8Array, mode: number, fsync: boolean, flags?: 'wx' | 'w'): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
 }
@@ -72,8 +72,8 @@ interface TempIo {
 /** Synchronous calls (fsync excepted): cheapest for one writer at a time. */
 function syncIo(fs: FsLike): TempIo {
   return {
-    async write(path, data, mode, fsync) {
-      const fd = fs.openSync(path, 'wx', mode);
+    async write(path, data, mode, fsync, flags = 'wx') {
+      const fd = fs.openSync(path, flags, mode);
       try {
         for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset);
         if (fsync) await fsyncFd(fs, fd);
@@ -93,8 +93,8 @@ function syncIo(fs: FsLike): TempIo {
 /** Calls through libuv's thread pool: concurrent writers overlap their file-system work. */
 function asyncIo(fs: FsLike): TempIo {
   return {
-    async write(path, data, mode, fsync) {
-      const handle = await fs.promises.open(path, 'wx', mode);
+    async write(path, data, mode, fsync, flags = 'wx') {
+      const handle = await fs.promises.open(path, flags, mode);
       try {
         await handle.writeFile(data);
         if (fsync) await handle.sync();
@@ -105,6 +105,20 @@ function asyncIo(fs: FsLike): TempIo {
     rename: (from, to) => fs.promises.rename(from, to),
     unlink: (path) => fs.promises.unlink(path),
   };
+}
+
+/**
+ * Writes a file in place (created, or truncated and rewritten): only for a file that no reader
+ * looks at while it is written. On failure the file is removed.
+ */
+export async function writeInPlace(fs: FsLike, target: string, data: Uint8Array, options: { sync: boolean }): Promise<void> {
+  const io = options.sync ? syncIo(fs) : asyncIo(fs);
+  try {
+    await io.write(target, data, 0o666, false, 'w');
+  } catch (err) {
+    await io.unlink(target).catch(() => undefined);
+    throw err;
+  }
 }
 
 export async function writeFileAtomic(fs: FsLike, target: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {

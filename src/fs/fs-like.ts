@@ -51,7 +51,8 @@ export interface FsPromisesLike {
 /** Node's `fs` module or a memfs `fs`: anything with these methods. */
 export interface FsLike {
   promises: FsPromisesLike;
-  lstatSync(path: string): StatsLike;
+  /** With `throwIfNoEntry: false`, Node's fs returns undefined for a missing path; others may throw ENOENT. */
+  lstatSync(path: string, options?: { throwIfNoEntry: boolean }): StatsLike | undefined;
   realpathSync(path: string): unknown;
   readFileSync(path: string): unknown;
   openSync(path: string, flags: string, mode?: number): number;

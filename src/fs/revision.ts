@@ -10,7 +10,8 @@
  * All are hex digits and dots, so a revision is safe to paste into a shell.
  * A new incarnation makes every revision after a delete and re-create differ from all before.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { uniqueId } from './unique-id.js';
 
 export interface Sidecar {
   /** Incarnation: new at every create. */
@@ -57,7 +58,7 @@ export function nextSidecar(
 }
 
 function newIncarnation(): string {
-  return randomBytes(6).toString('hex');
+  return uniqueId();
 }
 
 export function encodeSidecar(sidecar: Sidecar): string {

@@ -3,13 +3,12 @@
  * follow symbolic links, decoding with errors that name the file, atomic writes, subtree
  * removal. `FileBackend` adds Client semantics and locks on top; the syncer reads through it.
  */
-import { randomBytes } from 'node:crypto';
 import { dirname, join, relative, resolve } from 'node:path';
 import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../model/errors.js';
 import type { Key } from '../model/key.js';
 import type { Clock } from '../clock.js';
 import type { PreparedTemp } from './atomic-write.js';
-import { prepareTemp } from './atomic-write.js';
+import { prepareTemp, writeFileAtomic, writeInPlace } from './atomic-write.js';
 import { decodeText, decodeValue, encodeValue } from './codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, StatsLike } from './fs-like.js';
@@ -19,6 +18,7 @@ import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.
 import type { Sidecar } from './revision.js';
 import { decodeSidecar, encodeSidecar, fingerprint, isExpired, revisionOf } from './revision.js';
 import { visitPrefix, walkPrefix } from './tree-walk.js';
+import { uniqueId } from './unique-id.js';
 import type { WalkResult, WalkVisitor } from './tree-walk.js';
 
 /** What one value file holds right now. */
@@ -111,9 +111,8 @@ export class TreeStore {
   }
 
   /**
-   * Replaces the value file, then its sidecar, in that order, so a crash between the two
-   * leaves a sidecar behind its file (read as an outside edit), never ahead of it. The sidecar's
-   * temp file is written while the value's is being fsynced. The caller holds the key's lock.
+   * Writes a key's value file and its sidecar. The caller holds the key's lock and says whether
+   * the key has a value file now (`mode` is its mode; undefined when it has none).
    */
   async write(files: KeyFiles, bytes: Buffer, sidecar: Sidecar, mode: number | undefined): Promise<void> {
     this.#makeDir(files.parent);
@@ -121,25 +120,51 @@ export class TreeStore {
     const sync = this.#writing === 0;
     this.#writing++;
     try {
-      const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync, ...(mode === undefined ? {} : { mode }) });
-      value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
-      let side: PreparedTemp;
-      try {
-        side = await prepareTemp(this.fs, files.sidecar, Buffer.from(encodeSidecar(sidecar)), { fsync: false, sync });
-      } catch (err) {
-        await (await value.catch(() => undefined))?.discard();
-        throw err;
-      }
-      try {
-        await (await value).commit();
-      } catch (err) {
-        await side.discard();
-        throw err;
-      }
-      await side.commit();
+      const sidecarBytes = Buffer.from(encodeSidecar(sidecar));
+      if (mode === undefined) await this.#create(files, bytes, sidecarBytes, sync);
+      else await this.#replace(files, bytes, sidecarBytes, mode, sync);
     } finally {
       this.#writing--;
     }
+  }
+
+  /**
+   * A key without a value file: the sidecar first, written in place (no reader looks at a
+   * sidecar whose value file does not exist), then the value file, atomically. A reader sees
+   * no key or the whole key; a crash between the two leaves a hidden file no reader uses.
+   */
+  async #create(files: KeyFiles, bytes: Buffer, sidecarBytes: Buffer, sync: boolean): Promise<void> {
+    await writeInPlace(this.fs, files.sidecar, sidecarBytes, { sync });
+    try {
+      await writeFileAtomic(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
+    } catch (err) {
+      await this.fs.promises.unlink(files.sidecar).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Replaces the value file, then its sidecar, in that order, so a crash between the two
+   * leaves a sidecar behind its file (read as an outside edit), never ahead of it. The sidecar's
+   * temp file is written while the value's is being fsynced.
+   */
+  async #replace(files: KeyFiles, bytes: Buffer, sidecarBytes: Buffer, mode: number, sync: boolean): Promise<void> {
+    const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync, mode });
+    value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
+    let side: PreparedTemp;
+    try {
+      side = await prepareTemp(this.fs, files.sidecar, sidecarBytes, { fsync: false, sync });
+    } catch (err) {
+      await (await value.catch(() => undefined))?.discard();
+      throw err;
+    }
+    try {
+      await (await value).commit();
+    } catch (err) {
+      await side.discard();
+      throw err;
+    }
+    await side.commit();
   }
 
   /**
@@ -151,7 +176,7 @@ export class TreeStore {
     this.#assertInside(files.parent);
     const file = await this.fs.promises.unlink(files.file).then(() => true, falseIfMissing);
     await this.fs.promises.unlink(files.sidecar).catch(falseIfMissing);
-    const trash = join(files.parent, `${INTERNAL_PREFIX}trash-${randomBytes(6).toString('hex')}`);
+    const trash = join(files.parent, `${INTERNAL_PREFIX}trash-${uniqueId()}`);
     const dir = await this.fs.promises.rename(files.dir, trash).then(() => true, falseIfMissing);
     if (dir) await this.fs.promises.rm(trash, { recursive: true, force: true });
     return { file, dir };
@@ -251,7 +276,8 @@ export class TreeStore {
 
   #lstatOrUndefined(path: string): StatsLike | undefined {
     try {
-      return this.fs.lstatSync(path);
+      // Node's fs says "missing" without building an error (a memfs volume ignores the option and throws).
+      return this.fs.lstatSync(path, { throwIfNoEntry: false });
     } catch (err) {
       return absentIfMissing(err);
     }

@@ -365,7 +365,7 @@ function lstatOrAbsent(store: TreeStore, path: string): Promise<StatsLike | unde
 
 function lstatSyncOrAbsent(store: TreeStore, path: string): StatsLike | undefined {
   try {
-    return store.fs.lstatSync(path);
+    return store.fs.lstatSync(path, { throwIfNoEntry: false });
   } catch (err) {
     return absentOnMissing(err);
   }

@@ -30,6 +30,28 @@ describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, renam
     await client.close();
   });
 
+  it.each<[FaultOp, string, (path: string) => boolean]>([
+    ['write', 'ENOSPC', (p) => p.includes('.kvdir-web.yaml.rev')],
+    ['write', 'ENOSPC', (p) => p.includes('.kvdir-web.yaml.tmp-')],
+    ['fsync', 'EIO', () => true],
+    ['rename', 'EXDEV', () => true],
+    ['open', 'EACCES', (p) => p.endsWith('.rev')],
+  ])('a failed create (%s %s) leaves no key, no sidecar and no temp file, and a create afterwards works', async (op, code, when) => {
+    const { fs, vol, faults } = faultyFs();
+    const client = new FileBackend({ root, fs });
+    const key = new PathKey('/apps/web');
+    faults.push({ op, code, when: (p) => p.startsWith(`${root}/apps`) && when(p) });
+    const err = await client.create({ key, value: { v: 1 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatastoreError);
+    expect(((err as DatastoreError).cause as { code: string }).code).toBe(code);
+    faults.length = 0;
+    await expect(client.get(key)).rejects.toThrow('resource does not exist');
+    expect(Object.keys(vol.toJSON()).filter((p) => p.includes('web'))).toEqual([]);
+    const created = await client.create({ key, value: { v: 2 } });
+    expect(await client.get(key)).toMatchObject({ value: { v: 2 }, revision: created.revision });
+    await client.close();
+  });
+
   it('a failed mkdir (EACCES) of a new key\'s directory creates nothing and leaves other keys intact', async () => {
     const { fs, vol, faults } = faultyFs();
     const client = new FileBackend({ root, fs });
