@@ -11,7 +11,7 @@
 import { basename, dirname, join } from 'node:path';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
-import { DirIdentities, directoryIdentity as identityOf } from './dir-identities.js';
+import { DirIdentities, directoryIdentity as identityOf, identityFromStats } from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
 import type { EventKind, WatchHandlers, WatchSource } from './watch-source.js';
 
@@ -34,7 +34,7 @@ export const chokidarSource: WatchSource = {
     watcher.on('all', (event, path, stats) => {
       if (closed) return;
       handlers.onChange(path, KINDS[event] ?? 'unknown');
-      repair.afterEvent(event, path, stats?.ino);
+      repair.afterEvent(event, path, stats);
     });
     watcher.on('raw', (_event, name, details) => {
       const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
@@ -83,10 +83,10 @@ class WatchRepair {
     }
   }
 
-  afterEvent(event: string, path: string, ino: number | bigint | undefined): void {
+  afterEvent(event: string, path: string, stats: { ino: number | bigint; birthtimeMs: number } | undefined): void {
     if (event === 'unlinkDir') this.#dirs.forget(path);
     else if (event === 'addDir') {
-      const identity = ino === undefined ? identityOf(path) : String(ino);
+      const identity = stats === undefined ? identityOf(path) : identityFromStats(stats);
       if (identity !== undefined) this.#dirs.set(path, identity);
     } else this.check(dirname(path));
   }

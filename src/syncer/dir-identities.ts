@@ -8,14 +8,21 @@
  */
 import { lstatSync } from 'node:fs';
 
-/** The identity (inode number) of the directory at `path`; undefined when it is gone, a file or a link. */
+/**
+ * The identity of the directory at `path`; undefined when it is gone, a file or a link. The
+ * inode number alone is not one: ext4 gives a removed directory's inode to the next one made.
+ */
 export function directoryIdentity(path: string): string | undefined {
   try {
-    const stats = lstatSync(path);
-    return stats.isDirectory() ? String(stats.ino) : undefined;
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    return stats?.isDirectory() === true ? identityFromStats(stats) : undefined;
   } catch {
     return undefined;
   }
+}
+
+export function identityFromStats(stats: { ino: number | bigint; birthtimeMs: number }): string {
+  return `${String(stats.ino)}:${String(stats.birthtimeMs)}`;
 }
 
 export class DirIdentities {

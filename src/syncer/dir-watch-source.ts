@@ -18,10 +18,10 @@
  */
 import { watch as fsWatch, lstatSync, promises as fsp } from 'node:fs';
 import type { FSWatcher, Stats } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { errnoCode } from '../fs/fs-like.js';
 import { VALUE_SUFFIX } from '../fs/layout.js';
-import { directoryIdentity as identityOf } from './dir-identities.js';
+import { directoryIdentity as identityOf, identityFromStats } from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
 import type { EventKind, WatchHandle, WatchHandlers, WatchSource } from './watch-source.js';
 
@@ -31,6 +31,7 @@ type Identity = string;
 export interface DirectoryWatchHandle extends WatchHandle {
   /** The directories watched now, sorted. */
   directories(): string[];
+  rescan(): Promise<void>;
 }
 
 export interface DirectoryWatchSource extends WatchSource {
@@ -68,12 +69,19 @@ function isWatchedName(name: string): boolean {
   return !name.startsWith('.') || isSidecarName(name);
 }
 
+interface Watch {
+  watcher: FSWatcher;
+  identity: Identity;
+  /** Watched directories right below this one. */
+  children: Set<string>;
+}
+
 class WatchedTree implements DirectoryWatchHandle {
   readonly root: string;
   readonly #handlers: WatchHandlers;
   readonly #watchOne: WatchOne;
   /** Watched directories by path, with the identity each watch was set up on. */
-  readonly #watches = new Map<string, { watcher: FSWatcher; identity: Identity }>();
+  readonly #watches = new Map<string, Watch>();
   #closed = false;
   #failed = false;
 
@@ -95,15 +103,35 @@ class WatchedTree implements DirectoryWatchHandle {
   }
 
   /**
-   * Watches `dir` (whose identity was just read) and every directory below it. The watch comes
-   * first and the listing after, so nothing created meanwhile goes unseen.
+   * Repairs what lost events left behind (the kernel drops them when its queue overflows):
+   * walks the whole tree again, watches directories that have no watch and drops the watches
+   * of directories that are gone or were replaced. The syncer calls it before each full resync.
    */
-  async watchBelow(dir: string, identity: Identity | undefined): Promise<void> {
+  async rescan(): Promise<void> {
+    for (const [dir, watch] of [...this.#watches]) {
+      if (this.#watches.get(dir) === watch && identityOf(dir) !== watch.identity) this.#unwatch(dir);
+    }
+    await this.watchBelow(this.root, identityOf(this.root), true);
+  }
+
+  /**
+   * Watches `dir` (whose identity was just read) and every directory below it; says whether it
+   * added any watch. The watch comes first and the listing after, so nothing created meanwhile
+   * goes unseen. Directories already watched are passed over, or with `all` walked through.
+   */
+  async watchBelow(dir: string, identity: Identity | undefined, all = false): Promise<boolean> {
+    let added = false;
     const pending: Array<[string, Identity | undefined]> = [[dir, identity]];
     for (let next = pending.pop(); next !== undefined && !this.#closed; next = pending.pop()) {
       const [path, id] = next;
-      if (id === undefined || !this.#addWatch(path, id)) continue;
-      const entries = await fsp.readdir(path, { withFileTypes: true }).catch(() => []);
+      if (id === undefined) continue;
+      const isNew = this.#addWatch(path, id);
+      added ||= isNew;
+      if (!isNew && !(all && this.#watches.get(path)?.identity === id)) continue;
+      const entries = await fsp.readdir(path, { withFileTypes: true }).catch((err: unknown) => {
+        this.#fail(err, path);
+        return [];
+      });
       for (const entry of entries) {
         if (entry.isDirectory() && !entry.name.startsWith('.')) {
           const child = join(path, entry.name);
@@ -111,9 +139,10 @@ class WatchedTree implements DirectoryWatchHandle {
         }
       }
     }
+    return added;
   }
 
-  /** Sets up the watch of one directory; false when there is nothing to watch there (any more). */
+  /** Sets up the watch of one directory; false when it is already watched or cannot be. */
   #addWatch(dir: string, identity: Identity): boolean {
     const known = this.#watches.get(dir);
     if (known?.identity === identity) return false;
@@ -130,19 +159,19 @@ class WatchedTree implements DirectoryWatchHandle {
       this.#unwatch(dir);
       if (identityOf(dir) !== undefined) this.#fail(err, dir);
     });
-    this.#watches.set(dir, { watcher, identity });
+    this.#watches.set(dir, { watcher, identity, children: new Set() });
+    this.#watches.get(dirname(dir))?.children.add(dir);
     return true;
   }
 
-  /** Stops watching `dir` and everything below it. */
+  /** Stops watching `dir` and everything below it (in time proportional to that subtree). */
   #unwatch(dir: string): void {
-    const below = `${dir}/`;
-    for (const [path, { watcher }] of this.#watches) {
-      if (path === dir || path.startsWith(below)) {
-        watcher.close();
-        this.#watches.delete(path);
-      }
-    }
+    const watch = this.#watches.get(dir);
+    if (watch === undefined) return;
+    for (const child of watch.children) this.#unwatch(child);
+    watch.watcher.close();
+    this.#watches.delete(dir);
+    this.#watches.get(dirname(dir))?.children.delete(dir);
   }
 
   #onEvent(dir: string, name: string | null): void {
@@ -152,22 +181,33 @@ class WatchedTree implements DirectoryWatchHandle {
       this.#handlers.onChange(dir, 'dir');
       return;
     }
-    const text = name;
     // An event about the watched directory itself carries its own name, which a child may share.
-    if (text === basename(dir)) this.#checkSelf(dir);
-    if (!isWatchedName(text)) return;
-    const path = join(dir, text);
-    this.#handlers.onChange(path, this.#kindOf(path, text));
+    if (name === basename(dir)) this.#checkSelf(dir);
+    if (!isWatchedName(name)) return;
+    const path = join(dir, name);
+    this.#handlers.onChange(path, this.#kindOf(path, name));
   }
 
-  /** What `path` is now; a new directory is watched first, one gone or replaced is unwatched. */
+  /**
+   * What `path` is now. A new (or replaced) directory is watched before it is reported; the
+   * directories inside it are watched right after, and once they are it is reported again, so
+   * the syncer looks at the subtree once every directory in it has a watch. A directory gone or
+   * replaced loses its watches.
+   */
   #kindOf(path: string, name: string): EventKind {
     // Value files and sidecars: never a directory kvdir uses (no key segment ends in `.yaml`).
     if (name.endsWith(VALUE_SUFFIX) || name.startsWith('.')) return 'file';
     const stats = lstatOrUndefined(path);
     const known = this.#watches.get(path);
     if (stats?.isDirectory() === true) {
-      if (known?.identity !== String(stats.ino)) void this.watchBelow(path, String(stats.ino));
+      const identity = identityFromStats(stats);
+      if (known?.identity !== identity) {
+        if (known !== undefined) this.#unwatch(path);
+        this.#addWatch(path, identity);
+        void this.watchBelow(path, identity, true).then((added) => {
+          if (added && !this.#closed) this.#handlers.onChange(path, 'dir');
+        });
+      }
       return 'dir';
     }
     if (known !== undefined) {
@@ -185,7 +225,7 @@ class WatchedTree implements DirectoryWatchHandle {
     this.#handlers.onChange(dir, 'dir');
   }
 
-  /** A watch that could not be set up for lack of resources: coverage is partial from now on. */
+  /** A watch that could not be set up (ENOSPC, EMFILE, EACCES): coverage is partial from now on. */
   #fail(err: unknown, dir: string): void {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR' || this.#closed || this.#failed) return;

@@ -120,7 +120,8 @@ export class FileSyncer implements Syncer {
       session.watch = await this.#source.watch(watched, this.#handlers(session, watched), session.signal);
       if (session.open) {
         this.#setStatus(SyncStatus.ResyncInProgress);
-        await this.#serial(() => this.#fullResync());
+        // The watcher was set up just now: no repair of its coverage needed yet.
+        await this.#serial(() => this.#fullResync(false));
         await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
       }
       if (session.open) {
@@ -210,8 +211,13 @@ export class FileSyncer implements Syncer {
     session.timers.every(this.#settings.pollMs, rescan);
   }
 
-  /** Walks every prefix; sends what differs from what the consumer holds. Says how much it sent. */
-  async #fullResync(): Promise<number> {
+  /**
+   * Walks every prefix; sends what differs from what the consumer holds. Says how much it sent.
+   * First the watcher's coverage is repaired (after lost events, a new directory may have no
+   * watch), so that whatever changes after the walk has passed it is reported.
+   */
+  async #fullResync(repairWatches = true): Promise<number> {
+    if (repairWatches) await this.#session?.watch?.rescan?.();
     let sent = 0;
     for (const prefix of this.#settings.prefixes) {
       if (this.#stopped) break;

@@ -19,6 +19,12 @@ export interface WatchHandlers {
 export interface WatchHandle {
   /** Stops watching; no handler is called once it resolves. */
   close(): Promise<void>;
+  /**
+   * Where a source keeps its own picture of the tree (the directories it watches): brings it
+   * up to date with the tree as it is, for what lost events left out. Called before each full
+   * resync after the first.
+   */
+  rescan?(): Promise<void>;
 }
 
 export interface WatchSource {

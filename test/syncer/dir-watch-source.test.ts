@@ -5,7 +5,7 @@
  * kernel delivers the events of one watcher instance in order, so once the sentinel's event
  * has arrived, any event of the change would have arrived before it.
  */
-import { watch as fsWatch } from 'node:fs';
+import { watch as fsWatch, mkdirSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -130,16 +130,53 @@ describe('directory watcher (one fs.watch per directory)', () => {
     expect(await events.waitFor(join(root, 'd', 'sub', 'k.yaml'))).toBe('file');
   });
 
-  it('watches a directory removed and made again under the same name', async () => {
+  it('watches a directory removed and made again under the same name (ext4 gives it the same inode)', async () => {
     const { root, events, handle, sentinel } = await watching();
     await mkdir(join(root, 'd'));
     await until(() => handle.directories().includes(join(root, 'd')), 'd watched');
-    await rm(join(root, 'd'), { recursive: true });
-    await mkdir(join(root, 'd'));
+    // In one go, before any event is handled: the new directory gets the old one's inode number.
+    rmSync(join(root, 'd'), { recursive: true });
+    mkdirSync(join(root, 'd'));
     // Once the root's later event has arrived, the one that made d again has been handled.
     await sentinel();
     await writeFile(join(root, 'd', 'k.yaml'), 'x: 1\n');
     expect(await events.waitFor(join(root, 'd', 'k.yaml'))).toBe('file');
+  });
+
+  it('reports a new directory again once every directory inside it is watched', async () => {
+    const { root, events, handle } = await watching();
+    const watchedAtReport: string[][] = [];
+    const onChange = events.onChange;
+    events.onChange = (path, kind) => {
+      if (path === join(root, 'a')) watchedAtReport.push(handle.directories());
+      onChange(path, kind);
+    };
+    mkdirSync(join(root, 'a', 'b', 'c', 'd'), { recursive: true });
+    await until(() => watchedAtReport.length >= 2, 'a reported twice');
+    expect(watchedAtReport[0]).toContain(join(root, 'a'));
+    expect(watchedAtReport.at(-1)).toContain(join(root, 'a', 'b', 'c', 'd'));
+  });
+
+  it('repairs on rescan() what lost events left: a new directory unwatched, a removed one still watched', async () => {
+    // Events are dropped, as the kernel drops them when its queue overflows, while `dropping`.
+    let dropping = false;
+    const dropped: string[] = [];
+    const lossy: WatchOne = (dir, options, listener) =>
+      fsWatch(dir, options, (event, name) => (dropping ? void dropped.push(String(name)) : listener(event, name)));
+    const { root, events, handle } = await watching(directoryWatchSource(lossy));
+    await mkdir(join(root, 'old'));
+    await until(() => handle.directories().includes(join(root, 'old')), 'old watched');
+    dropping = true;
+    await mkdir(join(root, 'late', 'deeper'), { recursive: true });
+    await rm(join(root, 'old'), { recursive: true });
+    await writeFile(join(root, 'mark.yaml'), 'x: 1\n');
+    await until(() => dropped.includes('mark.yaml'), 'the events before mark.yaml dropped');
+    dropping = false;
+    expect(handle.directories()).toEqual([root, join(root, 'old')]);
+    await handle.rescan();
+    expect(handle.directories()).toEqual([root, join(root, 'late'), join(root, 'late', 'deeper')]);
+    await writeFile(join(root, 'late', 'deeper', 'k.yaml'), 'x: 1\n');
+    expect(await events.waitFor(join(root, 'late', 'deeper', 'k.yaml'))).toBe('file');
   });
 
   it('reports the root itself when it is removed', async () => {
