@@ -13,7 +13,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import type { FsLike } from './fs-like.js';
-import { fsyncFd } from './fs-like.js';
+import { errnoCode, fsyncFd } from './fs-like.js';
 import { tempName } from './layout.js';
 import { uniqueId } from './unique-id.js';
 
@@ -63,8 +63,8 @@ export async function prepareTemp(
 
 /** The few calls a temp file needs, made one way or the other. */
 interface TempIo {
-  /** Opens `path` (by default it must not exist: 'wx'), writes `data`, fsyncs if asked, closes. */
-  write(path: string, data: Uint8Array, mode: number, fsync: boolean, flags?: 'wx' | 'w'): Promise<void>;
+  /** Creates `path` (it must not exist), writes `data`, fsyncs if asked, closes. */
+  write(path: string, data: Uint8Array, mode: number, fsync: boolean): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
 }
@@ -72,8 +72,8 @@ interface TempIo {
 /** Synchronous calls (fsync excepted): cheapest for one writer at a time. */
 function syncIo(fs: FsLike): TempIo {
   return {
-    async write(path, data, mode, fsync, flags = 'wx') {
-      const fd = fs.openSync(path, flags, mode);
+    async write(path, data, mode, fsync) {
+      const fd = fs.openSync(path, 'wx', mode);
       try {
         for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset);
         if (fsync) await fsyncFd(fs, fd);
@@ -93,8 +93,8 @@ function syncIo(fs: FsLike): TempIo {
 /** Calls through libuv's thread pool: concurrent writers overlap their file-system work. */
 function asyncIo(fs: FsLike): TempIo {
   return {
-    async write(path, data, mode, fsync, flags = 'wx') {
-      const handle = await fs.promises.open(path, flags, mode);
+    async write(path, data, mode, fsync) {
+      const handle = await fs.promises.open(path, 'wx', mode);
       try {
         await handle.writeFile(data);
         if (fsync) await handle.sync();
@@ -108,16 +108,25 @@ function asyncIo(fs: FsLike): TempIo {
 }
 
 /**
- * Writes a file in place (created, or truncated and rewritten): only for a file that no reader
- * looks at while it is written. On failure the file is removed.
+ * Writes a new file in place (no temp file): only for a file that no reader looks at while it
+ * is written. Whatever is at the name already (a leftover of a crash, a link) is removed and
+ * replaced, never written through. On failure the new file is removed.
  */
-export async function writeInPlace(fs: FsLike, target: string, data: Uint8Array, options: { sync: boolean }): Promise<void> {
+export async function writeNewFile(fs: FsLike, target: string, data: Uint8Array, options: { sync: boolean }): Promise<void> {
   const io = options.sync ? syncIo(fs) : asyncIo(fs);
-  try {
-    await io.write(target, data, 0o666, false, 'w');
-  } catch (err) {
-    await io.unlink(target).catch(() => undefined);
-    throw err;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await io.write(target, data, 0o666, false);
+      return;
+    } catch (err) {
+      const exists = errnoCode(err) === 'EEXIST';
+      if (exists && attempt === 0) {
+        await io.unlink(target);
+        continue;
+      }
+      if (!exists) await io.unlink(target).catch(() => undefined);
+      throw err;
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../
 import type { Key } from '../model/key.js';
 import type { Clock } from '../clock.js';
 import type { PreparedTemp } from './atomic-write.js';
-import { prepareTemp, writeFileAtomic, writeInPlace } from './atomic-write.js';
+import { prepareTemp, writeFileAtomic, writeNewFile } from './atomic-write.js';
 import { decodeText, decodeValue, encodeValue } from './codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, StatsLike } from './fs-like.js';
@@ -129,12 +129,12 @@ export class TreeStore {
   }
 
   /**
-   * A key without a value file: the sidecar first, written in place (no reader looks at a
-   * sidecar whose value file does not exist), then the value file, atomically. A reader sees
+   * A key without a value file: the sidecar first, as a new file written in place (no reader
+   * looks at a sidecar whose value file does not exist), then the value file, atomically. A reader sees
    * no key or the whole key; a crash between the two leaves a hidden file no reader uses.
    */
   async #create(files: KeyFiles, bytes: Buffer, sidecarBytes: Buffer, sync: boolean): Promise<void> {
-    await writeInPlace(this.fs, files.sidecar, sidecarBytes, { sync });
+    await writeNewFile(this.fs, files.sidecar, sidecarBytes, { sync });
     try {
       await writeFileAtomic(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
     } catch (err) {
@@ -276,7 +276,7 @@ export class TreeStore {
 
   #lstatOrUndefined(path: string): StatsLike | undefined {
     try {
-      // Node's fs says "missing" without building an error (a memfs volume ignores the option and throws).
+      // Says "missing" without building an error (an fs that ignores the option throws ENOENT instead).
       return this.fs.lstatSync(path, { throwIfNoEntry: false });
     } catch (err) {
       return absentIfMissing(err);

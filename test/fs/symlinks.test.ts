@@ -57,6 +57,14 @@ describe('symbolic links below the root are never followed', () => {
     await client.close();
   });
 
+  it('replaces a link planted at a new key\'s sidecar name instead of writing through it', async () => {
+    const { root, outside, client } = await setup();
+    await symlink(join(outside, 'secret.yaml'), join(root, 'apps', '.kvdir-fresh.yaml.rev'));
+    const created = await client.create({ key: new PathKey('/apps/fresh'), value: { a: 1 } });
+    expect(await readFile(join(outside, 'secret.yaml'), 'utf8')).toBe('password: hunter2\n');
+    expect(await client.get(new PathKey('/apps/fresh'))).toMatchObject({ value: { a: 1 }, revision: created.revision });
+  });
+
   it('works through a root that is itself a link', async () => {
     const { root } = await setup();
     const alias = join(root, '..', 'alias');
