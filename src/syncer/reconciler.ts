@@ -158,6 +158,7 @@ export class Reconciler {
     const walk = ++this.#walks;
     const batch = new Batch();
     const problems: WalkProblem[] = [];
+    const seenInvalid = new Set<string>();
     const breather = new Breather();
     let cancelled = false;
     const existed = await this.#store.visit(prefix, {
@@ -165,6 +166,8 @@ export class Reconciler {
         cancelled ||= this.#hooks.cancelled();
         if (cancelled) return;
         batch.append(await this.#refreshKey(path, true, deferred));
+        // A file whose path keyFromPath refuses is held as an invalid file under its key path.
+        if (this.#invalid.has(path)) seenInvalid.add(path);
         const cached = this.#cache.get(path);
         if (cached !== undefined) cached.walk = walk;
         if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize) onChunk(batch.take());
@@ -173,7 +176,6 @@ export class Reconciler {
       problem: (problem) => void problems.push(problem),
     });
     if (cancelled) return { batch: new Batch(), existed: false };
-    const seenInvalid = new Set<string>();
     for (const problem of problems) {
       const rawKey = `/${problem.relative}`;
       seenInvalid.add(rawKey);
