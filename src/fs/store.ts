@@ -130,8 +130,9 @@ export class TreeStore {
 
   /**
    * A key without a value file: the sidecar first, as a new file written in place (no reader
-   * looks at a sidecar whose value file does not exist), then the value file, atomically. A reader sees
-   * no key or the whole key; a crash between the two leaves a hidden file no reader uses.
+   * looks at a sidecar whose value file does not exist), then the value file, atomically. A
+   * reader sees no key or the whole key; a crash between the two leaves a hidden file no
+   * reader uses.
    */
   async #create(files: KeyFiles, bytes: Buffer, sidecarBytes: Buffer, sync: boolean): Promise<void> {
     await writeNewFile(this.fs, files.sidecar, sidecarBytes, { sync });
