@@ -79,7 +79,7 @@ export function renderMarkdown(result) {
   const m = result.machine;
   const lines = [
     `kvdir bench, ${m.date}`,
-    `Node ${m.node} on ${m.platform}; CPU ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB; temp dir ${m.tmp.dir} (${m.tmp.fs}); load average before the run ${m.loadavg.join(' ')}, after ${m.loadavgAfter?.join(' ') ?? '?'}`,
+    `Node ${m.node} on ${m.platform}; CPU ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB; temp dir ${m.tmp.dir} (${m.tmp.fs}${m.tmp.journal === undefined ? '' : `, ${m.tmp.journal}`}); load average before the run ${m.loadavg.join(' ')}, after ${m.loadavgAfter?.join(' ') ?? '?'}`,
     `kvdir ${result.build.commit === undefined ? result.build.impl : `at ${result.build.commit}${result.build.uncommittedSrc ? ' with uncommitted changes in src/' : ''}`}, built ${result.build.builtAt}`,
     `Scale: ${Object.entries(result.scale).map(([k, v]) => `${k} ${v}`).join(', ')}. Ratio = kvdir / baseline: "x ops/s" is a throughput ratio (higher is better), "x time" and "x RSS" are ratios of durations and memory (lower is better).`,
     '',

@@ -4,11 +4,12 @@
  * Not part of `npm test`. See USAGE below and the Performance section of the README.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildTree } from './lib/data.mjs';
+import { spreadDirectories, workloadDir } from './lib/dirs.mjs';
 import { buildInfo, machineInfo } from './lib/machine.mjs';
 import { snapshotBuild } from './lib/snapshot.mjs';
 import { failedRow, renderMarkdown } from './report.mjs';
@@ -70,6 +71,7 @@ async function main() {
   const machine = machineInfo(args.dir);
   const build = buildInfo(args.impl);
   const base = mkdtempSync(join(args.dir, 'kvdir-bench-'));
+  const spread = spreadDirectories(base);
   const impl = snapshotBuild(args.impl, join(base, 'kvdir'));
   const kvdir = await import(pathToFileURL(impl).href);
   const started = performance.now();
@@ -81,15 +83,12 @@ async function main() {
     scale,
     log,
     note: (text) => notes.push(text),
-    dir: (name) => {
-      const dir = join(base, name);
-      mkdirSync(dir, { recursive: true });
-      return dir;
-    },
+    dir: (name) => workloadDir(base, name),
     tree: undefined,
   };
   const cleanup = () => removeTree(base);
   log(`kvdir from ${args.impl} (copied to ${impl})`);
+  if (spread) notes.push('each workload\'s directories were spread over the file system\'s block groups (chattr +T on the base directory, names new in every run), so that no workload creates files where many were just deleted (see bench/lib/dirs.mjs)');
   process.once('SIGINT', () => {
     cleanup();
     process.exit(130);

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { statSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
+import { ext4Journal } from './dirs.mjs';
 
 const FS_TYPES = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x794c7630: 'overlayfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs' };
 
@@ -26,7 +27,7 @@ export function machineInfo(dir) {
     cores: os.availableParallelism?.() ?? cpus.length,
     memoryGB: Math.round(os.totalmem() / 2 ** 30),
     loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100),
-    tmp: { dir, fs: fsType },
+    tmp: { dir, fs: fsType, ...(fsType === 'ext4' ? { journal: ext4Journal(dir) } : {}) },
   };
 }
 
