@@ -1,78 +1,63 @@
 /**
- * Felix's status reports under `/calico/felix/v1/host/{H}`: per-endpoint status (names escaped
- * as for the endpoints themselves) and the host's active and last reported status.
+ * Felix's status reports under `/calico/felix/v1/host/{H}`: per-endpoint status (keys shaped
+ * as the endpoints' own, see endpoint-families.ts) and the host's active and last reported
+ * status.
  */
-import { escapeName, unescapeName } from './escape.js';
-import { accepts, leadingRoot, matchPath, required, segmentField, stringField } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
-import { LeafKey } from './key.js';
+import type { EndpointFamily, HostEndpointIds, WorkloadIds } from './endpoint-families.js';
 import {
-  parseWorkloadPath,
-  readWorkloadIds,
-  workloadEndpointPath,
-  workloadListRoot,
-  workloadParentPaths,
-  workloadString,
-  type WorkloadIds,
-} from './workload-paths.js';
+  HostEndpointFamilyKey,
+  HostEndpointFamilyListOptions,
+  WorkloadFamilyKey,
+  WorkloadFamilyListOptions,
+} from './endpoint-families.js';
+import { accepts, leadingRoot, matchPath, required, segmentField } from './fields.js';
+import type { ListInterface } from './key.js';
+import { LeafKey } from './key.js';
 
 const ROOT = '/calico/felix/v1/host';
-const HOST_ENDPOINT = /^\/?calico\/felix\/v1\/host\/([^/]+)\/endpoint\/([^/]+)$/;
-const WORKLOAD_ENDPOINT =
-  /^\/?calico\/felix\/v1\/host\/([^/]+)\/workload\/([^/]+)\/([^/]+)\/endpoint\/([^/]+)$/;
-const ACTIVE = /^\/?calico\/felix\/v1\/host\/([^/]+)\/status$/;
-const LAST = /^\/?calico\/felix\/v1\/host\/([^/]+)\/last_reported_status$/;
+
+const HOST_ENDPOINT: EndpointFamily = {
+  root: ROOT,
+  pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/endpoint\/([^/]+)$/,
+  hostLabel: 'hostname',
+  label: 'HostEndpointStatus',
+};
+
+const WORKLOAD_ENDPOINT: EndpointFamily = {
+  root: ROOT,
+  pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/workload\/([^/]+)\/([^/]+)\/endpoint\/([^/]+)$/,
+  hostLabel: 'hostname',
+  label: 'WorkloadEndpointStatus',
+};
 
 export interface HostEndpointStatusKeyFields {
   hostname?: string;
   endpointID?: string;
 }
 
-export class HostEndpointStatusKey extends LeafKey {
-  readonly hostname: string;
-  readonly endpointID: string;
-
+export class HostEndpointStatusKey extends HostEndpointFamilyKey {
   constructor(fields: HostEndpointStatusKeyFields) {
-    super();
-    this.hostname = segmentField(fields, 'hostname');
-    this.endpointID = stringField(fields, 'endpointID');
+    super(fields);
   }
 
-  defaultPath(): string {
-    const host = required(this.hostname, 'hostname');
-    return `${ROOT}/${host}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
-  }
-
-  toString(): string {
-    return `HostEndpointStatus(hostname=${this.hostname}, name=${this.endpointID})`;
+  protected family(): EndpointFamily {
+    return HOST_ENDPOINT;
   }
 }
 
 export type HostEndpointStatusListOptionsFields = HostEndpointStatusKeyFields;
 
-export class HostEndpointStatusListOptions implements ListInterface {
-  readonly hostname: string;
-  readonly endpointID: string;
-
+export class HostEndpointStatusListOptions extends HostEndpointFamilyListOptions<HostEndpointStatusKey> {
   constructor(fields: HostEndpointStatusListOptionsFields = {}) {
-    this.hostname = segmentField(fields, 'hostname');
-    this.endpointID = stringField(fields, 'endpointID');
+    super(fields);
   }
 
-  defaultPathRoot(): string {
-    return leadingRoot(ROOT, [
-      [this.hostname, `/${this.hostname}/endpoint`],
-      [this.endpointID, `/${escapeName(this.endpointID)}`],
-    ]);
+  protected family(): EndpointFamily {
+    return HOST_ENDPOINT;
   }
 
-  keyFromDefaultPath(path: string): HostEndpointStatusKey | null {
-    const groups = matchPath(HOST_ENDPOINT, path);
-    if (groups === null) return null;
-    const [hostname = '', endpoint = ''] = groups;
-    const endpointID = unescapeName(endpoint);
-    if (!accepts(this.hostname, hostname) || !accepts(this.endpointID, endpointID)) return null;
-    return new HostEndpointStatusKey({ hostname, endpointID });
+  protected key(ids: HostEndpointIds): HostEndpointStatusKey {
+    return new HostEndpointStatusKey(ids);
   }
 }
 
@@ -83,64 +68,29 @@ export interface WorkloadEndpointStatusKeyFields {
   endpointID?: string;
 }
 
-export class WorkloadEndpointStatusKey implements Key, WorkloadIds {
-  readonly hostname: string;
-  readonly orchestratorID: string;
-  readonly workloadID: string;
-  readonly endpointID: string;
-
+export class WorkloadEndpointStatusKey extends WorkloadFamilyKey {
   constructor(fields: WorkloadEndpointStatusKeyFields) {
-    const ids = readWorkloadIds(fields);
-    this.hostname = ids.hostname;
-    this.orchestratorID = ids.orchestratorID;
-    this.workloadID = ids.workloadID;
-    this.endpointID = ids.endpointID;
+    super(fields);
   }
 
-  defaultPath(): string {
-    return workloadEndpointPath(ROOT, this, 'hostname');
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return workloadParentPaths(ROOT, this, 'hostname');
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
-  }
-
-  toString(): string {
-    return workloadString('WorkloadEndpointStatus', 'hostname', this);
+  protected family(): EndpointFamily {
+    return WORKLOAD_ENDPOINT;
   }
 }
 
 export type WorkloadEndpointStatusListOptionsFields = WorkloadEndpointStatusKeyFields;
 
-export class WorkloadEndpointStatusListOptions implements ListInterface, WorkloadIds {
-  readonly hostname: string;
-  readonly orchestratorID: string;
-  readonly workloadID: string;
-  readonly endpointID: string;
-
+export class WorkloadEndpointStatusListOptions extends WorkloadFamilyListOptions<WorkloadEndpointStatusKey> {
   constructor(fields: WorkloadEndpointStatusListOptionsFields = {}) {
-    const ids = readWorkloadIds(fields);
-    this.hostname = ids.hostname;
-    this.orchestratorID = ids.orchestratorID;
-    this.workloadID = ids.workloadID;
-    this.endpointID = ids.endpointID;
+    super(fields);
   }
 
-  defaultPathRoot(): string {
-    return workloadListRoot(ROOT, this);
+  protected family(): EndpointFamily {
+    return WORKLOAD_ENDPOINT;
   }
 
-  keyFromDefaultPath(path: string): WorkloadEndpointStatusKey | null {
-    const ids = parseWorkloadPath(WORKLOAD_ENDPOINT, path, this);
-    return ids === null ? null : new WorkloadEndpointStatusKey(ids);
+  protected key(ids: WorkloadIds): WorkloadEndpointStatusKey {
+    return new WorkloadEndpointStatusKey(ids);
   }
 }
 
@@ -148,8 +98,17 @@ export interface StatusReportKeyFields {
   hostname?: string;
 }
 
-/** Felix's current status report for a host, `/calico/felix/v1/host/{H}/status`. */
-export class ActiveStatusReportKey extends LeafKey {
+/** Which of a host's two status reports: the last segment of its path, and that path's pattern. */
+interface Report {
+  leaf: string;
+  pattern: RegExp;
+}
+
+const ACTIVE: Report = { leaf: 'status', pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/status$/ };
+const LAST: Report = { leaf: 'last_reported_status', pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/last_reported_status$/ };
+
+/** A status report of a host, `{ROOT}/{H}/{leaf}`; both kinds print as `StatusReport(...)`. */
+abstract class StatusReportBase extends LeafKey {
   readonly hostname: string;
 
   constructor(fields: StatusReportKeyFields) {
@@ -157,8 +116,10 @@ export class ActiveStatusReportKey extends LeafKey {
     this.hostname = segmentField(fields, 'hostname');
   }
 
+  protected abstract report(): Report;
+
   defaultPath(): string {
-    return `${ROOT}/${required(this.hostname, 'hostname')}/status`;
+    return `${ROOT}/${required(this.hostname, 'hostname')}/${this.report().leaf}`;
   }
 
   toString(): string {
@@ -166,60 +127,69 @@ export class ActiveStatusReportKey extends LeafKey {
   }
 }
 
+/** Felix's current status report for a host, `/calico/felix/v1/host/{H}/status`. */
+export class ActiveStatusReportKey extends StatusReportBase {
+  protected report(): Report {
+    return ACTIVE;
+  }
+}
+
 /** Felix's last status report for a host, `/calico/felix/v1/host/{H}/last_reported_status`. */
-export class LastStatusReportKey extends LeafKey {
-  readonly hostname: string;
-
-  constructor(fields: StatusReportKeyFields) {
-    super();
-    this.hostname = segmentField(fields, 'hostname');
-  }
-
-  defaultPath(): string {
-    return `${ROOT}/${required(this.hostname, 'hostname')}/last_reported_status`;
-  }
-
-  toString(): string {
-    return `StatusReport(hostname=${this.hostname})`;
+export class LastStatusReportKey extends StatusReportBase {
+  protected report(): Report {
+    return LAST;
   }
 }
 
 export type StatusReportListOptionsFields = StatusReportKeyFields;
 
-export class ActiveStatusReportListOptions implements ListInterface {
+/** Lists one kind of status report, of every host or of one; `key` makes its key. */
+abstract class StatusReportListBase<K extends StatusReportBase> implements ListInterface {
   readonly hostname: string;
 
-  constructor(fields: StatusReportListOptionsFields = {}) {
+  constructor(fields: StatusReportListOptionsFields) {
     this.hostname = segmentField(fields, 'hostname');
   }
 
+  protected abstract report(): Report;
+  protected abstract key(hostname: string): K;
+
   defaultPathRoot(): string {
-    return leadingRoot(ROOT, [[this.hostname, `/${this.hostname}/status`]]);
+    return leadingRoot(ROOT, [[this.hostname, `/${this.hostname}/${this.report().leaf}`]]);
   }
 
-  keyFromDefaultPath(path: string): ActiveStatusReportKey | null {
-    const groups = matchPath(ACTIVE, path);
+  keyFromDefaultPath(path: string): K | null {
+    const groups = matchPath(this.report().pattern, path);
     if (groups === null) return null;
     const hostname = groups[0] ?? '';
-    return accepts(this.hostname, hostname) ? new ActiveStatusReportKey({ hostname }) : null;
+    return accepts(this.hostname, hostname) ? this.key(hostname) : null;
   }
 }
 
-export class LastStatusReportListOptions implements ListInterface {
-  readonly hostname: string;
-
+export class ActiveStatusReportListOptions extends StatusReportListBase<ActiveStatusReportKey> {
   constructor(fields: StatusReportListOptionsFields = {}) {
-    this.hostname = segmentField(fields, 'hostname');
+    super(fields);
   }
 
-  defaultPathRoot(): string {
-    return leadingRoot(ROOT, [[this.hostname, `/${this.hostname}/last_reported_status`]]);
+  protected report(): Report {
+    return ACTIVE;
   }
 
-  keyFromDefaultPath(path: string): LastStatusReportKey | null {
-    const groups = matchPath(LAST, path);
-    if (groups === null) return null;
-    const hostname = groups[0] ?? '';
-    return accepts(this.hostname, hostname) ? new LastStatusReportKey({ hostname }) : null;
+  protected key(hostname: string): ActiveStatusReportKey {
+    return new ActiveStatusReportKey({ hostname });
+  }
+}
+
+export class LastStatusReportListOptions extends StatusReportListBase<LastStatusReportKey> {
+  constructor(fields: StatusReportListOptionsFields = {}) {
+    super(fields);
+  }
+
+  protected report(): Report {
+    return LAST;
+  }
+
+  protected key(hostname: string): LastStatusReportKey {
+    return new LastStatusReportKey({ hostname });
   }
 }

@@ -17,37 +17,11 @@ function profileDir(name: string): string {
   return `${ROOT}/${escapeName(required(name, 'name'))}`;
 }
 
-/** The whole profile (a composite of its rules, tags and labels). */
-export class ProfileKey implements Key {
-  readonly name: string;
-
-  constructor(fields: ProfileKeyFields) {
-    this.name = stringField(fields, 'name');
-  }
-
-  defaultPath(): string {
-    return profileDir(this.name);
-  }
-
-  defaultDeletePath(): string {
-    return profileDir(this.name);
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return [];
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
-  }
-
-  toString(): string {
-    return `Profile(name=${this.name})`;
-  }
-}
-
-/** What the three parts of a profile share: the name, and deletion of the whole profile. */
-abstract class ProfilePart implements Key {
+/**
+ * What a profile and its three parts share: the name, and deletion of the whole profile. Not
+ * exported: a part key is no ProfileKey, and no ProfileKey is a part.
+ */
+abstract class ProfileNamed implements Key {
   readonly name: string;
 
   constructor(fields: ProfileKeyFields) {
@@ -70,8 +44,19 @@ abstract class ProfilePart implements Key {
   }
 }
 
+/** The whole profile (a composite of its rules, tags and labels). */
+export class ProfileKey extends ProfileNamed {
+  defaultPath(): string {
+    return profileDir(this.name);
+  }
+
+  override toString(): string {
+    return `Profile(name=${this.name})`;
+  }
+}
+
 /** The profile's rules (a ProfileRules value). */
-export class ProfileRulesKey extends ProfilePart {
+export class ProfileRulesKey extends ProfileNamed {
   defaultPath(): string {
     return `${profileDir(this.name)}/rules`;
   }
@@ -82,7 +67,7 @@ export class ProfileRulesKey extends ProfilePart {
 }
 
 /** The profile's tags (a list of strings). */
-export class ProfileTagsKey extends ProfilePart {
+export class ProfileTagsKey extends ProfileNamed {
   defaultPath(): string {
     return `${profileDir(this.name)}/tags`;
   }
@@ -93,7 +78,7 @@ export class ProfileTagsKey extends ProfilePart {
 }
 
 /** The profile's labels (a map of strings). */
-export class ProfileLabelsKey extends ProfilePart {
+export class ProfileLabelsKey extends ProfileNamed {
   defaultPath(): string {
     return `${profileDir(this.name)}/labels`;
   }

@@ -1,17 +1,13 @@
 /** Workload endpoints: `/calico/v1/host/{H}/workload/{O}/{W}/endpoint/{E}`. */
-import type { Key, ListInterface, ValueKind } from './key.js';
-import {
-  parseWorkloadPath,
-  readWorkloadIds,
-  workloadEndpointPath,
-  workloadListRoot,
-  workloadParentPaths,
-  workloadString,
-  type WorkloadIds,
-} from './workload-paths.js';
+import type { EndpointFamily, WorkloadIds } from './endpoint-families.js';
+import { WorkloadFamilyKey, WorkloadFamilyListOptions } from './endpoint-families.js';
 
-const ROOT = '/calico/v1/host';
-const PATTERN = /^\/?calico\/v1\/host\/([^/]+)\/workload\/([^/]+)\/([^/]+)\/endpoint\/([^/]+)$/;
+const FAMILY: EndpointFamily = {
+  root: '/calico/v1/host',
+  pattern: /^\/?calico\/v1\/host\/([^/]+)\/workload\/([^/]+)\/([^/]+)\/endpoint\/([^/]+)$/,
+  hostLabel: 'node',
+  label: 'WorkloadEndpoint',
+};
 
 export interface WorkloadEndpointKeyFields {
   hostname?: string;
@@ -20,63 +16,28 @@ export interface WorkloadEndpointKeyFields {
   endpointID?: string;
 }
 
-export class WorkloadEndpointKey implements Key, WorkloadIds {
-  readonly hostname: string;
-  readonly orchestratorID: string;
-  readonly workloadID: string;
-  readonly endpointID: string;
-
+export class WorkloadEndpointKey extends WorkloadFamilyKey {
   constructor(fields: WorkloadEndpointKeyFields) {
-    const ids = readWorkloadIds(fields);
-    this.hostname = ids.hostname;
-    this.orchestratorID = ids.orchestratorID;
-    this.workloadID = ids.workloadID;
-    this.endpointID = ids.endpointID;
+    super(fields);
   }
 
-  defaultPath(): string {
-    return workloadEndpointPath(ROOT, this, 'node');
-  }
-
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
-
-  defaultDeleteParentPaths(): string[] {
-    return workloadParentPaths(ROOT, this, 'node');
-  }
-
-  valueKind(): ValueKind {
-    return 'structured';
-  }
-
-  toString(): string {
-    return workloadString('WorkloadEndpoint', 'node', this);
+  protected family(): EndpointFamily {
+    return FAMILY;
   }
 }
 
 export type WorkloadEndpointListOptionsFields = WorkloadEndpointKeyFields;
 
-export class WorkloadEndpointListOptions implements ListInterface, WorkloadIds {
-  readonly hostname: string;
-  readonly orchestratorID: string;
-  readonly workloadID: string;
-  readonly endpointID: string;
-
+export class WorkloadEndpointListOptions extends WorkloadFamilyListOptions<WorkloadEndpointKey> {
   constructor(fields: WorkloadEndpointListOptionsFields = {}) {
-    const ids = readWorkloadIds(fields);
-    this.hostname = ids.hostname;
-    this.orchestratorID = ids.orchestratorID;
-    this.workloadID = ids.workloadID;
-    this.endpointID = ids.endpointID;
+    super(fields);
   }
 
-  defaultPathRoot(): string {
-    return workloadListRoot(ROOT, this);
+  protected family(): EndpointFamily {
+    return FAMILY;
   }
 
-  keyFromDefaultPath(path: string): WorkloadEndpointKey | null {
-    const ids = parseWorkloadPath(PATTERN, path, this);
-    return ids === null ? null : new WorkloadEndpointKey(ids);
+  protected key(ids: WorkloadIds): WorkloadEndpointKey {
+    return new WorkloadEndpointKey(ids);
   }
 }
