@@ -1,4 +1,5 @@
 /** The backend Client interface of libcalico-go (lib/backend/api), and its syncer's types. */
+import type { KvdirError } from './errors.js';
 import type { Key, ListInterface } from './key.js';
 import type { KVPair, SyncStatus, Update } from './kv.js';
 
@@ -58,4 +59,12 @@ export interface SyncerOptions {
    * Default: `'directories'` on Linux, where kvdir's tests prove it; `'chokidar'` elsewhere.
    */
   watcher?: 'directories' | 'chokidar';
+  /**
+   * Told what the syncer recovered from, as a `KvdirError` whose `code` says what: a file it
+   * could not read and skipped (`KVDIR_SYNCER_UNREADABLE`), a watcher error it now polls around
+   * (`KVDIR_WATCH_ERROR`), an error it answered with a full resync (`KVDIR_SYNCER_ERROR`) or by
+   * starting over (`KVDIR_SYNCER_RESTART`). The original error is its `cause`.
+   * Default: `process.emitWarning`.
+   */
+  onWarning?: (warning: KvdirError) => void;
 }

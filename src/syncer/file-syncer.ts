@@ -15,6 +15,8 @@
  */
 import type { Syncer, SyncerCallbacks, SyncerOptions } from '../model/client.js';
 import { ReadyFlagKey } from '../model/config.js';
+import { DatastoreError, ValidationError } from '../model/errors.js';
+import type { KvdirError } from '../model/errors.js';
 import { SyncStatus } from '../model/kv.js';
 import { isNodeFs, realPath } from '../fs/fs-like.js';
 import type { TreeStore } from '../fs/store.js';
@@ -40,6 +42,7 @@ export class FileSyncer implements Syncer {
   readonly #settings: Settings;
   readonly #source: WatchSource;
   readonly #onStopped: () => void;
+  readonly #onWarning: (warning: KvdirError) => void;
   /** Waits outside sessions; closed by stop(). */
   readonly #timers: Timers;
   readonly #expiries: ExpiryTimers;
@@ -59,12 +62,16 @@ export class FileSyncer implements Syncer {
     this.#settings = settingsOf(options);
     this.#source = options.watchSource ?? (!isNodeFs(store.fs) ? fsWatchSource(store.fs) : this.#settings.watcher === 'chokidar' ? chokidarSource : dirWatchSource);
     this.#onStopped = onStopped;
+    if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
+      throw new ValidationError([{ name: 'onWarning', value: options.onWarning, reason: 'must be a function' }]);
+    }
+    this.#onWarning = options.onWarning ?? emitWarning;
     this.#timers = new Timers(store.clock);
     this.#expiries = new ExpiryTimers(store.clock, (path) => this.#coalescer.add(scopeId({ kind: 'key', path })));
     this.#reconciler = new Reconciler(store, this.#settings, {
       setExpiry: (path, expiresAt) => this.#expiries.set(path, expiresAt),
       cancelled: () => this.#stopped,
-      unreadable: (path, error) => warn(`skipping ${path}: ${error.message}`, 'KVDIR_SYNCER_UNREADABLE'),
+      unreadable: (path, error) => this.#warn(`skipping ${path}: ${error.message}`, 'KVDIR_SYNCER_UNREADABLE', error),
     });
     this.#coalescer = new Coalescer(store.clock, this.#settings, (ids) => this.#serialSafe(() => this.#reconcile(ids)));
   }
@@ -135,7 +142,7 @@ export class FileSyncer implements Syncer {
     } catch (err) {
       // Ended while setting up (stopped, root gone): the watch source gave up on purpose.
       if (!session.open) return await session.ended;
-      warn(`${(err as Error).message}; starting over`, 'KVDIR_SYNCER_RESTART');
+      this.#warn(`${(err as Error).message}; starting over`, 'KVDIR_SYNCER_RESTART', err);
       return 'error';
     } finally {
       session.end('stopped');
@@ -200,7 +207,7 @@ export class FileSyncer implements Syncer {
   #onWatchError(session: Session, error: Error): void {
     if (!session.open || session.polling) return;
     session.polling = true;
-    warn(`watcher error (${error.message}); falling back to polling rescans`, 'KVDIR_WATCH_ERROR');
+    this.#warn(`watcher error (${error.message}); falling back to polling rescans`, 'KVDIR_WATCH_ERROR', error);
     if (session.inSync) this.#setStatus(SyncStatus.ResyncInProgress);
     const rescan = (): Promise<void> =>
       this.#serialSafe(async () => {
@@ -293,6 +300,17 @@ export class FileSyncer implements Syncer {
     }
   }
 
+  /** Something the syncer recovered from, told to `onWarning` (a callback that throws is not let stop the syncer). */
+  #warn(message: string, code: string, cause: unknown): void {
+    const warning = new DatastoreError(message, cause, undefined, code);
+    try {
+      this.#onWarning(warning);
+    } catch (err) {
+      emitWarning(warning);
+      emitWarning(new DatastoreError(`onWarning threw: ${(err as Error)?.message ?? String(err)}`, err, undefined, 'KVDIR_CALLBACK_ERROR'));
+    }
+  }
+
   /** Runs jobs one at a time, in order; the promise rejects with the job's error. */
   #serial<T>(job: () => Promise<T>): Promise<T | undefined> {
     const run = this.#queue.then(() => (this.#stopped ? undefined : job()));
@@ -309,12 +327,13 @@ export class FileSyncer implements Syncer {
       await this.#serial(job);
     } catch (err) {
       if (this.#stopped) return;
-      warn(`${(err as Error).message}; resyncing`, 'KVDIR_SYNCER_ERROR');
+      this.#warn(`${(err as Error).message}; resyncing`, 'KVDIR_SYNCER_ERROR', err);
       this.#session?.timers.after(this.#settings.pollMs, () => void this.#serialSafe(async () => void (await this.#fullResync())));
     }
   }
 }
 
-function warn(message: string, code: string): void {
-  process.emitWarning(`kvdir syncer: ${message}`, { code });
+/** The default `onWarning`: a process warning, `(node:PID) Warning: kvdir syncer: ...`. */
+function emitWarning(warning: KvdirError): void {
+  process.emitWarning(`kvdir syncer: ${warning.message}`, { code: warning.code });
 }

@@ -11,7 +11,7 @@
  *   batch, so a recursive delete arrives as one batch even when its events were split.
  */
 import { dirname, join } from 'node:path';
-import { ParsingDatastoreEntryError } from '../model/errors.js';
+import { DatastoreError, ParsingDatastoreEntryError } from '../model/errors.js';
 import type { Key } from '../model/key.js';
 import { UpdateType } from '../model/kv.js';
 import type { Update } from '../model/kv.js';
@@ -84,7 +84,10 @@ export interface ReconcilerHooks {
   setExpiry(path: string, expiresAt: number | undefined): void;
   /** True once the syncer stops: a long walk gives up early. */
   cancelled(): boolean;
-  /** A value file that cannot be read as a value (as list() skips it): treated as absent. */
+  /**
+   * A value file that cannot be read as a value, or a link or other file in the tree that is
+   * not followed (as list() skips them): treated as absent. Told once while it stays so.
+   */
   unreadable(path: string, error: Error): void;
 }
 
@@ -97,6 +100,8 @@ export class Reconciler {
   readonly #inFlight: WritesInFlight;
   /** Walks made so far (see `#tree`). */
   #walks = 0;
+  /** What was skipped and told to `unreadable`, by path: its error code and the walk that last saw it. */
+  readonly #skipped = new Map<string, { code: string; walk: number }>();
 
   constructor(store: TreeStore, settings: Settings, hooks: ReconcilerHooks) {
     this.#store = store;
@@ -180,6 +185,10 @@ export class Reconciler {
       const rawKey = `/${problem.relative}`;
       seenInvalid.add(rawKey);
       if (problem.reason === 'not-a-key') batch.append(await this.#refreshInvalid(rawKey, join(this.#store.root, problem.relative), true));
+      else this.#skip(rawKey, problemError(problem));
+    }
+    for (const [path, skipped] of [...this.#skipped]) {
+      if (skipped.walk !== walk && isUnder(path, prefix)) this.#skipped.delete(path);
     }
     const gone = this.#cache.pathsUnder(prefix).filter((path) => this.#cache.get(path)?.walk !== walk);
     await forEachYielding(gone, async (path) => void batch.append(await this.#refreshKey(path, false)));
@@ -342,13 +351,31 @@ export class Reconciler {
 
   async #read(path: string, files: KeyFiles): Promise<StoredEntry | undefined> {
     try {
-      return await this.#store.read(files);
+      const entry = await this.#store.read(files);
+      this.#skipped.delete(path);
+      return entry;
     } catch (err) {
       if (!UNREADABLE.has(errnoCode(err) ?? '')) return absentOnMissing(err);
-      this.#hooks.unreadable(path, err as Error);
+      this.#skip(path, err as Error);
       return undefined;
     }
   }
+
+  /** Tells `unreadable` of a skipped file, unless it was told already and nothing changed. */
+  #skip(path: string, error: Error): void {
+    const code = errnoCode(error) ?? '';
+    const known = this.#skipped.get(path);
+    this.#skipped.set(path, { code, walk: this.#walks });
+    if (known?.code !== code) this.#hooks.unreadable(path, error);
+  }
+}
+
+/** The error a walk problem stands for, worded as list() words it. */
+function problemError(problem: WalkProblem): Error {
+  if (problem.reason === 'symlink') return new DatastoreError('refusing to follow a symbolic link', undefined, undefined, 'ERR_SYMLINK');
+  if (problem.reason === 'not-a-file') return new DatastoreError('not a regular file', undefined, undefined, 'ERR_NOT_A_FILE');
+  const cause = problem.cause as Error | undefined;
+  return new DatastoreError(`cannot read the directory: ${cause?.message ?? String(cause)}`, cause, undefined, errnoCode(cause) ?? 'ERR_DATASTORE');
 }
 
 /** Outermost trees only: a tree inside another one in the same batch is looked at by that one. */

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -70,6 +70,21 @@ describe('kvdir watch', () => {
       { type: 'new', path: '/calico/v1/config/ClusterGUID', key: 'GlobalConfig(name=ClusterGUID)', revision: expect.any(String), value: '3f9a6c2e8b1d4e7fa05c9d2b6e8f1a34' },
     ]);
     expect(events).toContainEqual({ type: 'parse-failed', path: '/calico/v1/config/Broken' });
+  });
+
+  it('warns on stderr about a file it skips and goes on', async () => {
+    const root = await fixtureCopy('calico');
+    const watcher = watch(['--root', root, '/calico/v1/config']);
+    await watcher.io.stdout.waitForLine(/^status in-sync$/);
+    // Written aside and moved in whole: a file caught half-written could be under the limit.
+    await writeFile(join(root, 'huge.tmp'), `x: ${'y'.repeat(4 * 1024 * 1024)}\n`);
+    await rename(join(root, 'huge.tmp'), join(root, 'calico/v1/config/Huge.yaml'));
+    await watcher.io.stderr.waitForLine(/^kvdir: warning: skipping \/calico\/v1\/config\/Huge: .*Huge\.yaml is 4194308 bytes, over the limit of 4194304 bytes \(maxValueBytes\)$/);
+    expect((await run(['--root', root, 'put', '/calico/v1/config/LogSeverityScreen', 'Debug'])).code).toBe(0);
+    await watcher.io.stdout.waitForLine(/^updated \/calico\/v1\/config\/LogSeverityScreen "Debug"$/);
+    watcher.stop();
+    expect(await watcher.exit).toBe(0);
+    expect(watcher.io.stdout.text).not.toContain('Huge');
   });
 
   it('waits for a root that does not exist yet', async () => {

@@ -3,10 +3,12 @@
  * syncer but what the test emits, so what it does without events (polling, second looks at
  * new directories, bursts) is shown deterministically.
  */
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PathKey, SyncStatus, UpdateType } from '../../src/index.js';
+import { FileBackend, PathKey, SyncStatus, UpdateType, ValidationError } from '../../src/index.js';
+import type { FileBackendOptions, KvdirError } from '../../src/index.js';
 import { lockPathOf } from '../../src/fs/locks.js';
 import { decodeSidecar, encodeSidecar, fingerprint, nextSidecar, revisionOf } from '../../src/fs/revision.js';
 import type { WatchHandle, WatchHandlers, WatchSource } from '../../src/syncer/watch-source.js';
@@ -47,12 +49,12 @@ afterEach(() => {
   process.off('warning', onWarning);
 });
 
-async function started(options: TestSyncerOptions = {}) {
+async function started(options: TestSyncerOptions = {}, backend: Partial<FileBackendOptions> = {}) {
   const root = join(await tempDir(), 'store');
   await mkdir(root);
   const source = new FakeSource();
   // No periodic resync: only what the test makes happen can find changes.
-  const opened = openSyncer(root, { ...pathKeys, resyncIntervalMs: 0, watchSource: source, ...options });
+  const opened = openSyncer(root, { ...pathKeys, resyncIntervalMs: 0, watchSource: source, ...options }, backend);
   await opened.rec.waitForStatus(SyncStatus.InSync);
   return { ...opened, root, source };
 }
@@ -78,6 +80,82 @@ describe('syncer: through the watch-source port', () => {
     source.handlers!.onError(error);
     expect(rec.statuses).toHaveLength(5);
     expect(rec.violations).toEqual([]);
+  });
+
+  it('tells onWarning, when given, what it recovers from, with the cause, and emits no process warning', async () => {
+    const told: KvdirError[] = [];
+    const { rec, root, source } = await started({ pollMs: 100, onWarning: (warning) => told.push(warning) }, { maxValueBytes: 100 });
+    const error = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+    source.handlers!.onError(error);
+    // Moved in whole, so that the polling rescans never see it half-written.
+    await writeFile(join(root, '..', 'big.tmp'), `x: ${'y'.repeat(200)}\n`);
+    await rename(join(root, '..', 'big.tmp'), join(root, 'big.yaml'));
+    source.emit('big.yaml');
+    await rec.waitFor(() => told.some((w) => w.code === 'KVDIR_SYNCER_UNREADABLE'), 'the unreadable warning');
+    const watchError = told.find((w) => w.code === 'KVDIR_WATCH_ERROR');
+    expect(watchError?.message).toBe('watcher error (ENOSPC: System limit for number of file watchers reached); falling back to polling rescans');
+    expect(watchError?.cause).toBe(error);
+    const unreadable = told.find((w) => w.code === 'KVDIR_SYNCER_UNREADABLE');
+    expect(unreadable?.message).toMatch(/^skipping \/big: .*big\.yaml is 204 bytes, over the limit of 100 bytes \(maxValueBytes\)$/);
+    expect((unreadable?.cause as KvdirError).code).toBe('ERR_TOO_LARGE');
+    expect(warnings).toEqual([]);
+    expect(rec.picture.has('/big')).toBe(false);
+  });
+
+  it('tells of each link and FIFO in the tree once, and again only after it went away and came back', async () => {
+    const told: KvdirError[] = [];
+    const { rec, root, source } = await started({ onWarning: (warning) => told.push(warning) });
+    const cfg = join(root, 'cfg');
+    /** Writes a key and waits for it: every look asked for before it is done by then. */
+    const barrier = async (name: string) => {
+      await writeFile(join(cfg, `${name}.yaml`), 'n: 1\n');
+      source.emit('cfg', 'dir');
+      await rec.waitForUpdate(`/cfg/${name}`, (u) => u.updateType === UpdateType.KVNew);
+    };
+    await mkdir(cfg);
+    await symlink('a.yaml', join(cfg, 'link.yaml'));
+    execFileSync('mkfifo', [join(cfg, 'fifo.yaml')]);
+    await barrier('a');
+    const seen = () => told.map((w) => `${w.code} ${w.message} (${(w.cause as KvdirError).code})`).sort();
+    expect(seen()).toEqual([
+      'KVDIR_SYNCER_UNREADABLE skipping /cfg/fifo.yaml: not a regular file (ERR_NOT_A_FILE)',
+      'KVDIR_SYNCER_UNREADABLE skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
+    ]);
+    await barrier('b');
+    expect(told).toHaveLength(2);
+    await rm(join(cfg, 'link.yaml'));
+    await barrier('c');
+    await symlink('a.yaml', join(cfg, 'link.yaml'));
+    await barrier('d');
+    expect(told).toHaveLength(3);
+    expect(told[2]?.message).toBe('skipping /cfg/link.yaml: refusing to follow a symbolic link');
+    expect(rec.picture.has('/cfg/link')).toBe(false);
+    expect(rec.picture.has('/cfg/fifo')).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  it('keeps running when onWarning throws, and says so in process warnings', async () => {
+    const { rec, client, source } = await started({
+      pollMs: 100,
+      onWarning: () => {
+        throw new Error('logger down');
+      },
+    });
+    source.handlers!.onError(Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }));
+    await rec.waitFor(() => warnings.some((w) => w.code === 'KVDIR_CALLBACK_ERROR'), 'the callback error');
+    expect(warnings.map((w) => w.code)).toEqual(['KVDIR_WATCH_ERROR', 'KVDIR_CALLBACK_ERROR']);
+    expect(warnings[0]?.message).toMatch(/^kvdir syncer: watcher error \(EMFILE/);
+    expect(warnings[1]?.message).toBe('kvdir syncer: onWarning threw: logger down');
+    // Polling still delivers.
+    const written = await client.create({ key: new PathKey('/after'), value: { a: 1 } });
+    await rec.waitForUpdate('/after', (u) => u.revision === written.revision);
+  });
+
+  it('refuses an onWarning that is not a function', async () => {
+    const root = await tempDir();
+    const client = new FileBackend({ root });
+    expect(() => client.syncer({ onStatusUpdated: () => {}, onUpdates: () => {} }, { onWarning: 'log' as never })).toThrow(ValidationError);
+    await client.close();
   });
 
   it('looks at a new directory a second time, for files its watcher may have missed', async () => {

@@ -4,6 +4,7 @@
  */
 import { syncStatusToString } from '../../index.js';
 import type { Context } from '../context.js';
+import { describeError } from '../errors.js';
 import { prefixArg } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { WatchEvent } from '../output.js';
@@ -22,7 +23,7 @@ export async function watch(ctx: Context): Promise<number> {
       },
       parseFailed: (rawKey) => emit(parseFailedEvent(rawKey)),
     },
-    { prefixes: [prefix] },
+    { prefixes: [prefix], onWarning: (warning) => ctx.warn(describeError(warning)) },
   );
   syncer.start();
   await aborted(ctx.io.signal);
