@@ -15,7 +15,7 @@
  */
 import type { Syncer, SyncerCallbacks, SyncerOptions } from '../model/client.js';
 import { ReadyFlagKey } from '../model/config.js';
-import { DatastoreError, ValidationError } from '../model/errors.js';
+import { DatastoreError } from '../model/errors.js';
 import type { KvdirError } from '../model/errors.js';
 import { SyncStatus } from '../model/kv.js';
 import { isNodeFs, realPath } from '../fs/fs-like.js';
@@ -62,10 +62,7 @@ export class FileSyncer implements Syncer {
     this.#settings = settingsOf(options);
     this.#source = options.watchSource ?? (!isNodeFs(store.fs) ? fsWatchSource(store.fs) : this.#settings.watcher === 'chokidar' ? chokidarSource : dirWatchSource);
     this.#onStopped = onStopped;
-    if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
-      throw new ValidationError([{ name: 'onWarning', value: options.onWarning, reason: 'must be a function' }]);
-    }
-    this.#onWarning = options.onWarning ?? emitWarning;
+    this.#onWarning = this.#settings.onWarning ?? emitWarning;
     this.#timers = new Timers(store.clock);
     this.#expiries = new ExpiryTimers(store.clock, (path) => this.#coalescer.add(scopeId({ kind: 'key', path })));
     this.#reconciler = new Reconciler(store, this.#settings, {
@@ -300,8 +297,12 @@ export class FileSyncer implements Syncer {
     }
   }
 
-  /** Something the syncer recovered from, told to `onWarning` (a callback that throws is not let stop the syncer). */
+  /**
+   * Something the syncer recovered from, told to `onWarning`. A callback that throws does not
+   * stop the syncer: the warning and the callback's error go to process warnings instead.
+   */
   #warn(message: string, code: string, cause: unknown): void {
+    if (this.#stopped) return;
     const warning = new DatastoreError(message, cause, undefined, code);
     try {
       this.#onWarning(warning);

@@ -17,7 +17,7 @@ import { UpdateType } from '../model/kv.js';
 import type { Update } from '../model/kv.js';
 import { errnoCode, readBytes } from '../fs/fs-like.js';
 import type { StatsLike } from '../fs/fs-like.js';
-import { keyPathOfDir } from '../fs/layout.js';
+import { dirForPath, keyPathOfDir } from '../fs/layout.js';
 import type { KeyFiles } from '../fs/layout.js';
 import { fingerprint } from '../fs/revision.js';
 import type { StoredEntry, TreeStore } from '../fs/store.js';
@@ -27,6 +27,7 @@ import { clipToPrefixes, isUnder, scopePath } from './event-scope.js';
 import type { Scope } from './event-scope.js';
 import { fileSignature, statIdentity } from './file-signature.js';
 import { KeyCache } from './key-cache.js';
+import { SkippedFiles } from './skipped-files.js';
 import { WritesInFlight } from './write-in-flight.js';
 import type { Settings } from './settings.js';
 
@@ -100,14 +101,14 @@ export class Reconciler {
   readonly #inFlight: WritesInFlight;
   /** Walks made so far (see `#tree`). */
   #walks = 0;
-  /** What was skipped and told to `unreadable`, by path: its error code and the walk that last saw it. */
-  readonly #skipped = new Map<string, { code: string; walk: number }>();
+  readonly #skipped: SkippedFiles;
 
   constructor(store: TreeStore, settings: Settings, hooks: ReconcilerHooks) {
     this.#store = store;
     this.#settings = settings;
     this.#hooks = hooks;
     this.#inFlight = new WritesInFlight(store, settings);
+    this.#skipped = new SkippedFiles((file, error) => hooks.unreadable(file, error));
   }
 
   /** One batch for the scopes a quiet window collected. */
@@ -149,6 +150,7 @@ export class Reconciler {
     const batch = new Batch();
     for (const path of [...this.#cache.paths()]) this.#deleted(path, batch);
     for (const rawKey of [...this.#invalid.keys()]) this.#forgetInvalid(rawKey, batch);
+    this.#skipped.clearAll();
     return batch;
   }
 
@@ -185,11 +187,10 @@ export class Reconciler {
       const rawKey = `/${problem.relative}`;
       seenInvalid.add(rawKey);
       if (problem.reason === 'not-a-key') batch.append(await this.#refreshInvalid(rawKey, join(this.#store.root, problem.relative), true));
-      else this.#skip(rawKey, problemError(problem));
+      else this.#skipped.skip(rawKey, problemError(problem), walk);
     }
-    for (const [path, skipped] of [...this.#skipped]) {
-      if (skipped.walk !== walk && isUnder(path, prefix)) this.#skipped.delete(path);
-    }
+    const own = prefix === '/' ? undefined : this.#relative(this.#store.keyFiles(prefix).file);
+    this.#skipped.sweep(walk, this.#relative(dirForPath(this.#store.root, prefix)), own);
     const gone = this.#cache.pathsUnder(prefix).filter((path) => this.#cache.get(path)?.walk !== walk);
     await forEachYielding(gone, async (path) => void batch.append(await this.#refreshKey(path, false)));
     for (const [rawKey, invalid] of [...this.#invalid]) {
@@ -216,6 +217,7 @@ export class Reconciler {
     const stat = this.#stat(files);
     const cached = this.#cache.get(path);
     if (stat === undefined) {
+      this.#noteOddFile(this.#relative(files.file), lstatSyncOrAbsent(this.#store, files.file));
       if (cached !== undefined) this.#deleted(path, batch);
       this.#forgetInvalid(path, batch);
       return 'done';
@@ -267,15 +269,20 @@ export class Reconciler {
     const takenAt = Date.now();
     const stats = await lstatOrAbsent(this.#store, file);
     const known = this.#invalid.get(rawKey);
-    if (stats?.isFile() !== true) return this.#forgetInvalid(rawKey, batch);
+    if (stats?.isFile() !== true) {
+      this.#noteOddFile(rawKey, stats);
+      return this.#forgetInvalid(rawKey, batch);
+    }
     const signature = fileSignature(stats, undefined, takenAt);
     if (trust && signature !== '' && known?.signature === signature) return batch;
     if (Number(stats.size) > MAX_RAW_BYTES) {
-      this.#hooks.unreadable(rawKey, new Error(`${file} is ${String(stats.size)} bytes: not read to report it`));
+      const error = new DatastoreError(`${file} is ${String(stats.size)} bytes: not read to report it`, undefined, undefined, 'ERR_TOO_LARGE');
+      this.#skipped.skip(rawKey, error, this.#walks);
       return this.#forgetInvalid(rawKey, batch);
     }
     const bytes = await readBytes(this.#store.fs, file).catch(absentOnMissing);
     if (bytes === undefined) return this.#forgetInvalid(rawKey, batch);
+    this.#skipped.clear(rawKey);
     const print = fingerprint(bytes);
     this.#invalid.set(rawKey, { file, signature, print });
     if (known?.print !== print) batch.failures.push({ rawKey, rawValue: bytes.toString('utf8') });
@@ -352,21 +359,28 @@ export class Reconciler {
   async #read(path: string, files: KeyFiles): Promise<StoredEntry | undefined> {
     try {
       const entry = await this.#store.read(files);
-      this.#skipped.delete(path);
+      this.#skipped.clear(this.#relative(files.file));
       return entry;
     } catch (err) {
       if (!UNREADABLE.has(errnoCode(err) ?? '')) return absentOnMissing(err);
-      this.#skip(path, err as Error);
+      this.#skipped.skip(this.#relative(files.file), err as Error, this.#walks);
       return undefined;
     }
   }
 
-  /** Tells `unreadable` of a skipped file, unless it was told already and nothing changed. */
-  #skip(path: string, error: Error): void {
-    const code = errnoCode(error) ?? '';
-    const known = this.#skipped.get(path);
-    this.#skipped.set(path, { code, walk: this.#walks });
-    if (known?.code !== code) this.#hooks.unreadable(path, error);
+  /**
+   * What a look at a file that is no regular file found: a link or a special file (FIFO,
+   * socket, device) is skipped; nothing there (or a directory, walked as one) is not.
+   */
+  #noteOddFile(file: string, stats: StatsLike | undefined): void {
+    if (stats?.isSymbolicLink() === true) this.#skipped.skip(file, problemError({ relative: file, reason: 'symlink' }), this.#walks);
+    else if (stats !== undefined && !stats.isDirectory() && !stats.isFile()) this.#skipped.skip(file, problemError({ relative: file, reason: 'not-a-file' }), this.#walks);
+    else this.#skipped.clear(file);
+  }
+
+  /** A file's path below the root, as `/a/b.yaml` (`''` for the root itself). */
+  #relative(file: string): string {
+    return file.slice(this.#store.root.length);
   }
 }
 

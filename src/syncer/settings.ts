@@ -6,6 +6,7 @@ import type { SyncerOptions } from '../model/client.js';
 import type { Key } from '../model/key.js';
 import { keyFromPath } from '../model/parser.js';
 import { ValidationError } from '../model/errors.js';
+import type { KvdirError } from '../model/errors.js';
 import { isUnder } from './event-scope.js';
 import type { WatchSource } from './watch-source.js';
 
@@ -29,6 +30,8 @@ export interface Settings {
   prefixes: string[];
   watcher: Watcher;
   keyFromPath: (path: string) => Key | null;
+  /** Undefined: process warnings. */
+  onWarning: ((warning: KvdirError) => void) | undefined;
   waitForReady: boolean;
   quietWindowMs: number;
   maxDelayMs: number;
@@ -44,7 +47,8 @@ export function settingsOf(options: SyncerOptions & FileSyncerInternals): Settin
   return {
     prefixes: normalizePrefixes(options.prefixes ?? ['/']),
     watcher: watcherOf(options.watcher),
-    keyFromPath: options.keyFromPath ?? keyFromPath,
+    keyFromPath: callback('keyFromPath', options.keyFromPath) ?? keyFromPath,
+    onWarning: callback('onWarning', options.onWarning),
     waitForReady: options.waitForReady ?? false,
     quietWindowMs,
     maxDelayMs: Math.max(quietWindowMs, nonNegative('maxDelayMs', options.maxDelayMs, 500)),
@@ -76,6 +80,13 @@ const WATCHERS: readonly Watcher[] = ['directories', 'chokidar'];
 function watcherOf(value: Watcher | undefined): Watcher {
   if (value === undefined) return process.platform === 'linux' ? 'directories' : 'chokidar';
   if (!WATCHERS.includes(value)) throw new ValidationError([{ name: 'watcher', value, reason: `one of ${WATCHERS.map((w) => `'${w}'`).join(', ')}` }]);
+  return value;
+}
+
+function callback<F>(name: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new ValidationError([{ name, value, reason: 'must be a function' }]);
+  }
   return value;
 }
 

@@ -79,7 +79,7 @@ describe('kvdir watch', () => {
     // Written aside and moved in whole: a file caught half-written could be under the limit.
     await writeFile(join(root, 'huge.tmp'), `x: ${'y'.repeat(4 * 1024 * 1024)}\n`);
     await rename(join(root, 'huge.tmp'), join(root, 'calico/v1/config/Huge.yaml'));
-    await watcher.io.stderr.waitForLine(/^kvdir: warning: skipping \/calico\/v1\/config\/Huge: .*Huge\.yaml is 4194308 bytes, over the limit of 4194304 bytes \(maxValueBytes\)$/);
+    await watcher.io.stderr.waitForLine(/^kvdir: warning: skipping \/calico\/v1\/config\/Huge\.yaml: .*Huge\.yaml is 4194308 bytes, over the limit of 4194304 bytes \(maxValueBytes\)$/);
     expect((await run(['--root', root, 'put', '/calico/v1/config/LogSeverityScreen', 'Debug'])).code).toBe(0);
     await watcher.io.stdout.waitForLine(/^updated \/calico\/v1\/config\/LogSeverityScreen "Debug"$/);
     watcher.stop();

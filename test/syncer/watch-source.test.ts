@@ -84,7 +84,7 @@ describe('syncer: through the watch-source port', () => {
 
   it('tells onWarning, when given, what it recovers from, with the cause, and emits no process warning', async () => {
     const told: KvdirError[] = [];
-    const { rec, root, source } = await started({ pollMs: 100, onWarning: (warning) => told.push(warning) }, { maxValueBytes: 100 });
+    const { client, rec, root, source } = await started({ pollMs: 100, onWarning: (warning) => told.push(warning) }, { maxValueBytes: 100 });
     const error = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
     source.handlers!.onError(error);
     // Moved in whole, so that the polling rescans never see it half-written.
@@ -96,41 +96,77 @@ describe('syncer: through the watch-source port', () => {
     expect(watchError?.message).toBe('watcher error (ENOSPC: System limit for number of file watchers reached); falling back to polling rescans');
     expect(watchError?.cause).toBe(error);
     const unreadable = told.find((w) => w.code === 'KVDIR_SYNCER_UNREADABLE');
-    expect(unreadable?.message).toMatch(/^skipping \/big: .*big\.yaml is 204 bytes, over the limit of 100 bytes \(maxValueBytes\)$/);
+    expect(unreadable?.message).toMatch(/^skipping \/big\.yaml: .*big\.yaml is 204 bytes, over the limit of 100 bytes \(maxValueBytes\)$/);
     expect((unreadable?.cause as KvdirError).code).toBe('ERR_TOO_LARGE');
+    // Later polling rescans (no events now) look at it again and say nothing more.
+    const written = await client.create({ key: new PathKey('/after'), value: { a: 1 } });
+    await rec.waitForUpdate('/after', (u) => u.revision === written.revision);
+    await client.create({ key: new PathKey('/after2'), value: { a: 2 } });
+    await rec.waitForUpdate('/after2', (u) => u.updateType === UpdateType.KVNew);
+    expect(told.map((w) => w.code)).toEqual(['KVDIR_WATCH_ERROR', 'KVDIR_SYNCER_UNREADABLE']);
     expect(warnings).toEqual([]);
     expect(rec.picture.has('/big')).toBe(false);
   });
 
-  it('tells of each link and FIFO in the tree once, and again only after it went away and came back', async () => {
+  it('tells of each link, FIFO and oversized file once while it stays, and again once it was gone, found by walks or by events', async () => {
     const told: KvdirError[] = [];
-    const { rec, root, source } = await started({ onWarning: (warning) => told.push(warning) });
+    const { rec, root, source } = await started({ onWarning: (warning) => told.push(warning) }, { maxValueBytes: 100 });
     const cfg = join(root, 'cfg');
-    /** Writes a key and waits for it: every look asked for before it is done by then. */
-    const barrier = async (name: string) => {
+    /** Writes a key and sends its event (`dir`: the directory's, which walks it) and waits: every look asked for before is done by then. */
+    const barrier = async (name: string, kind: 'dir' | 'file') => {
       await writeFile(join(cfg, `${name}.yaml`), 'n: 1\n');
-      source.emit('cfg', 'dir');
+      source.emit(kind === 'dir' ? 'cfg' : `cfg/${name}.yaml`, kind);
       await rec.waitForUpdate(`/cfg/${name}`, (u) => u.updateType === UpdateType.KVNew);
     };
+    /** An oversized value file, moved in whole so that no look sees it half-written. */
+    const big = async (name: string) => {
+      await writeFile(join(root, '..', 'big.tmp'), `x: ${'y'.repeat(200)}\n`);
+      await rename(join(root, '..', 'big.tmp'), join(cfg, name));
+    };
+    const seen = () => told.map((w) => `${w.message.replace(/: \/.*/, ': (path)')} (${(w.cause as KvdirError).code})`);
+
+    // Found by a walk of the directory.
     await mkdir(cfg);
     await symlink('a.yaml', join(cfg, 'link.yaml'));
     execFileSync('mkfifo', [join(cfg, 'fifo.yaml')]);
-    await barrier('a');
-    const seen = () => told.map((w) => `${w.code} ${w.message} (${(w.cause as KvdirError).code})`).sort();
-    expect(seen()).toEqual([
-      'KVDIR_SYNCER_UNREADABLE skipping /cfg/fifo.yaml: not a regular file (ERR_NOT_A_FILE)',
-      'KVDIR_SYNCER_UNREADABLE skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
+    await big('big.yaml');
+    await barrier('a', 'dir');
+    expect(seen().sort()).toEqual([
+      'skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)',
+      'skipping /cfg/fifo.yaml: not a regular file (ERR_NOT_A_FILE)',
+      'skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
     ]);
-    await barrier('b');
-    expect(told).toHaveLength(2);
-    await rm(join(cfg, 'link.yaml'));
-    await barrier('c');
-    await symlink('a.yaml', join(cfg, 'link.yaml'));
-    await barrier('d');
+    await barrier('b', 'dir');
     expect(told).toHaveLength(3);
-    expect(told[2]?.message).toBe('skipping /cfg/link.yaml: refusing to follow a symbolic link');
-    expect(rec.picture.has('/cfg/link')).toBe(false);
-    expect(rec.picture.has('/cfg/fifo')).toBe(false);
+
+    // Found by an event for the file alone.
+    await symlink('a.yaml', join(cfg, 'late.yaml'));
+    source.emit('cfg/late.yaml');
+    await barrier('c', 'file');
+    expect(seen().slice(3)).toEqual(['skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)']);
+
+    // Gone and back: told again, whether events or a walk see it go.
+    await rm(join(cfg, 'late.yaml'));
+    await rm(join(cfg, 'big.yaml'));
+    source.emit('cfg/late.yaml');
+    source.emit('cfg/big.yaml');
+    await barrier('d', 'file');
+    await rm(join(cfg, 'link.yaml'));
+    await barrier('e', 'dir');
+    expect(told).toHaveLength(4);
+    await symlink('a.yaml', join(cfg, 'late.yaml'));
+    await symlink('a.yaml', join(cfg, 'link.yaml'));
+    await big('big.yaml');
+    source.emit('cfg/late.yaml');
+    source.emit('cfg/link.yaml');
+    source.emit('cfg/big.yaml');
+    await barrier('f', 'file');
+    expect(seen().slice(4).sort()).toEqual([
+      'skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)',
+      'skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
+      'skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
+    ]);
+    for (const name of ['link', 'late', 'fifo', 'big']) expect(rec.picture.has(`/cfg/${name}`)).toBe(false);
     expect(warnings).toEqual([]);
   });
 
@@ -151,10 +187,12 @@ describe('syncer: through the watch-source port', () => {
     await rec.waitForUpdate('/after', (u) => u.revision === written.revision);
   });
 
-  it('refuses an onWarning that is not a function', async () => {
+  it('refuses an onWarning or keyFromPath that is not a function, naming it', async () => {
     const root = await tempDir();
     const client = new FileBackend({ root });
-    expect(() => client.syncer({ onStatusUpdated: () => {}, onUpdates: () => {} }, { onWarning: 'log' as never })).toThrow(ValidationError);
+    const callbacks = { onStatusUpdated: () => {}, onUpdates: () => {} };
+    expect(() => client.syncer(callbacks, { onWarning: 'log' as never })).toThrow("error with field onWarning = 'log' (must be a function)");
+    expect(() => client.syncer(callbacks, { keyFromPath: {} as never })).toThrow(ValidationError);
     await client.close();
   });
 
