@@ -9,6 +9,10 @@
  *
  * H is never escaped. The family's `hostLabel` is the name a missing hostname is reported
  * under and the one `toString` prints (`node` for the endpoints, `hostname` for their status).
+ *
+ * Each function makes the base class of one family's key or list options; the public classes
+ * extend it (`class HostEndpointKey extends hostEndpointKeyClass(FAMILY)`). The family stays
+ * in the closure, not on the instances, so the public types are the plain shapes they were.
  */
 import { escapeName, unescapeName } from './escape.js';
 import { accepts, leadingRoot, matchPath, required, segmentField, stringField } from './fields.js';
@@ -35,74 +39,65 @@ export interface WorkloadIds extends HostEndpointIds {
   readonly workloadID: string;
 }
 
-/** A key of a host-endpoint family. */
-export abstract class HostEndpointFamilyKey extends LeafKey implements HostEndpointIds {
-  readonly hostname: string;
-  readonly endpointID: string;
+export function hostEndpointKeyClass(family: EndpointFamily) {
+  return class extends LeafKey implements HostEndpointIds {
+    readonly hostname: string;
+    readonly endpointID: string;
 
-  constructor(fields: object | undefined) {
-    super();
-    this.hostname = segmentField(fields, 'hostname');
-    this.endpointID = stringField(fields, 'endpointID');
-  }
+    constructor(fields: object | undefined) {
+      super();
+      this.hostname = segmentField(fields, 'hostname');
+      this.endpointID = stringField(fields, 'endpointID');
+    }
 
-  protected abstract family(): EndpointFamily;
+    defaultPath(): string {
+      const host = required(this.hostname, family.hostLabel);
+      return `${family.root}/${host}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
+    }
 
-  defaultPath(): string {
-    const { root, hostLabel } = this.family();
-    const host = required(this.hostname, hostLabel);
-    return `${root}/${host}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
-  }
-
-  toString(): string {
-    const { label, hostLabel } = this.family();
-    return `${label}(${hostLabel}=${this.hostname}, name=${this.endpointID})`;
-  }
+    toString(): string {
+      return `${family.label}(${family.hostLabel}=${this.hostname}, name=${this.endpointID})`;
+    }
+  };
 }
 
-/** List options of a host-endpoint family; `key` makes the family's key. */
-export abstract class HostEndpointFamilyListOptions<K extends Key> implements ListInterface, HostEndpointIds {
-  readonly hostname: string;
-  readonly endpointID: string;
+/** `key` makes the family's key from a parsed path. */
+export function hostEndpointListOptionsClass<K extends Key>(family: EndpointFamily, key: (ids: HostEndpointIds) => K) {
+  return class implements ListInterface, HostEndpointIds {
+    readonly hostname: string;
+    readonly endpointID: string;
 
-  constructor(fields: object | undefined) {
-    this.hostname = segmentField(fields, 'hostname');
-    this.endpointID = stringField(fields, 'endpointID');
-  }
+    constructor(fields: object | undefined) {
+      this.hostname = segmentField(fields, 'hostname');
+      this.endpointID = stringField(fields, 'endpointID');
+    }
 
-  protected abstract family(): EndpointFamily;
-  protected abstract key(ids: HostEndpointIds): K;
+    defaultPathRoot(): string {
+      return leadingRoot(family.root, [
+        [this.hostname, `/${this.hostname}/endpoint`],
+        [this.endpointID, `/${escapeName(this.endpointID)}`],
+      ]);
+    }
 
-  defaultPathRoot(): string {
-    return leadingRoot(this.family().root, [
-      [this.hostname, `/${this.hostname}/endpoint`],
-      [this.endpointID, `/${escapeName(this.endpointID)}`],
-    ]);
-  }
-
-  keyFromDefaultPath(path: string): K | null {
-    const groups = matchPath(this.family().pattern, path);
-    if (groups === null) return null;
-    const [hostname = '', endpoint = ''] = groups;
-    const endpointID = unescapeName(endpoint);
-    if (!accepts(this.hostname, hostname) || !accepts(this.endpointID, endpointID)) return null;
-    return this.key({ hostname, endpointID });
-  }
+    keyFromDefaultPath(path: string): K | null {
+      const groups = matchPath(family.pattern, path);
+      if (groups === null) return null;
+      const [hostname = '', endpoint = ''] = groups;
+      const endpointID = unescapeName(endpoint);
+      if (!accepts(this.hostname, hostname) || !accepts(this.endpointID, endpointID)) return null;
+      return key({ hostname, endpointID });
+    }
+  };
 }
 
 /** The four identifiers of a workload key or list options, read from its argument. */
-abstract class WorkloadIdFields implements WorkloadIds {
-  readonly hostname: string;
-  readonly orchestratorID: string;
-  readonly workloadID: string;
-  readonly endpointID: string;
-
-  constructor(fields: object | undefined) {
-    this.hostname = segmentField(fields, 'hostname');
-    this.orchestratorID = stringField(fields, 'orchestratorID');
-    this.workloadID = stringField(fields, 'workloadID');
-    this.endpointID = stringField(fields, 'endpointID');
-  }
+function readWorkloadIds(fields: object | undefined): WorkloadIds {
+  return {
+    hostname: segmentField(fields, 'hostname'),
+    orchestratorID: stringField(fields, 'orchestratorID'),
+    workloadID: stringField(fields, 'workloadID'),
+    endpointID: stringField(fields, 'endpointID'),
+  };
 }
 
 /** `{root}/{H}/workload/{O}/{W}`, checking host, orchestrator and workload in that order. */
@@ -113,68 +108,83 @@ function workloadDir(family: EndpointFamily, ids: WorkloadIds): string {
   return `${family.root}/${host}/workload/${orchestrator}/${workload}`;
 }
 
-/** A key of a workload-endpoint family. */
-export abstract class WorkloadFamilyKey extends WorkloadIdFields implements Key {
-  protected abstract family(): EndpointFamily;
+export function workloadKeyClass(family: EndpointFamily) {
+  return class implements Key, WorkloadIds {
+    readonly hostname: string;
+    readonly orchestratorID: string;
+    readonly workloadID: string;
+    readonly endpointID: string;
 
-  defaultPath(): string {
-    return `${workloadDir(this.family(), this)}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
-  }
+    constructor(fields: object | undefined) {
+      ({ hostname: this.hostname, orchestratorID: this.orchestratorID, workloadID: this.workloadID, endpointID: this.endpointID } = readWorkloadIds(fields));
+    }
 
-  defaultDeletePath(): string {
-    return this.defaultPath();
-  }
+    defaultPath(): string {
+      return `${workloadDir(family, this)}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
+    }
 
-  /** The endpoint directory, then the workload directory. */
-  defaultDeleteParentPaths(): string[] {
-    const dir = workloadDir(this.family(), this);
-    return [`${dir}/endpoint`, dir];
-  }
+    defaultDeletePath(): string {
+      return this.defaultPath();
+    }
 
-  valueKind(): ValueKind {
-    return 'structured';
-  }
+    /** The endpoint directory, then the workload directory. */
+    defaultDeleteParentPaths(): string[] {
+      const dir = workloadDir(family, this);
+      return [`${dir}/endpoint`, dir];
+    }
 
-  override toString(): string {
-    const { label, hostLabel } = this.family();
-    return (
-      `${label}(${hostLabel}=${this.hostname}, orchestrator=${this.orchestratorID}, ` +
-      `workload=${this.workloadID}, name=${this.endpointID})`
-    );
-  }
+    valueKind(): ValueKind {
+      return 'structured';
+    }
+
+    toString(): string {
+      return (
+        `${family.label}(${family.hostLabel}=${this.hostname}, orchestrator=${this.orchestratorID}, ` +
+        `workload=${this.workloadID}, name=${this.endpointID})`
+      );
+    }
+  };
 }
 
-/** List options of a workload-endpoint family; `key` makes the family's key. */
-export abstract class WorkloadFamilyListOptions<K extends Key> extends WorkloadIdFields implements ListInterface {
-  protected abstract family(): EndpointFamily;
-  protected abstract key(ids: WorkloadIds): K;
+/** `key` makes the family's key from a parsed path. */
+export function workloadListOptionsClass<K extends Key>(family: EndpointFamily, key: (ids: WorkloadIds) => K) {
+  return class implements ListInterface, WorkloadIds {
+    readonly hostname: string;
+    readonly orchestratorID: string;
+    readonly workloadID: string;
+    readonly endpointID: string;
 
-  /** The list root from the leading set identifiers. */
-  defaultPathRoot(): string {
-    return leadingRoot(this.family().root, [
-      [this.hostname, `/${this.hostname}/workload`],
-      [this.orchestratorID, `/${escapeName(this.orchestratorID)}`],
-      [this.workloadID, `/${escapeName(this.workloadID)}/endpoint`],
-      [this.endpointID, `/${escapeName(this.endpointID)}`],
-    ]);
-  }
+    constructor(fields: object | undefined) {
+      ({ hostname: this.hostname, orchestratorID: this.orchestratorID, workloadID: this.workloadID, endpointID: this.endpointID } = readWorkloadIds(fields));
+    }
 
-  /** Parses a path of the family and keeps it only if every set filter matches. */
-  keyFromDefaultPath(path: string): K | null {
-    const groups = matchPath(this.family().pattern, path);
-    if (groups === null) return null;
-    const [hostname = '', orchestrator = '', workload = '', endpoint = ''] = groups;
-    const ids: WorkloadIds = {
-      hostname,
-      orchestratorID: unescapeName(orchestrator),
-      workloadID: unescapeName(workload),
-      endpointID: unescapeName(endpoint),
-    };
-    const matches =
-      accepts(this.hostname, ids.hostname) &&
-      accepts(this.orchestratorID, ids.orchestratorID) &&
-      accepts(this.workloadID, ids.workloadID) &&
-      accepts(this.endpointID, ids.endpointID);
-    return matches ? this.key(ids) : null;
-  }
+    /** The list root from the leading set identifiers. */
+    defaultPathRoot(): string {
+      return leadingRoot(family.root, [
+        [this.hostname, `/${this.hostname}/workload`],
+        [this.orchestratorID, `/${escapeName(this.orchestratorID)}`],
+        [this.workloadID, `/${escapeName(this.workloadID)}/endpoint`],
+        [this.endpointID, `/${escapeName(this.endpointID)}`],
+      ]);
+    }
+
+    /** Parses a path of the family and keeps it only if every set filter matches. */
+    keyFromDefaultPath(path: string): K | null {
+      const groups = matchPath(family.pattern, path);
+      if (groups === null) return null;
+      const [hostname = '', orchestrator = '', workload = '', endpoint = ''] = groups;
+      const ids: WorkloadIds = {
+        hostname,
+        orchestratorID: unescapeName(orchestrator),
+        workloadID: unescapeName(workload),
+        endpointID: unescapeName(endpoint),
+      };
+      const matches =
+        accepts(this.hostname, ids.hostname) &&
+        accepts(this.orchestratorID, ids.orchestratorID) &&
+        accepts(this.workloadID, ids.workloadID) &&
+        accepts(this.endpointID, ids.endpointID);
+      return matches ? key(ids) : null;
+    }
+  };
 }

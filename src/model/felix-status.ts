@@ -3,15 +3,15 @@
  * as the endpoints' own, see endpoint-families.ts) and the host's active and last reported
  * status.
  */
-import type { EndpointFamily, HostEndpointIds, WorkloadIds } from './endpoint-families.js';
+import type { EndpointFamily } from './endpoint-families.js';
 import {
-  HostEndpointFamilyKey,
-  HostEndpointFamilyListOptions,
-  WorkloadFamilyKey,
-  WorkloadFamilyListOptions,
+  hostEndpointKeyClass,
+  hostEndpointListOptionsClass,
+  workloadKeyClass,
+  workloadListOptionsClass,
 } from './endpoint-families.js';
 import { accepts, leadingRoot, matchPath, required, segmentField } from './fields.js';
-import type { ListInterface } from './key.js';
+import type { Key, ListInterface } from './key.js';
 import { LeafKey } from './key.js';
 
 const ROOT = '/calico/felix/v1/host';
@@ -35,29 +35,17 @@ export interface HostEndpointStatusKeyFields {
   endpointID?: string;
 }
 
-export class HostEndpointStatusKey extends HostEndpointFamilyKey {
+export class HostEndpointStatusKey extends hostEndpointKeyClass(HOST_ENDPOINT) {
   constructor(fields: HostEndpointStatusKeyFields) {
     super(fields);
-  }
-
-  protected family(): EndpointFamily {
-    return HOST_ENDPOINT;
   }
 }
 
 export type HostEndpointStatusListOptionsFields = HostEndpointStatusKeyFields;
 
-export class HostEndpointStatusListOptions extends HostEndpointFamilyListOptions<HostEndpointStatusKey> {
+export class HostEndpointStatusListOptions extends hostEndpointListOptionsClass(HOST_ENDPOINT, (ids) => new HostEndpointStatusKey(ids)) {
   constructor(fields: HostEndpointStatusListOptionsFields = {}) {
     super(fields);
-  }
-
-  protected family(): EndpointFamily {
-    return HOST_ENDPOINT;
-  }
-
-  protected key(ids: HostEndpointIds): HostEndpointStatusKey {
-    return new HostEndpointStatusKey(ids);
   }
 }
 
@@ -68,29 +56,17 @@ export interface WorkloadEndpointStatusKeyFields {
   endpointID?: string;
 }
 
-export class WorkloadEndpointStatusKey extends WorkloadFamilyKey {
+export class WorkloadEndpointStatusKey extends workloadKeyClass(WORKLOAD_ENDPOINT) {
   constructor(fields: WorkloadEndpointStatusKeyFields) {
     super(fields);
-  }
-
-  protected family(): EndpointFamily {
-    return WORKLOAD_ENDPOINT;
   }
 }
 
 export type WorkloadEndpointStatusListOptionsFields = WorkloadEndpointStatusKeyFields;
 
-export class WorkloadEndpointStatusListOptions extends WorkloadFamilyListOptions<WorkloadEndpointStatusKey> {
+export class WorkloadEndpointStatusListOptions extends workloadListOptionsClass(WORKLOAD_ENDPOINT, (ids) => new WorkloadEndpointStatusKey(ids)) {
   constructor(fields: WorkloadEndpointStatusListOptionsFields = {}) {
     super(fields);
-  }
-
-  protected family(): EndpointFamily {
-    return WORKLOAD_ENDPOINT;
-  }
-
-  protected key(ids: WorkloadIds): WorkloadEndpointStatusKey {
-    return new WorkloadEndpointStatusKey(ids);
   }
 }
 
@@ -107,89 +83,56 @@ interface Report {
 const ACTIVE: Report = { leaf: 'status', pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/status$/ };
 const LAST: Report = { leaf: 'last_reported_status', pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/last_reported_status$/ };
 
-/** A status report of a host, `{ROOT}/{H}/{leaf}`; both kinds print as `StatusReport(...)`. */
-abstract class StatusReportBase extends LeafKey {
-  readonly hostname: string;
+/** The key class of one kind of status report, `{ROOT}/{H}/{leaf}`; both print as `StatusReport(...)`. */
+function statusReportKeyClass(report: Report) {
+  return class extends LeafKey {
+    readonly hostname: string;
 
-  constructor(fields: StatusReportKeyFields) {
-    super();
-    this.hostname = segmentField(fields, 'hostname');
-  }
+    constructor(fields: StatusReportKeyFields) {
+      super();
+      this.hostname = segmentField(fields, 'hostname');
+    }
 
-  protected abstract report(): Report;
+    defaultPath(): string {
+      return `${ROOT}/${required(this.hostname, 'hostname')}/${report.leaf}`;
+    }
 
-  defaultPath(): string {
-    return `${ROOT}/${required(this.hostname, 'hostname')}/${this.report().leaf}`;
-  }
-
-  toString(): string {
-    return `StatusReport(hostname=${this.hostname})`;
-  }
+    toString(): string {
+      return `StatusReport(hostname=${this.hostname})`;
+    }
+  };
 }
 
 /** Felix's current status report for a host, `/calico/felix/v1/host/{H}/status`. */
-export class ActiveStatusReportKey extends StatusReportBase {
-  protected report(): Report {
-    return ACTIVE;
-  }
-}
+export class ActiveStatusReportKey extends statusReportKeyClass(ACTIVE) {}
 
 /** Felix's last status report for a host, `/calico/felix/v1/host/{H}/last_reported_status`. */
-export class LastStatusReportKey extends StatusReportBase {
-  protected report(): Report {
-    return LAST;
-  }
-}
+export class LastStatusReportKey extends statusReportKeyClass(LAST) {}
 
 export type StatusReportListOptionsFields = StatusReportKeyFields;
 
-/** Lists one kind of status report, of every host or of one; `key` makes its key. */
-abstract class StatusReportListBase<K extends StatusReportBase> implements ListInterface {
-  readonly hostname: string;
+/** The list-options class of one kind of status report, of every host or of one. */
+function statusReportListOptionsClass<K extends Key>(report: Report, key: (hostname: string) => K) {
+  return class implements ListInterface {
+    readonly hostname: string;
 
-  constructor(fields: StatusReportListOptionsFields) {
-    this.hostname = segmentField(fields, 'hostname');
-  }
+    constructor(fields: StatusReportListOptionsFields = {}) {
+      this.hostname = segmentField(fields, 'hostname');
+    }
 
-  protected abstract report(): Report;
-  protected abstract key(hostname: string): K;
+    defaultPathRoot(): string {
+      return leadingRoot(ROOT, [[this.hostname, `/${this.hostname}/${report.leaf}`]]);
+    }
 
-  defaultPathRoot(): string {
-    return leadingRoot(ROOT, [[this.hostname, `/${this.hostname}/${this.report().leaf}`]]);
-  }
-
-  keyFromDefaultPath(path: string): K | null {
-    const groups = matchPath(this.report().pattern, path);
-    if (groups === null) return null;
-    const hostname = groups[0] ?? '';
-    return accepts(this.hostname, hostname) ? this.key(hostname) : null;
-  }
+    keyFromDefaultPath(path: string): K | null {
+      const groups = matchPath(report.pattern, path);
+      if (groups === null) return null;
+      const hostname = groups[0] ?? '';
+      return accepts(this.hostname, hostname) ? key(hostname) : null;
+    }
+  };
 }
 
-export class ActiveStatusReportListOptions extends StatusReportListBase<ActiveStatusReportKey> {
-  constructor(fields: StatusReportListOptionsFields = {}) {
-    super(fields);
-  }
+export class ActiveStatusReportListOptions extends statusReportListOptionsClass(ACTIVE, (hostname) => new ActiveStatusReportKey({ hostname })) {}
 
-  protected report(): Report {
-    return ACTIVE;
-  }
-
-  protected key(hostname: string): ActiveStatusReportKey {
-    return new ActiveStatusReportKey({ hostname });
-  }
-}
-
-export class LastStatusReportListOptions extends StatusReportListBase<LastStatusReportKey> {
-  constructor(fields: StatusReportListOptionsFields = {}) {
-    super(fields);
-  }
-
-  protected report(): Report {
-    return LAST;
-  }
-
-  protected key(hostname: string): LastStatusReportKey {
-    return new LastStatusReportKey({ hostname });
-  }
-}
+export class LastStatusReportListOptions extends statusReportListOptionsClass(LAST, (hostname) => new LastStatusReportKey({ hostname })) {}

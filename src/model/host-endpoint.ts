@@ -1,6 +1,6 @@
 /** Host endpoints: `/calico/v1/host/{H}/endpoint/{E}` (E escaped). */
-import type { EndpointFamily, HostEndpointIds } from './endpoint-families.js';
-import { HostEndpointFamilyKey, HostEndpointFamilyListOptions } from './endpoint-families.js';
+import type { EndpointFamily } from './endpoint-families.js';
+import { hostEndpointKeyClass, hostEndpointListOptionsClass } from './endpoint-families.js';
 
 const FAMILY: EndpointFamily = {
   root: '/calico/v1/host',
@@ -14,28 +14,16 @@ export interface HostEndpointKeyFields {
   endpointID?: string;
 }
 
-export class HostEndpointKey extends HostEndpointFamilyKey {
+export class HostEndpointKey extends hostEndpointKeyClass(FAMILY) {
   constructor(fields: HostEndpointKeyFields) {
     super(fields);
-  }
-
-  protected family(): EndpointFamily {
-    return FAMILY;
   }
 }
 
 export type HostEndpointListOptionsFields = HostEndpointKeyFields;
 
-export class HostEndpointListOptions extends HostEndpointFamilyListOptions<HostEndpointKey> {
+export class HostEndpointListOptions extends hostEndpointListOptionsClass(FAMILY, (ids) => new HostEndpointKey(ids)) {
   constructor(fields: HostEndpointListOptionsFields = {}) {
     super(fields);
-  }
-
-  protected family(): EndpointFamily {
-    return FAMILY;
-  }
-
-  protected key(ids: HostEndpointIds): HostEndpointKey {
-    return new HostEndpointKey(ids);
   }
 }

@@ -1,6 +1,6 @@
 /** Workload endpoints: `/calico/v1/host/{H}/workload/{O}/{W}/endpoint/{E}`. */
-import type { EndpointFamily, WorkloadIds } from './endpoint-families.js';
-import { WorkloadFamilyKey, WorkloadFamilyListOptions } from './endpoint-families.js';
+import type { EndpointFamily } from './endpoint-families.js';
+import { workloadKeyClass, workloadListOptionsClass } from './endpoint-families.js';
 
 const FAMILY: EndpointFamily = {
   root: '/calico/v1/host',
@@ -16,28 +16,16 @@ export interface WorkloadEndpointKeyFields {
   endpointID?: string;
 }
 
-export class WorkloadEndpointKey extends WorkloadFamilyKey {
+export class WorkloadEndpointKey extends workloadKeyClass(FAMILY) {
   constructor(fields: WorkloadEndpointKeyFields) {
     super(fields);
-  }
-
-  protected family(): EndpointFamily {
-    return FAMILY;
   }
 }
 
 export type WorkloadEndpointListOptionsFields = WorkloadEndpointKeyFields;
 
-export class WorkloadEndpointListOptions extends WorkloadFamilyListOptions<WorkloadEndpointKey> {
+export class WorkloadEndpointListOptions extends workloadListOptionsClass(FAMILY, (ids) => new WorkloadEndpointKey(ids)) {
   constructor(fields: WorkloadEndpointListOptionsFields = {}) {
     super(fields);
-  }
-
-  protected family(): EndpointFamily {
-    return FAMILY;
-  }
-
-  protected key(ids: WorkloadIds): WorkloadEndpointKey {
-    return new WorkloadEndpointKey(ids);
   }
 }
