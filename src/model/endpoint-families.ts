@@ -90,16 +90,6 @@ export function hostEndpointListOptionsClass<K extends Key>(family: EndpointFami
   };
 }
 
-/** The four identifiers of a workload key or list options, read from its argument. */
-function readWorkloadIds(fields: object | undefined): WorkloadIds {
-  return {
-    hostname: segmentField(fields, 'hostname'),
-    orchestratorID: stringField(fields, 'orchestratorID'),
-    workloadID: stringField(fields, 'workloadID'),
-    endpointID: stringField(fields, 'endpointID'),
-  };
-}
-
 /** `{root}/{H}/workload/{O}/{W}`, checking host, orchestrator and workload in that order. */
 function workloadDir(family: EndpointFamily, ids: WorkloadIds): string {
   const host = required(ids.hostname, family.hostLabel);
@@ -116,7 +106,10 @@ export function workloadKeyClass(family: EndpointFamily) {
     readonly endpointID: string;
 
     constructor(fields: object | undefined) {
-      ({ hostname: this.hostname, orchestratorID: this.orchestratorID, workloadID: this.workloadID, endpointID: this.endpointID } = readWorkloadIds(fields));
+      this.hostname = segmentField(fields, 'hostname');
+      this.orchestratorID = stringField(fields, 'orchestratorID');
+      this.workloadID = stringField(fields, 'workloadID');
+      this.endpointID = stringField(fields, 'endpointID');
     }
 
     defaultPath(): string {
@@ -155,7 +148,10 @@ export function workloadListOptionsClass<K extends Key>(family: EndpointFamily, 
     readonly endpointID: string;
 
     constructor(fields: object | undefined) {
-      ({ hostname: this.hostname, orchestratorID: this.orchestratorID, workloadID: this.workloadID, endpointID: this.endpointID } = readWorkloadIds(fields));
+      this.hostname = segmentField(fields, 'hostname');
+      this.orchestratorID = stringField(fields, 'orchestratorID');
+      this.workloadID = stringField(fields, 'workloadID');
+      this.endpointID = stringField(fields, 'endpointID');
     }
 
     /** The list root from the leading set identifiers. */
