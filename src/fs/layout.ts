@@ -12,7 +12,7 @@
  *   `c.yaml`, temp files `.kvdir-c.yaml.tmp-*`, removed subtrees `.kvdir-trash-*`, and the
  *   lock folder `<root>/.kvdir-locks/`. The one `.gitignore` line `.kvdir-*` covers them all.
  */
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { ValidationError } from '../model/errors.js';
 
 export const VALUE_SUFFIX = '.yaml';
@@ -69,6 +69,11 @@ export function decodeSegment(name: string): string | undefined {
   if (name.startsWith('%2e')) return `.${name.slice(3)}`;
   if (name.startsWith('%25')) return `%${name.slice(3)}`;
   return undefined;
+}
+
+/** Where `path` (a file or directory under `root`) is below it, `/`-separated: `a/b.yaml`, `''` for the root. */
+export function relativeToRoot(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
 }
 
 /** The directory on disk for a key-path prefix (`/` is the root itself). */

@@ -5,10 +5,10 @@
  * whose names are not ones kvdir maps to a key.
  */
 import { join } from 'node:path';
-import type { FsLike } from './fs-like.js';
+import type { FsLike, StatsLike } from './fs-like.js';
 import { direntName, readDir } from './fs-like.js';
 import { isMissing } from './errno.js';
-import { dirForPath, isValueFileName, keyFiles, keyPathOfDir, keyPathOfFile } from './layout.js';
+import { dirForPath, isValueFileName, keyFiles, keyPathOfDir, keyPathOfFile, relativeToRoot } from './layout.js';
 
 export interface FoundFile {
   /** The key path, e.g. `/a/b/c`. */
@@ -52,15 +52,25 @@ export async function walkPrefix(fs: FsLike, root: string, prefix: string): Prom
  * tree. Says whether the prefix's directory exists.
  */
 export async function visitPrefix(fs: FsLike, root: string, prefix: string, visitor: WalkVisitor): Promise<boolean> {
+  const dir = dirForPath(root, prefix);
   if (prefix !== '/') {
     const own = keyFiles(root, prefix);
-    const stats = await fs.promises.lstat(own.file).catch((err: unknown) => (isMissing(err) ? undefined : Promise.reject(err)));
-    const relative = own.file.slice(root.length + 1);
+    const stats = await lstatOrAbsent(fs, own.file);
+    const relative = relativeToRoot(root, own.file);
     if (stats?.isSymbolicLink()) visitor.problem({ relative, reason: 'symlink' });
     else if (stats?.isFile()) await visitor.file({ path: prefix, file: own.file });
+    else if (stats !== undefined && !stats.isDirectory()) visitor.problem({ relative, reason: 'not-a-file' });
+    // The prefix's directory may itself have become a link: it is reported, never read through.
+    if ((await lstatOrAbsent(fs, dir))?.isSymbolicLink()) {
+      visitor.problem({ relative: relativeToRoot(root, dir), reason: 'symlink' });
+      return false;
+    }
   }
-  const dir = dirForPath(root, prefix);
-  return visitDir(fs, dir, dir === root ? '' : dir.slice(root.length + 1), visitor);
+  return visitDir(fs, dir, relativeToRoot(root, dir), visitor);
+}
+
+function lstatOrAbsent(fs: FsLike, path: string): Promise<StatsLike | undefined> {
+  return fs.promises.lstat(path).catch((err: unknown) => (isMissing(err) ? undefined : Promise.reject(err)));
 }
 
 /**

@@ -214,6 +214,8 @@ class WatchedTree implements DirectoryWatchHandle {
       this.#unwatch(path);
       return 'dir';
     }
+    // A link is looked at as a directory would be: the walk reports it, and never reads through it.
+    if (stats?.isSymbolicLink() === true) return 'unknown';
     return stats === undefined ? 'unknown' : 'file';
   }
 

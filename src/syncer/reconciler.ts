@@ -17,7 +17,7 @@ import { UpdateType } from '../model/kv.js';
 import type { Update } from '../model/kv.js';
 import { errnoCode, readBytes } from '../fs/fs-like.js';
 import type { StatsLike } from '../fs/fs-like.js';
-import { dirForPath, keyPathOfDir } from '../fs/layout.js';
+import { dirForPath, keyPathOfDir, relativeToRoot } from '../fs/layout.js';
 import type { KeyFiles } from '../fs/layout.js';
 import { fingerprint } from '../fs/revision.js';
 import type { StoredEntry, TreeStore } from '../fs/store.js';
@@ -214,10 +214,12 @@ export class Reconciler {
   /** Puts what changed for one key into `batch`; 'wait' when a kvdir write of it is half done. */
   async #lookAtKey(path: string, trust: boolean, batch: Batch, deferred: Deferred | undefined): Promise<'done' | 'wait'> {
     const files = this.#store.keyFiles(path);
-    const stat = this.#stat(files);
+    const takenAt = Date.now();
+    const valueStats = lstatSyncOrAbsent(this.#store, files.file);
+    const stat = this.#stat(files, takenAt, valueStats);
     const cached = this.#cache.get(path);
     if (stat === undefined) {
-      this.#noteOddFile(this.#relative(files.file), lstatSyncOrAbsent(this.#store, files.file));
+      this.#noteOddFile(this.#relative(files.file), valueStats);
       if (cached !== undefined) this.#deleted(path, batch);
       this.#forgetInvalid(path, batch);
       return 'done';
@@ -270,19 +272,19 @@ export class Reconciler {
     const stats = await lstatOrAbsent(this.#store, file);
     const known = this.#invalid.get(rawKey);
     if (stats?.isFile() !== true) {
-      this.#noteOddFile(rawKey, stats);
+      this.#noteOddFile(this.#relative(file), stats);
       return this.#forgetInvalid(rawKey, batch);
     }
     const signature = fileSignature(stats, undefined, takenAt);
     if (trust && signature !== '' && known?.signature === signature) return batch;
     if (Number(stats.size) > MAX_RAW_BYTES) {
       const error = new DatastoreError(`${file} is ${String(stats.size)} bytes: not read to report it`, undefined, undefined, 'ERR_TOO_LARGE');
-      this.#skipped.skip(rawKey, error, this.#walks);
+      this.#skipped.skip(this.#relative(file), error, this.#walks);
       return this.#forgetInvalid(rawKey, batch);
     }
     const bytes = await readBytes(this.#store.fs, file).catch(absentOnMissing);
     if (bytes === undefined) return this.#forgetInvalid(rawKey, batch);
-    this.#skipped.clear(rawKey);
+    this.#skipped.clear(this.#relative(file));
     const print = fingerprint(bytes);
     this.#invalid.set(rawKey, { file, signature, print });
     if (known?.print !== print) batch.failures.push({ rawKey, rawValue: bytes.toString('utf8') });
@@ -343,9 +345,7 @@ export class Reconciler {
    * The stat signature of a key's files, or undefined when it has no regular value file.
    * Synchronous, as the store's reads are: two lstat calls take microseconds.
    */
-  #stat(files: KeyFiles): KeyStat | undefined {
-    const takenAt = Date.now();
-    const value = lstatSyncOrAbsent(this.#store, files.file);
+  #stat(files: KeyFiles, takenAt = Date.now(), value = lstatSyncOrAbsent(this.#store, files.file)): KeyStat | undefined {
     if (value?.isFile() !== true) return undefined;
     const sidecar = lstatSyncOrAbsent(this.#store, files.sidecar);
     const sidecarStats = sidecar?.isFile() === true ? sidecar : undefined;
@@ -378,9 +378,10 @@ export class Reconciler {
     else this.#skipped.clear(file);
   }
 
-  /** A file's path below the root, as `/a/b.yaml` (`''` for the root itself). */
+  /** A file's path below the root, as `/a/b.yaml` (`''` for the root itself): how SkippedFiles names it. */
   #relative(file: string): string {
-    return file.slice(this.#store.root.length);
+    const relative = relativeToRoot(this.#store.root, file);
+    return relative === '' ? '' : `/${relative}`;
   }
 }
 

@@ -91,6 +91,12 @@ describe('directory watcher (one fs.watch per directory)', () => {
     expect([...reported.keys()].filter((path) => path.includes('/.') && !path.endsWith('.kvdir-k.yaml.rev'))).toEqual([]);
   });
 
+  it('reports a new link as unknown (not as a file, which the syncer would ignore without a .yaml name)', async () => {
+    const { root, events } = await watching();
+    await symlink(await tempDir(), join(root, 'link'), 'dir');
+    expect(await events.waitFor(join(root, 'link'))).toBe('unknown');
+  });
+
   it('watches a directory made after it started, with those made inside it at once (mkdir -p), before reporting it', async () => {
     const { root, events, handle } = await watching();
     await mkdir(join(root, 'a', 'b', 'c'), { recursive: true });

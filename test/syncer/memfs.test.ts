@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PathKey, SyncStatus, UpdateType } from '../../src/index.js';
+import { memfs } from 'memfs';
+import type { FsLike } from '../../src/fs/fs-like.js';
 import { loadFixtureIntoMemfs } from '../../src/testing.js';
 import { listed, openSyncer, pictureDiff, waitForConvergence } from './harness.js';
 import { settled } from './settle.js';
@@ -77,5 +79,15 @@ describe('syncer: on memfs', () => {
     await waitForConvergence(rec, client, { compareValues: false });
     expect([...rec.picture.keys()]).toEqual(['/cfg/a']);
     expect(rec.violations).toEqual([]);
+  });
+
+  it('names the files it skips by their path below the root, also when the root is the volume root', async () => {
+    const { fs, vol } = memfs({ '/a/real.yaml': 'x: 1\n', '/a/big.yaml': `x: ${'y'.repeat(200)}\n` });
+    vol.symlinkSync('/a/real.yaml', '/a/l.yaml');
+    const told: string[] = [];
+    const { rec } = openSyncer('/', { onWarning: (warning) => told.push(warning.message) }, { fs: fs as unknown as FsLike, maxValueBytes: 100 });
+    await rec.waitForStatus(SyncStatus.InSync);
+    expect(told.sort()).toEqual(['skipping /a/big.yaml: /a/big.yaml is 204 bytes, over the limit of 100 bytes (maxValueBytes)', 'skipping /a/l.yaml: refusing to follow a symbolic link']);
+    expect([...rec.picture.keys()]).toEqual(['/a/real']);
   });
 });

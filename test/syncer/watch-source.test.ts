@@ -108,66 +108,130 @@ describe('syncer: through the watch-source port', () => {
     expect(rec.picture.has('/big')).toBe(false);
   });
 
-  it('tells of each link, FIFO and oversized file once while it stays, and again once it was gone, found by walks or by events', async () => {
-    const told: KvdirError[] = [];
-    const { rec, root, source } = await started({ onWarning: (warning) => told.push(warning) }, { maxValueBytes: 100 });
-    const cfg = join(root, 'cfg');
-    /** Writes a key and sends its event (`dir`: the directory's, which walks it) and waits: every look asked for before is done by then. */
-    const barrier = async (name: string, kind: 'dir' | 'file') => {
-      await writeFile(join(cfg, `${name}.yaml`), 'n: 1\n');
-      source.emit(kind === 'dir' ? 'cfg' : `cfg/${name}.yaml`, kind);
-      await rec.waitForUpdate(`/cfg/${name}`, (u) => u.updateType === UpdateType.KVNew);
-    };
-    /** An oversized value file, moved in whole so that no look sees it half-written. */
-    const big = async (name: string) => {
-      await writeFile(join(root, '..', 'big.tmp'), `x: ${'y'.repeat(200)}\n`);
-      await rename(join(root, '..', 'big.tmp'), join(cfg, name));
-    };
-    const seen = () => told.map((w) => `${w.message.replace(/: \/.*/, ': (path)')} (${(w.cause as KvdirError).code})`);
+  describe('files it skips', () => {
+    /** A started syncer with a `cfg` directory, its warnings, and helpers that wait for looks to be done. */
+    async function skipping(options: TestSyncerOptions = {}) {
+      const told: KvdirError[] = [];
+      const opened = await started({ onWarning: (warning) => told.push(warning), ...options }, { maxValueBytes: 100 });
+      const { rec, root, source } = opened;
+      const cfg = join(root, 'cfg');
+      await mkdir(cfg);
+      let n = 0;
+      /**
+       * Sends the events (`cfg/x` or `cfg` for a walk of the directory), with the event of a
+       * new key, and waits for that key: every look asked for before it is done by then.
+       */
+      const settle = async (...events: Array<[string, 'file' | 'dir' | 'unknown']>) => {
+        const name = `k${n++}`;
+        await writeFile(join(cfg, `${name}.yaml`), 'n: 1\n');
+        for (const [path, kind] of events) source.emit(path, kind);
+        source.emit(`cfg/${name}.yaml`);
+        await rec.waitForUpdate(`/cfg/${name}`, (u) => u.updateType === UpdateType.KVNew);
+      };
+      /** Moves a file of `bytes` bytes of YAML in whole, so that no look sees it half-written. */
+      const place = async (name: string, bytes: number) => {
+        await writeFile(join(root, '..', 'place.tmp'), `x: ${'y'.repeat(bytes - 4)}\n`);
+        await rename(join(root, '..', 'place.tmp'), join(cfg, name));
+      };
+      const seen = (from = 0) => told.slice(from).map((w) => `${w.message.replace(/: \/.*/, ': (path)')} (${(w.cause as KvdirError).code})`).sort();
+      return { ...opened, told, cfg, settle, place, seen };
+    }
 
-    // Found by a walk of the directory.
-    await mkdir(cfg);
-    await symlink('a.yaml', join(cfg, 'link.yaml'));
-    execFileSync('mkfifo', [join(cfg, 'fifo.yaml')]);
-    await big('big.yaml');
-    await barrier('a', 'dir');
-    expect(seen().sort()).toEqual([
-      'skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)',
-      'skipping /cfg/fifo.yaml: not a regular file (ERR_NOT_A_FILE)',
-      'skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
-    ]);
-    await barrier('b', 'dir');
-    expect(told).toHaveLength(3);
+    it('tells of each link, FIFO and oversized file a walk finds once while it stays, and again once a walk no longer finds it', async () => {
+      const { cfg, told, settle, place, seen, rec } = await skipping();
+      await symlink('k0.yaml', join(cfg, 'link.yaml'));
+      execFileSync('mkfifo', [join(cfg, 'fifo.yaml')]);
+      await place('big.yaml', 200);
+      await settle(['cfg', 'dir']);
+      expect(seen()).toEqual([
+        'skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)',
+        'skipping /cfg/fifo.yaml: not a regular file (ERR_NOT_A_FILE)',
+        'skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
+      ]);
+      await settle(['cfg', 'dir']);
+      expect(told).toHaveLength(3);
+      await rm(join(cfg, 'link.yaml'));
+      await settle(['cfg', 'dir']);
+      await symlink('k0.yaml', join(cfg, 'link.yaml'));
+      await settle(['cfg', 'dir']);
+      expect(seen(3)).toEqual(['skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)']);
+      for (const name of ['link', 'fifo', 'big']) expect(rec.picture.has(`/cfg/${name}`)).toBe(false);
+      expect(warnings).toEqual([]);
+    });
 
-    // Found by an event for the file alone.
-    await symlink('a.yaml', join(cfg, 'late.yaml'));
-    source.emit('cfg/late.yaml');
-    await barrier('c', 'file');
-    expect(seen().slice(3)).toEqual(['skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)']);
+    it('tells of what events alone find, and again once events saw it gone or read it fine', async () => {
+      const { cfg, told, settle, place, seen, rec } = await skipping();
+      await symlink('k0.yaml', join(cfg, 'late.yaml'));
+      await place('big.yaml', 200);
+      await settle(['cfg/late.yaml', 'file'], ['cfg/big.yaml', 'file']);
+      expect(seen()).toEqual(['skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)', 'skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)']);
+      // Gone, then back: no walk in between.
+      await rm(join(cfg, 'late.yaml'));
+      await settle(['cfg/late.yaml', 'file']);
+      await symlink('k0.yaml', join(cfg, 'late.yaml'));
+      await settle(['cfg/late.yaml', 'file']);
+      expect(seen(2)).toEqual(['skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)']);
+      // Small enough to read, then too large again.
+      await place('big.yaml', 50);
+      await settle(['cfg/big.yaml', 'file']);
+      expect(rec.picture.has('/cfg/big')).toBe(true);
+      await place('big.yaml', 200);
+      await settle(['cfg/big.yaml', 'file']);
+      expect(rec.picture.has('/cfg/big')).toBe(false);
+      expect(seen(3)).toEqual(['skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)']);
+      expect(told).toHaveLength(4);
+    });
 
-    // Gone and back: told again, whether events or a walk see it go.
-    await rm(join(cfg, 'late.yaml'));
-    await rm(join(cfg, 'big.yaml'));
-    source.emit('cfg/late.yaml');
-    source.emit('cfg/big.yaml');
-    await barrier('d', 'file');
-    await rm(join(cfg, 'link.yaml'));
-    await barrier('e', 'dir');
-    expect(told).toHaveLength(4);
-    await symlink('a.yaml', join(cfg, 'late.yaml'));
-    await symlink('a.yaml', join(cfg, 'link.yaml'));
-    await big('big.yaml');
-    source.emit('cfg/late.yaml');
-    source.emit('cfg/link.yaml');
-    source.emit('cfg/big.yaml');
-    await barrier('f', 'file');
-    expect(seen().slice(4).sort()).toEqual([
-      'skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)',
-      'skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
-      'skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
-    ]);
-    for (const name of ['link', 'late', 'fifo', 'big']) expect(rec.picture.has(`/cfg/${name}`)).toBe(false);
-    expect(warnings).toEqual([]);
+    it('reports a directory that became a link, never reading through it', async () => {
+      const { cfg, told, settle, rec } = await skipping();
+      const outside = await tempDir();
+      await writeFile(join(outside, 'secret.yaml'), 's: 1\n');
+      await mkdir(join(cfg, 'sub'));
+      await writeFile(join(cfg, 'sub', 'a.yaml'), 'a: 1\n');
+      await settle(['cfg/sub', 'dir']);
+      expect(rec.picture.has('/cfg/sub/a')).toBe(true);
+      await rm(join(cfg, 'sub'), { recursive: true });
+      await symlink(outside, join(cfg, 'sub'), 'dir');
+      await settle(['cfg/sub', 'unknown']);
+      expect(rec.picture.has('/cfg/sub/a')).toBe(false);
+      expect(told.map((w) => w.message)).toEqual(['skipping /cfg/sub: refusing to follow a symbolic link']);
+      await settle(['', 'dir']);
+      expect(told).toHaveLength(1);
+    });
+
+    it('names a file whose key keyFromPath refuses by its file, apart from a directory of the same name', async () => {
+      const { cfg, told, settle, seen } = await skipping({ keyFromPath: (path) => (path.startsWith('/cfg/x') ? null : new PathKey(path)) });
+      await writeFile(join(cfg, '..', '..', 'huge.tmp'), `x: ${'y'.repeat(4 * 1024 * 1024)}\n`);
+      await rename(join(cfg, '..', '..', 'huge.tmp'), join(cfg, 'x.yaml'));
+      await symlink(await tempDir(), join(cfg, 'x'), 'dir');
+      await settle(['cfg', 'dir']);
+      await settle(['cfg', 'dir']);
+      await settle(['cfg', 'dir']);
+      expect(seen()).toEqual(['skipping /cfg/x.yaml: (path) (ERR_TOO_LARGE)', 'skipping /cfg/x: refusing to follow a symbolic link (ERR_SYMLINK)']);
+      expect(told).toHaveLength(2);
+    });
+
+    it('tells again after the root was gone and came back, not after it was replaced by a copy', async () => {
+      const { root, cfg, told, rec, settle } = await skipping({ pollMs: 100 });
+      await symlink('k0.yaml', join(cfg, 'link.yaml'));
+      await settle(['cfg', 'dir']);
+      expect(told).toHaveLength(1);
+      // Replaced: the syncer resyncs and sends only differences; the link was there all along.
+      let mark = rec.statuses.length;
+      const replacement = join(await tempDir(), 'next');
+      await cp(root, replacement, { recursive: true, verbatimSymlinks: true });
+      await rename(root, `${root}.old`);
+      await rename(replacement, root);
+      await rec.waitForStatus(SyncStatus.InSync, mark);
+      expect(told).toHaveLength(1);
+      // Gone: everything is forgotten, and told anew when it comes back.
+      mark = rec.statuses.length;
+      await rename(root, `${root}.gone`);
+      await rec.waitForStatus(SyncStatus.WaitForDatastore, mark);
+      await rename(`${root}.gone`, root);
+      await rec.waitForStatus(SyncStatus.InSync, mark);
+      expect(told.map((w) => w.message)).toEqual(['skipping /cfg/link.yaml: refusing to follow a symbolic link', 'skipping /cfg/link.yaml: refusing to follow a symbolic link']);
+    });
   });
 
   it('keeps running when onWarning throws, and says so in process warnings', async () => {
