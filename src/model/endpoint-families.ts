@@ -98,20 +98,23 @@ function workloadDir(family: EndpointFamily, ids: WorkloadIds): string {
   return `${family.root}/${host}/workload/${orchestrator}/${workload}`;
 }
 
+/** The four identifiers of a workload key or list options, read from its argument. */
+class WorkloadIdFields implements WorkloadIds {
+  readonly hostname: string;
+  readonly orchestratorID: string;
+  readonly workloadID: string;
+  readonly endpointID: string;
+
+  constructor(fields: object | undefined) {
+    this.hostname = segmentField(fields, 'hostname');
+    this.orchestratorID = stringField(fields, 'orchestratorID');
+    this.workloadID = stringField(fields, 'workloadID');
+    this.endpointID = stringField(fields, 'endpointID');
+  }
+}
+
 export function workloadKeyClass(family: EndpointFamily) {
-  return class implements Key, WorkloadIds {
-    readonly hostname: string;
-    readonly orchestratorID: string;
-    readonly workloadID: string;
-    readonly endpointID: string;
-
-    constructor(fields: object | undefined) {
-      this.hostname = segmentField(fields, 'hostname');
-      this.orchestratorID = stringField(fields, 'orchestratorID');
-      this.workloadID = stringField(fields, 'workloadID');
-      this.endpointID = stringField(fields, 'endpointID');
-    }
-
+  return class extends WorkloadIdFields implements Key {
     defaultPath(): string {
       return `${workloadDir(family, this)}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
     }
@@ -130,7 +133,7 @@ export function workloadKeyClass(family: EndpointFamily) {
       return 'structured';
     }
 
-    toString(): string {
+    override toString(): string {
       return (
         `${family.label}(${family.hostLabel}=${this.hostname}, orchestrator=${this.orchestratorID}, ` +
         `workload=${this.workloadID}, name=${this.endpointID})`
@@ -141,19 +144,7 @@ export function workloadKeyClass(family: EndpointFamily) {
 
 /** `key` makes the family's key from a parsed path. */
 export function workloadListOptionsClass<K extends Key>(family: EndpointFamily, key: (ids: WorkloadIds) => K) {
-  return class implements ListInterface, WorkloadIds {
-    readonly hostname: string;
-    readonly orchestratorID: string;
-    readonly workloadID: string;
-    readonly endpointID: string;
-
-    constructor(fields: object | undefined) {
-      this.hostname = segmentField(fields, 'hostname');
-      this.orchestratorID = stringField(fields, 'orchestratorID');
-      this.workloadID = stringField(fields, 'workloadID');
-      this.endpointID = stringField(fields, 'endpointID');
-    }
-
+  return class extends WorkloadIdFields implements ListInterface {
     /** The list root from the leading set identifiers. */
     defaultPathRoot(): string {
       return leadingRoot(family.root, [
