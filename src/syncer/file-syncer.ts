@@ -68,7 +68,7 @@ export class FileSyncer implements Syncer {
     this.#reconciler = new Reconciler(store, this.#settings, {
       setExpiry: (path, expiresAt) => this.#expiries.set(path, expiresAt),
       cancelled: () => this.#stopped,
-      unreadable: (path, error) => this.#warn(`skipping ${path}: ${error.message}`, 'KVDIR_SYNCER_UNREADABLE', error),
+      unreadable: (file, error) => this.#warn(`skipping ${file}: ${error.message}`, 'KVDIR_SYNCER_UNREADABLE', error),
     });
     this.#coalescer = new Coalescer(store.clock, this.#settings, (ids) => this.#serialSafe(() => this.#reconcile(ids)));
   }

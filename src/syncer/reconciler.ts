@@ -87,9 +87,10 @@ export interface ReconcilerHooks {
   cancelled(): boolean;
   /**
    * A value file that cannot be read as a value, or a link or other file in the tree that is
-   * not followed (as list() skips them): treated as absent. Told once while it stays so.
+   * not followed (as list() skips them), named by its path below the root (`/a/b.yaml`):
+   * treated as absent. Told once while it stays so (see skipped-files.ts).
    */
-  unreadable(path: string, error: Error): void;
+  unreadable(file: string, error: Error): void;
 }
 
 export class Reconciler {
@@ -234,7 +235,7 @@ export class Reconciler {
       batch.append(await this.#refreshInvalid(path, files.file, trust));
       return 'done';
     }
-    const entry = await this.#read(path, files);
+    const entry = await this.#read(files);
     if (entry === undefined || !this.#store.isLive(entry)) {
       if (cached !== undefined) this.#deleted(path, batch);
       return 'done';
@@ -356,7 +357,7 @@ export class Reconciler {
     };
   }
 
-  async #read(path: string, files: KeyFiles): Promise<StoredEntry | undefined> {
+  async #read(files: KeyFiles): Promise<StoredEntry | undefined> {
     try {
       const entry = await this.#store.read(files);
       this.#skipped.clear(this.#relative(files.file));

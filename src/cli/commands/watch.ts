@@ -4,8 +4,8 @@
  */
 import { syncStatusToString } from '../../index.js';
 import type { Context } from '../context.js';
-import { describeError } from '../errors.js';
 import { prefixArg } from '../context.js';
+import { describeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { WatchEvent } from '../output.js';
 import { formatEvent, parseFailedEvent, statusEvent, updateEvent } from '../output.js';
