@@ -8,14 +8,25 @@
  * old one (see `dir-identities.ts`). Each event checks the identity of the directory it points
  * at; a replaced directory is watched again and reported as changed as a whole.
  */
+import { lstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
+import { VALUE_SUFFIX } from '../fs/layout.js';
 import { DirIdentities, directoryIdentity as identityOf, identityFromStats } from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
 import type { EventKind, WatchHandlers, WatchSource } from './watch-source.js';
 
 const KINDS: Record<string, EventKind> = { add: 'file', change: 'file', unlink: 'file', addDir: 'dir', unlinkDir: 'dir' };
+
+/**
+ * A new link (never followed) is reported as 'unknown', as the directory watcher reports it, so
+ * that the syncer looks at it even without a `.yaml` name: a link to a directory, usually.
+ */
+function kindOf(event: string, path: string): EventKind {
+  if (event === 'add' && !path.endsWith(VALUE_SUFFIX) && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true) return 'unknown';
+  return KINDS[event] ?? 'unknown';
+}
 
 export const chokidarSource: WatchSource = {
   watch(dir, handlers, signal) {
@@ -33,7 +44,7 @@ export const chokidarSource: WatchSource = {
     const repair = new WatchRepair(watcher, dir, handlers);
     watcher.on('all', (event, path, stats) => {
       if (closed) return;
-      handlers.onChange(path, KINDS[event] ?? 'unknown');
+      handlers.onChange(path, kindOf(event, path));
       repair.afterEvent(event, path, stats);
     });
     watcher.on('raw', (_event, name, details) => {

@@ -177,6 +177,25 @@ describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) 
     expect(rec.violations).toEqual([]);
   });
 
+  it('tells of a link made while it watches at once, with no walk, and never reads through it', async () => {
+    // Made before the start, so that no second look at a new directory walks it.
+    const root = join(await tempDir(), 'store');
+    await mkdir(join(root, 'cfg'), { recursive: true });
+    await writeFile(join(root, 'cfg', 'a.yaml'), 'a: 1\n');
+    const told: string[] = [];
+    const { client, rec } = openSyncer(root, { ...pathKeys, watcher, resyncIntervalMs: 0, onWarning: (warning) => told.push(warning.message) });
+    await rec.waitForStatus(SyncStatus.InSync);
+    const outside = await tempDir();
+    await writeFile(join(outside, 'secret.yaml'), 's: 1\n');
+    await symlink(outside, join(root, 'cfg', 'sub'), 'dir');
+    await rec.waitFor(() => told.length > 0, 'a warning about the link');
+    expect(told).toEqual(['skipping /cfg/sub: refusing to follow a symbolic link']);
+    const written = await client.create({ key: new PathKey('/cfg/b'), value: { b: 2 } });
+    await rec.waitForUpdate('/cfg/b', (u) => u.revision === written.revision);
+    expect(told).toHaveLength(1);
+    expect([...rec.picture.keys()].sort()).toEqual(['/cfg/a', '/cfg/b']);
+  });
+
   it('watches a root reached through a symbolic link', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'real'));
