@@ -63,13 +63,11 @@ export class TreeStore {
     return keyFiles(this.root, path);
   }
 
-  /** The entry of a key path, or undefined when it has no value file. Never writes. */
+  /**
+   * The entry of a key path, or undefined when it has no value file. Never writes. One short
+   * synchronous section (see fs-like.ts).
+   */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
-    return this.readSync(files);
-  }
-
-  /** `read`, as one short synchronous section (see fs-like.ts). */
-  readSync(files: KeyFiles): StoredEntry | undefined {
     const stats = this.#statValueFile(files);
     if (stats === undefined) return undefined;
     const bytes = this.#readOrUndefined(files.file);

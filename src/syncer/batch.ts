@@ -16,10 +16,6 @@ export class Batch {
   /** Key paths of the deletions among `updates`. */
   deleted: string[] = [];
 
-  get isEmpty(): boolean {
-    return this.updates.length === 0 && this.failures.length === 0;
-  }
-
   append(other: Batch): this {
     for (const update of other.updates) this.updates.push(update);
     for (const failure of other.failures) this.failures.push(failure);

@@ -8,12 +8,11 @@
  * old one (see `dir-identities.ts`). Each event checks the identity of the directory it points
  * at; a replaced directory is watched again and reported as changed as a whole.
  */
-import { lstatSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import { VALUE_SUFFIX } from '../fs/layout.js';
-import { DirIdentities, directoryIdentity as identityOf, identityFromStats } from './dir-identities.js';
+import { DirIdentities, directoryIdentity as identityOf, identityFromStats, lstatOrUndefined } from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
 import type { EventKind, WatchHandlers, WatchSource } from './watch-source.js';
 
@@ -24,7 +23,7 @@ const KINDS: Record<string, EventKind> = { add: 'file', change: 'file', unlink: 
  * that the syncer looks at it even without a `.yaml` name: a link to a directory, usually.
  */
 function kindOf(event: string, path: string): EventKind {
-  if (event === 'add' && !path.endsWith(VALUE_SUFFIX) && lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true) return 'unknown';
+  if (event === 'add' && !path.endsWith(VALUE_SUFFIX) && lstatOrUndefined(path)?.isSymbolicLink() === true) return 'unknown';
   return KINDS[event] ?? 'unknown';
 }
 

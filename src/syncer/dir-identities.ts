@@ -7,22 +7,28 @@
  * The map is pure; `directoryIdentity` reads one identity.
  */
 import { lstatSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 
 /**
  * The identity of the directory at `path`; undefined when it is gone, a file or a link. The
  * inode number alone is not one: ext4 gives a removed directory's inode to the next one made.
  */
 export function directoryIdentity(path: string): string | undefined {
+  const stats = lstatOrUndefined(path);
+  return stats?.isDirectory() === true ? identityFromStats(stats) : undefined;
+}
+
+export function identityFromStats(stats: { ino: number | bigint; birthtimeMs?: number | bigint }): string {
+  return `${String(stats.ino)}:${String(stats.birthtimeMs ?? '')}`;
+}
+
+/** What is at `path` now (a link is not followed); undefined when nothing is, or it cannot be seen. */
+export function lstatOrUndefined(path: string): Stats | undefined {
   try {
-    const stats = lstatSync(path, { throwIfNoEntry: false });
-    return stats?.isDirectory() === true ? identityFromStats(stats) : undefined;
+    return lstatSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
-}
-
-export function identityFromStats(stats: { ino: number | bigint; birthtimeMs: number }): string {
-  return `${String(stats.ino)}:${String(stats.birthtimeMs)}`;
 }
 
 export class DirIdentities {
@@ -44,10 +50,6 @@ export class DirIdentities {
   /** `dir` and every directory below it are no longer watched. */
   forget(dir: string): void {
     this.#identities.delete(dir);
-    this.forgetBelow(dir);
-  }
-
-  forgetBelow(dir: string): void {
     for (const known of this.#below(dir)) this.#identities.delete(known);
   }
 

@@ -16,12 +16,12 @@
  * set up for lack of resources (ENOSPC at the inotify limit, EMFILE) is an `onError`: coverage
  * is partial from then on, and the syncer falls back to polling rescans.
  */
-import { watch as fsWatch, lstatSync, promises as fsp } from 'node:fs';
-import type { FSWatcher, Stats } from 'node:fs';
+import { watch as fsWatch, promises as fsp } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from '../fs/fs-like.js';
 import { VALUE_SUFFIX } from '../fs/layout.js';
-import { directoryIdentity as identityOf, identityFromStats } from './dir-identities.js';
+import { directoryIdentity as identityOf, identityFromStats, lstatOrUndefined } from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
 import type { EventKind, WatchHandle, WatchHandlers, WatchSource } from './watch-source.js';
 
@@ -234,13 +234,5 @@ class WatchedTree implements DirectoryWatchHandle {
     this.#failed = true;
     const error = err instanceof Error ? err : new Error(String(err));
     this.#handlers.onError(new Error(`cannot watch ${dir}: ${error.message}`, { cause: error }));
-  }
-}
-
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
   }
 }

@@ -23,6 +23,7 @@ import type { TreeStore } from '../fs/store.js';
 import type { Batch } from './batch.js';
 import { chokidarSource } from './chokidar-source.js';
 import { Coalescer } from './coalescer.js';
+import { identityFromStats } from './dir-identities.js';
 import { dirWatchSource } from './dir-watch-source.js';
 import { clipToPrefixes, scopeFromId, scopeId, scopeOfEvent } from './event-scope.js';
 import { fsWatchSource } from './fs-watch-source.js';
@@ -190,7 +191,7 @@ export class FileSyncer implements Syncer {
 
   async #rootIdentity(): Promise<string | undefined> {
     const stats = await this.#store.fs.promises.stat(this.#store.root).catch(() => undefined);
-    return stats?.isDirectory() === true ? `${String(stats.ino)}:${String(stats.birthtimeMs ?? '')}` : undefined;
+    return stats?.isDirectory() === true ? identityFromStats(stats) : undefined;
   }
 
   /** Ends the session when the root was removed or replaced (a watcher reports nothing after that). */
