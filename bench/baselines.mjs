@@ -3,7 +3,16 @@
  * but Node's fs and the yaml package. The goals are set against the async (promise) API, the
  * usual way to do I/O in Node; the sync variants are the lower floor of a single thread.
  */
-import { closeSync, fsyncSync, openSync, promises as fsp, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  promises as fsp,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -30,7 +39,9 @@ export async function readParse(file) {
 /** Every value file (`*.yaml`, no dotfiles) below `dir`, as paths. */
 export async function crawl(dir) {
   const names = await fsp.readdir(dir, { recursive: true });
-  return names.filter((name) => name.endsWith('.yaml') && !basename(name).startsWith('.')).map((name) => join(dir, name));
+  return names
+    .filter((name) => name.endsWith('.yaml') && !basename(name).startsWith('.'))
+    .map((name) => join(dir, name));
 }
 
 /** Crawl, read and parse every value file below `dir` (64 reads in flight); returns the count. */
@@ -53,7 +64,8 @@ export function tempRenameSync(file, bytes, fsync) {
   const temp = join(dirname(file), `.tmp-${basename(file)}-${process.pid}-${tempCounter++}`);
   const fd = openSync(temp, 'wx', 0o666);
   try {
-    for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    for (let offset = 0; offset < bytes.length;)
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
     if (fsync) fsyncSync(fd);
   } finally {
     closeSync(fd);

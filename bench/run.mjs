@@ -31,15 +31,42 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [opti
 `;
 
 const SCALES = {
-  default: { writes: 1000, warmup: 100, rounds: 4, reads: 2000, listRounds: 2, tree: 10_000, large: 100_000, syncerRuns: 2, latencyWrites: 200 },
-  quick: { writes: 200, warmup: 20, rounds: 2, reads: 200, listRounds: 1, tree: 1_000, large: 10_000, syncerRuns: 1, latencyWrites: 20 },
+  default: {
+    writes: 1000,
+    warmup: 100,
+    rounds: 4,
+    reads: 2000,
+    listRounds: 2,
+    tree: 10_000,
+    large: 100_000,
+    syncerRuns: 2,
+    latencyWrites: 200,
+  },
+  quick: {
+    writes: 200,
+    warmup: 20,
+    rounds: 2,
+    reads: 200,
+    listRounds: 1,
+    tree: 1_000,
+    large: 10_000,
+    syncerRuns: 1,
+    latencyWrites: 20,
+  },
 };
 const WORKLOADS = ['writes', 'reads', 'peer', 'syncer'];
 
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const args = { json: undefined, large: false, quick: false, only: WORKLOADS, impl: fileURLToPath(new URL('../dist/src/index.js', import.meta.url)), dir: os.tmpdir() };
+  const args = {
+    json: undefined,
+    large: false,
+    quick: false,
+    only: WORKLOADS,
+    impl: fileURLToPath(new URL('../dist/src/index.js', import.meta.url)),
+    dir: os.tmpdir(),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -48,7 +75,8 @@ function parseArgs(argv) {
       i++;
       return next;
     };
-    if (arg === '--json') args.json = argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : '-';
+    if (arg === '--json')
+      args.json = argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : '-';
     else if (arg === '--large') args.large = true;
     else if (arg === '--quick') args.quick = true;
     else if (arg === '--only') args.only = value().split(',');
@@ -57,7 +85,9 @@ function parseArgs(argv) {
     else if (arg === '--help' || arg === '-h') args.help = true;
     else throw new UsageError(`unknown argument ${arg}`);
   }
-  for (const name of args.only) if (!WORKLOADS.includes(name)) throw new UsageError(`unknown workload ${name}; one of ${WORKLOADS.join(', ')}`);
+  for (const name of args.only)
+    if (!WORKLOADS.includes(name))
+      throw new UsageError(`unknown workload ${name}; one of ${WORKLOADS.join(', ')}`);
   return args;
 }
 
@@ -75,7 +105,10 @@ async function main() {
   const impl = snapshotBuild(args.impl, join(base, 'kvdir'));
   const kvdir = await import(pathToFileURL(impl).href);
   const started = performance.now();
-  const log = (message) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+  const log = (message) =>
+    process.stderr.write(
+      `[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}\n`,
+    );
   const notes = [];
   const ctx = {
     kvdir,
@@ -88,7 +121,10 @@ async function main() {
   };
   const cleanup = () => removeTree(base);
   log(`kvdir from ${args.impl} (copied to ${impl})`);
-  if (spread) notes.push('each workload\'s directories were spread over the file system\'s block groups (chattr +T on the base directory, names new in every run), so that no workload creates files where many were just deleted (see bench/lib/dirs.mjs)');
+  if (spread)
+    notes.push(
+      "each workload's directories were spread over the file system's block groups (chattr +T on the base directory, names new in every run), so that no workload creates files where many were just deleted (see bench/lib/dirs.mjs)",
+    );
   process.once('SIGINT', () => {
     cleanup();
     process.exit(130);
@@ -111,20 +147,33 @@ async function main() {
       const root = ctx.dir('tree');
       const how = await buildTree(kvdir, root, 0, scale.tree);
       ctx.tree = { root, count: scale.tree };
-      notes.push(`the shared tree (policies in tiers of 1,000, each a value file and its revision sidecar) was ${how}`);
+      notes.push(
+        `the shared tree (policies in tiers of 1,000, each a value file and its revision sidecar) was ${how}`,
+      );
     }
     if (args.only.includes('writes')) await attempt('writes', () => writes(ctx));
     if (args.only.includes('reads')) await attempt('reads', () => reads(ctx));
     if (args.only.includes('peer')) await attempt('peer', () => peer(ctx));
     if (args.only.includes('syncer')) {
-      await attempt('syncer', () => syncerRows(ctx, { runs: scale.syncerRuns, latencyWrites: scale.latencyWrites, resyncProbe: true, timeoutMs: 120_000 }));
+      await attempt('syncer', () =>
+        syncerRows(ctx, {
+          runs: scale.syncerRuns,
+          latencyWrites: scale.latencyWrites,
+          resyncProbe: true,
+          timeoutMs: 120_000,
+        }),
+      );
       if (args.large) {
         log(`growing the shared tree to ${scale.large} policies`);
         await buildTree(kvdir, ctx.tree.root, ctx.tree.count, scale.large);
         ctx.tree.count = scale.large;
-        await attempt('syncer-large', () => syncerRows(ctx, { runs: 1, latencyWrites: 0, resyncProbe: false, timeoutMs: 600_000 }));
+        await attempt('syncer-large', () =>
+          syncerRows(ctx, { runs: 1, latencyWrites: 0, resyncProbe: false, timeoutMs: 600_000 }),
+        );
       } else {
-        notes.push(`the syncer over ${scale.large.toLocaleString('en-US')} files was not run (add --large)`);
+        notes.push(
+          `the syncer over ${scale.large.toLocaleString('en-US')} files was not run (add --large)`,
+        );
       }
     }
   } catch (err) {
@@ -132,7 +181,14 @@ async function main() {
     throw err;
   }
   machine.loadavgAfter = os.loadavg().map((v) => Math.round(v * 100) / 100);
-  const result = { machine, build, scale: { ...scale, large: args.large ? scale.large : 'off (--large)' }, durationS: Math.round((performance.now() - started) / 1000), rows, notes };
+  const result = {
+    machine,
+    build,
+    scale: { ...scale, large: args.large ? scale.large : 'off (--large)' },
+    durationS: Math.round((performance.now() - started) / 1000),
+    rows,
+    notes,
+  };
   log(`done in ${result.durationS} s`);
   const table = renderMarkdown(result);
   if (args.json === '-') {

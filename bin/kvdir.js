@@ -10,7 +10,14 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 process.stdout.on('error', (err) => process.exit(err.code === 'EPIPE' ? 0 : 1)); // e.g. `kvdir list | head`
 
 const { stdin, stdout, stderr, env } = process;
-const code = await main(process.argv.slice(2), { stdin, stdout, stderr, env, cwd: process.cwd(), signal: interrupt.signal });
+const code = await main(process.argv.slice(2), {
+  stdin,
+  stdout,
+  stderr,
+  env,
+  cwd: process.cwd(),
+  signal: interrupt.signal,
+});
 // An abandoned operation may still hold a timer (a lock retry): do not wait for it.
 if (code === 130) process.exit(code);
 process.exitCode = code;

@@ -20,16 +20,24 @@ export interface MemfsFixture {
  * Copies a fixture directory from disk into a new memfs volume, under `root` (default
  * `/kvdir`). Symbolic links and special files are skipped; the source is never written.
  */
-export async function loadFixtureIntoMemfs(sourceDir: string, options: { root?: string } = {}): Promise<MemfsFixture> {
+export async function loadFixtureIntoMemfs(
+  sourceDir: string,
+  options: { root?: string } = {},
+): Promise<MemfsFixture> {
   const root = options.root ?? '/kvdir';
-  if (!posix.isAbsolute(root)) throw new TypeError(`root must be an absolute POSIX path, got '${root}'`);
+  if (!posix.isAbsolute(root))
+    throw new TypeError(`root must be an absolute POSIX path, got '${root}'`);
   const vol = new Volume();
   vol.mkdirSync(root, { recursive: true });
   await copyInto(sourceDir, root, vol);
   return { fs: createFsFromVolume(vol) as unknown as FsLike, vol, root };
 }
 
-async function copyInto(sourceDir: string, target: string, vol: InstanceType<typeof Volume>): Promise<void> {
+async function copyInto(
+  sourceDir: string,
+  target: string,
+  vol: InstanceType<typeof Volume>,
+): Promise<void> {
   for (const entry of await nodeFs.promises.readdir(sourceDir, { withFileTypes: true })) {
     const from = join(sourceDir, entry.name);
     const to = posix.join(target, entry.name);

@@ -12,4 +12,12 @@ const parsed = await crawlReadParse(dir);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const peakRssMB = (process.resourceUsage().maxRSS * 1024) / 2 ** 20;
-process.send({ ms: round(ms, 1), cpuMs: round((cpu.user + cpu.system) / 1000, 0), parsed, peakRssMB: round(peakRssMB, 1) }, () => process.exit(0));
+process.send(
+  {
+    ms: round(ms, 1),
+    cpuMs: round((cpu.user + cpu.system) / 1000, 0),
+    parsed,
+    peakRssMB: round(peakRssMB, 1),
+  },
+  () => process.exit(0),
+);

@@ -33,7 +33,9 @@ for (const [kind, names] of Object.entries(KINDS)) {
 }
 const kvdir = await import(pathToFileURL(options.impl).href);
 const warnings = [];
-process.on('warning', (warning) => warnings.push(`${warning.code ?? warning.name}: ${warning.message}`));
+process.on('warning', (warning) =>
+  warnings.push(`${warning.code ?? warning.name}: ${warning.message}`),
+);
 
 const waiters = new Map();
 let updates = 0;
@@ -41,20 +43,26 @@ let reachedInSync;
 const inSync = new Promise((resolve) => (reachedInSync = resolve));
 
 const client = new kvdir.FileBackend({ root: options.root });
-const syncerOptions = options.resyncIntervalMs ? { resyncIntervalMs: options.resyncIntervalMs } : {};
-const syncer = client.syncer({
-  onStatusUpdated(status) {
-    if (status === kvdir.SyncStatus.InSync) reachedInSync(performance.now());
+const syncerOptions = options.resyncIntervalMs
+  ? { resyncIntervalMs: options.resyncIntervalMs }
+  : {};
+const syncer = client.syncer(
+  {
+    onStatusUpdated(status) {
+      if (status === kvdir.SyncStatus.InSync) reachedInSync(performance.now());
+    },
+    onUpdates(batch) {
+      updates += batch.length;
+      for (const update of batch) {
+        const name = update.key.name ?? String(update.key.path).split('/').pop();
+        const waiter = waiters.get(name);
+        if (waiter !== undefined && update.updateType === kvdir.UpdateType.KVUpdated)
+          waiter(performance.now());
+      }
+    },
   },
-  onUpdates(batch) {
-    updates += batch.length;
-    for (const update of batch) {
-      const name = update.key.name ?? String(update.key.path).split('/').pop();
-      const waiter = waiters.get(name);
-      if (waiter !== undefined && update.updateType === kvdir.UpdateType.KVUpdated) waiter(performance.now());
-    }
-  },
-}, syncerOptions);
+  syncerOptions,
+);
 
 const t0 = performance.now();
 syncer.start();
@@ -69,7 +77,8 @@ if (inSyncAt === undefined) {
   result.rssMB = round(process.memoryUsage().rss / 2 ** 20, 1);
   result.peakRssMB = round((usage.maxRSS * 1024) / 2 ** 20, 1);
   if (options.latencyWrites > 0) result.latency = await measureLatency(options.latencyWrites);
-  if (options.resyncIntervalMs > 0) result.resync = await measureResync(inSyncAt, options.resyncIntervalMs);
+  if (options.resyncIntervalMs > 0)
+    result.resync = await measureResync(inSyncAt, options.resyncIntervalMs);
 }
 await syncer.stop();
 await client.close();
@@ -117,6 +126,15 @@ async function measureLatency(writes) {
     fromStart.push((at ?? start + timeoutMs) - start);
     fromEnd.push((at ?? end + timeoutMs) - end);
   }
-  const stats = (values) => ({ p50: round(percentile(values, 50), 1), p99: round(percentile(values, 99), 1), max: round(Math.max(...values), 1) });
-  return { samples: writes, missed, fromWriteStart: stats(fromStart), fromWriteEnd: stats(fromEnd) };
+  const stats = (values) => ({
+    p50: round(percentile(values, 50), 1),
+    p99: round(percentile(values, 99), 1),
+    max: round(Math.max(...values), 1),
+  });
+  return {
+    samples: writes,
+    missed,
+    fromWriteStart: stats(fromStart),
+    fromWriteEnd: stats(fromEnd),
+  };
 }

@@ -12,7 +12,14 @@ export function policyValue(i, gen = 0) {
   return {
     order: 100 + ((i + gen) % 900),
     selector: `role == 'web' && app == 'shop-${i}'`,
-    inbound_rules: [{ action: 'allow', protocol: 'tcp', src_selector: "role == 'frontend'", dst_ports: [80, 443] }],
+    inbound_rules: [
+      {
+        action: 'allow',
+        protocol: 'tcp',
+        src_selector: "role == 'frontend'",
+        dst_ports: [80, 443],
+      },
+    ],
     outbound_rules: [{ action: 'allow' }],
   };
 }
@@ -55,12 +62,21 @@ export async function buildTree(kvdir, root, from, to) {
     const template = await sidecarTemplate(kvdir, client, root, from);
     if (template !== undefined) {
       await writeDirectly(root, from + 1, to, template);
-      const reference = revisionShape((await client.get(new kvdir.PathKey(treePath(from)))).revision);
+      const reference = revisionShape(
+        (await client.get(new kvdir.PathKey(treePath(from)))).revision,
+      );
       const probes = spread(Math.min(20, to - from), to - from).map((j) => from + j);
-      const shapes = await Promise.all(probes.map(async (i) => revisionShape((await client.get(new kvdir.PathKey(treePath(i)))).revision)));
-      if (shapes.every((shape) => shape === reference)) return 'written directly, in the format of a sidecar kvdir wrote';
+      const shapes = await Promise.all(
+        probes.map(async (i) =>
+          revisionShape((await client.get(new kvdir.PathKey(treePath(i)))).revision),
+        ),
+      );
+      if (shapes.every((shape) => shape === reference))
+        return 'written directly, in the format of a sidecar kvdir wrote';
     }
-    await pool(to - from, 16, (j) => client.apply({ key: new kvdir.PathKey(treePath(from + j)), value: policyValue(from + j) }));
+    await pool(to - from, 16, (j) =>
+      client.apply({ key: new kvdir.PathKey(treePath(from + j)), value: policyValue(from + j) }),
+    );
     return 'written through kvdir';
   } finally {
     await client.close();
@@ -69,7 +85,10 @@ export async function buildTree(kvdir, root, from, to) {
 
 /** Lengths of a revision's parts: the same for every revision of a key kvdir itself wrote. */
 function revisionShape(revision) {
-  return String(revision).split(/[.~]/).map((part) => part.length).join(',');
+  return String(revision)
+    .split(/[.~]/)
+    .map((part) => part.length)
+    .join(',');
 }
 
 /** Creates key `i` through kvdir and learns its sidecar: file name, fields and encodings. */
@@ -77,7 +96,9 @@ async function sidecarTemplate(kvdir, client, root, i) {
   await client.create({ key: new kvdir.PathKey(treePath(i)), value: policyValue(i) });
   const file = fileOf(root, treePath(i));
   const name = `${policyName(i)}.yaml`;
-  const hidden = (await readdir(dirname(file))).filter((entry) => entry.startsWith('.') && entry.includes(name));
+  const hidden = (await readdir(dirname(file))).filter(
+    (entry) => entry.startsWith('.') && entry.includes(name),
+  );
   if (hidden.length !== 1) return undefined;
   const sidecarName = hidden[0];
   let fields;
@@ -88,13 +109,18 @@ async function sidecarTemplate(kvdir, client, root, i) {
   }
   const digest = createHash('sha1').update(await readFile(file));
   const sha1 = { hex: digest.copy().digest('hex'), base64url: digest.digest('base64url') };
-  const printEncoding = Object.keys(sha1).find((encoding) => typeof fields.h === 'string' && fields.h.length > 0 && sha1[encoding].startsWith(fields.h));
+  const printEncoding = Object.keys(sha1).find(
+    (encoding) =>
+      typeof fields.h === 'string' && fields.h.length > 0 && sha1[encoding].startsWith(fields.h),
+  );
   if (printEncoding === undefined || typeof fields.i !== 'string') return undefined;
   return {
     sidecarName: (valueName) => sidecarName.replace(name, valueName),
     sidecar: (bytes) => ({
       ...fields,
-      i: randomBytes(fields.i.length).toString(/^[0-9a-f]+$/.test(fields.i) ? 'hex' : 'base64url').slice(0, fields.i.length),
+      i: randomBytes(fields.i.length)
+        .toString(/^[0-9a-f]+$/.test(fields.i) ? 'hex' : 'base64url')
+        .slice(0, fields.i.length),
       h: createHash('sha1').update(bytes).digest(printEncoding).slice(0, fields.h.length),
     }),
   };
@@ -110,7 +136,10 @@ async function writeDirectly(root, from, to, template) {
     await dirs.get(dir);
     const bytes = policyBytes(i);
     await writeFile(file, bytes);
-    await writeFile(join(dir, template.sidecarName(`${policyName(i)}.yaml`)), `${JSON.stringify(template.sidecar(bytes))}\n`);
+    await writeFile(
+      join(dir, template.sidecarName(`${policyName(i)}.yaml`)),
+      `${JSON.stringify(template.sidecar(bytes))}\n`,
+    );
   });
 }
 

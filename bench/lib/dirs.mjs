@@ -39,7 +39,9 @@ export function ext4Journal(dir) {
     const uevent = readFileSync(`/sys/dev/block/${major}:${minor}/uevent`, 'utf8');
     const device = /^DEVNAME=(.+)$/m.exec(uevent)?.[1];
     if (device === undefined) return undefined;
-    return readdirSync('/proc/fs/jbd2').some((entry) => entry.startsWith(`${device}-`)) ? 'journal' : 'no journal';
+    return readdirSync('/proc/fs/jbd2').some((entry) => entry.startsWith(`${device}-`))
+      ? 'journal'
+      : 'no journal';
   } catch {
     return undefined;
   }

@@ -8,7 +8,13 @@ import os from 'node:os';
 import { dirname } from 'node:path';
 import { ext4Journal } from './dirs.mjs';
 
-const FS_TYPES = { 0xef53: 'ext4', 0x01021994: 'tmpfs', 0x794c7630: 'overlayfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs' };
+const FS_TYPES = {
+  0xef53: 'ext4',
+  0x01021994: 'tmpfs',
+  0x794c7630: 'overlayfs',
+  0x58465342: 'xfs',
+  0x9123683e: 'btrfs',
+};
 
 export function machineInfo(dir) {
   const cpus = os.cpus();
@@ -34,9 +40,18 @@ export function machineInfo(dir) {
 /** The build measured: its file's time, and the git commit of its checkout (best effort), taken when the run starts. */
 export function buildInfo(impl) {
   const info = { impl, builtAt: statSync(impl).mtime.toISOString() };
-  const git = (...args) => execFileSync('git', args, { cwd: dirname(impl), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (...args) =>
+    execFileSync('git', args, {
+      cwd: dirname(impl),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   try {
-    return { ...info, commit: git('rev-parse', '--short', 'HEAD'), uncommittedSrc: git('status', '--porcelain', '--', ':/src').length > 0 };
+    return {
+      ...info,
+      commit: git('rev-parse', '--short', 'HEAD'),
+      uncommittedSrc: git('status', '--porcelain', '--', ':/src').length > 0,
+    };
   } catch {
     return info;
   }

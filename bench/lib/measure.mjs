@@ -40,7 +40,12 @@ export function samples(totals) {
 
 /** A throughput figure from `ops` operations in `ms`. */
 export function throughput(ops, ms) {
-  return { ops, ms: round(ms, 1), opsPerSec: round((ops * 1000) / ms, 0), usPerOp: round((ms * 1000) / ops, 0) };
+  return {
+    ops,
+    ms: round(ms, 1),
+    opsPerSec: round((ops * 1000) / ms, 0),
+    usPerOp: round((ms * 1000) / ops, 0),
+  };
 }
 
 /** Nearest-rank percentile of numbers. */

@@ -18,6 +18,7 @@ export function snapshotBuild(impl, dir) {
   const top = inside.split(sep)[0];
   cpSync(join(root, 'package.json'), join(dir, 'package.json'));
   cpSync(join(root, top), join(dir, top), { recursive: true });
-  if (existsSync(join(root, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  if (existsSync(join(root, 'node_modules')))
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return join(dir, inside);
 }

@@ -20,7 +20,10 @@ export async function peer(ctx) {
   const kvRoot = ctx.dir('peer-kvdir');
   const client = new kvdir.FileBackend({ root: kvRoot, fsync: false });
   const storageKey = (i) => `calico:v1:policy:tier:default:policy:${policyName(i)}`;
-  const pairs = Array.from({ length: total }, (_, i) => ({ key: new kvdir.PolicyKey({ name: policyName(i) }), value: policyValue(i) }));
+  const pairs = Array.from({ length: total }, (_, i) => ({
+    key: new kvdir.PolicyKey({ name: policyName(i) }),
+    value: policyValue(i),
+  }));
   const values = pairs.map((kv) => kv.value);
 
   await timeSequential(n, scale.warmup, (i) => client.create(pairs[i]));
@@ -28,7 +31,8 @@ export async function peer(ctx) {
   const chunk = n / scale.rounds;
   const set = await interleave(scale.rounds, {
     kvdir: (r) => timeSequential(r * chunk, chunk, (i) => client.create(pairs[i])),
-    unstorage: (r) => timeSequential(r * chunk, chunk, (i) => storage.setItem(storageKey(i), values[i])),
+    unstorage: (r) =>
+      timeSequential(r * chunk, chunk, (i) => storage.setItem(storageKey(i), values[i])),
   });
   await client.close();
 

@@ -20,19 +20,24 @@ async function gets(ctx) {
   const files = paths.map((path) => fileOf(tree.root, path));
   const chunk = scale.reads / scale.rounds;
   const check = (kv) => {
-    if (typeof kv.value?.selector !== 'string') throw new Error(`get returned no policy for ${kv.key}`);
+    if (typeof kv.value?.selector !== 'string')
+      throw new Error(`get returned no policy for ${kv.key}`);
   };
 
   // Warm-up: JIT and page cache, on a client that is then thrown away.
   const warm = new kvdir.FileBackend({ root: tree.root });
-  await timeSequential(0, Math.min(scale.warmup, keys.length), async (i) => check(await warm.get(keys[i])));
+  await timeSequential(0, Math.min(scale.warmup, keys.length), async (i) =>
+    check(await warm.get(keys[i])),
+  );
   await timeSequential(0, Math.min(scale.warmup, files.length), (i) => readParse(files[i]));
   await warm.close();
 
   const fresh = await interleave(scale.rounds, {
     kvdir: async (r) => {
       const client = new kvdir.FileBackend({ root: tree.root });
-      const ms = await timeSequential(r * chunk, chunk, async (i) => check(await client.get(keys[i])));
+      const ms = await timeSequential(r * chunk, chunk, async (i) =>
+        check(await client.get(keys[i])),
+      );
       await client.close();
       return ms;
     },
@@ -49,7 +54,10 @@ async function gets(ctx) {
   await client.close();
 
   const goal = { op: '>=', value: 0.7, unit: 'x' };
-  const baseline = (ms) => ({ label: 'readFile + yaml parse', figure: throughput(scale.reads, ms) });
+  const baseline = (ms) => ({
+    label: 'readFile + yaml parse',
+    figure: throughput(scale.reads, ms),
+  });
   return [
     throughputRow({
       id: 'read.get.fresh',
@@ -62,7 +70,10 @@ async function gets(ctx) {
       id: 'read.get.fresh.sync',
       workload: 'get, first read of each key (sync-fs floor)',
       kvdir: { label: 'kvdir get', figure: throughput(scale.reads, fresh.kvdir) },
-      baseline: { label: 'readFileSync + yaml parse', figure: throughput(scale.reads, fresh.rawSync) },
+      baseline: {
+        label: 'readFileSync + yaml parse',
+        figure: throughput(scale.reads, fresh.rawSync),
+      },
     }),
     throughputRow({
       id: 'read.get.repeated',
@@ -83,7 +94,8 @@ async function list(ctx) {
     const t0 = performance.now();
     const pairs = await client.list(options);
     const ms = performance.now() - t0;
-    if (pairs.length !== tree.count) throw new Error(`list returned ${pairs.length} of ${tree.count} keys`);
+    if (pairs.length !== tree.count)
+      throw new Error(`list returned ${pairs.length} of ${tree.count} keys`);
     return ms;
   };
   const crawl = async () => {
@@ -109,13 +121,17 @@ async function list(ctx) {
     rawSync: async () => {
       const t0 = performance.now();
       const parsed = crawlReadParseSync(dir);
-      if (parsed !== tree.count) throw new Error(`sync crawl parsed ${parsed} of ${tree.count} files`);
+      if (parsed !== tree.count)
+        throw new Error(`sync crawl parsed ${parsed} of ${tree.count} files`);
       return performance.now() - t0;
     },
   });
   await client.close();
 
-  const perList = (side) => ({ ms: round(totals[side] / scale.listRounds, 1), roundsMs: samples(totals)[side] });
+  const perList = (side) => ({
+    ms: round(totals[side] / scale.listRounds, 1),
+    roundsMs: samples(totals)[side],
+  });
   const goal = { op: '<=', value: 1.3, unit: 'x' };
   const baseline = { label: 'crawl + read + parse', figure: perList('raw') };
   return [

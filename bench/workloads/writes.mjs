@@ -25,14 +25,20 @@ async function createAndUpdate(ctx, fsync) {
   ctx.log(`writes: create and update, ${mode}`);
   const n = scale.writes;
   const total = n + scale.warmup;
-  const client = new kvdir.FileBackend({ root: ctx.dir(`writes-kvdir-${fsync ? 'sync' : 'nosync'}`), fsync });
+  const client = new kvdir.FileBackend({
+    root: ctx.dir(`writes-kvdir-${fsync ? 'sync' : 'nosync'}`),
+    fsync,
+  });
   const rawDir = join(ctx.dir(`writes-raw-${fsync ? 'sync' : 'nosync'}`), POLICY_DIR);
   mkdirSync(rawDir, { recursive: true });
   const rawFile = (i) => join(rawDir, `${policyName(i)}.yaml`);
   const syncDir = join(ctx.dir(`writes-rawsync-${fsync ? 'sync' : 'nosync'}`), POLICY_DIR);
   mkdirSync(syncDir, { recursive: true });
   const syncFile = (i) => join(syncDir, `${policyName(i)}.yaml`);
-  const creates = Array.from({ length: total }, (_, i) => ({ key: new kvdir.PolicyKey({ name: policyName(i) }), value: policyValue(i) }));
+  const creates = Array.from({ length: total }, (_, i) => ({
+    key: new kvdir.PolicyKey({ name: policyName(i) }),
+    value: policyValue(i),
+  }));
   const updates = creates.map((kv, i) => ({ key: kv.key, value: policyValue(i, 1) }));
   const createBytes = Array.from({ length: total }, (_, i) => policyBytes(i));
   const updateBytes = Array.from({ length: total }, (_, i) => policyBytes(i, 1));
@@ -40,19 +46,26 @@ async function createAndUpdate(ctx, fsync) {
   // Warm-up on keys n..total-1, then the measured rounds on 0..n-1.
   await timeSequential(n, scale.warmup, (i) => client.create(creates[i]));
   await timeSequential(n, scale.warmup, (i) => tempRename(rawFile(i), createBytes[i], fsync));
-  await timeSequential(n, scale.warmup, async (i) => tempRenameSync(syncFile(i), createBytes[i], fsync));
+  await timeSequential(n, scale.warmup, async (i) =>
+    tempRenameSync(syncFile(i), createBytes[i], fsync),
+  );
   await timeSequential(n, scale.warmup, (i) => client.update(updates[i]));
   await timeSequential(n, scale.warmup, (i) => tempRename(rawFile(i), updateBytes[i], fsync));
 
   const chunk = n / scale.rounds;
   const created = await interleave(scale.rounds, {
     kvdir: (r) => timeSequential(r * chunk, chunk, (i) => client.create(creates[i])),
-    raw: (r) => timeSequential(r * chunk, chunk, (i) => tempRename(rawFile(i), createBytes[i], fsync)),
-    rawSync: (r) => timeSequential(r * chunk, chunk, async (i) => tempRenameSync(syncFile(i), createBytes[i], fsync)),
+    raw: (r) =>
+      timeSequential(r * chunk, chunk, (i) => tempRename(rawFile(i), createBytes[i], fsync)),
+    rawSync: (r) =>
+      timeSequential(r * chunk, chunk, async (i) =>
+        tempRenameSync(syncFile(i), createBytes[i], fsync),
+      ),
   });
   const updated = await interleave(scale.rounds, {
     kvdir: (r) => timeSequential(r * chunk, chunk, (i) => client.update(updates[i])),
-    raw: (r) => timeSequential(r * chunk, chunk, (i) => tempRename(rawFile(i), updateBytes[i], fsync)),
+    raw: (r) =>
+      timeSequential(r * chunk, chunk, (i) => tempRename(rawFile(i), updateBytes[i], fsync)),
   });
   await client.close();
 
@@ -90,7 +103,10 @@ async function concurrent(ctx) {
   const client = new kvdir.FileBackend({ root: ctx.dir('writes-kvdir-concurrent') });
   const rawDir = join(ctx.dir('writes-raw-concurrent'), POLICY_DIR);
   mkdirSync(rawDir, { recursive: true });
-  const pair = (prefix, i) => ({ key: new kvdir.PolicyKey({ name: `${prefix}-${policyName(i)}` }), value: policyValue(i) });
+  const pair = (prefix, i) => ({
+    key: new kvdir.PolicyKey({ name: `${prefix}-${policyName(i)}` }),
+    value: policyValue(i),
+  });
   const seqPairs = Array.from({ length: n + scale.warmup }, (_, i) => pair('s', i));
   const parPairs = Array.from({ length: n + scale.warmup }, (_, i) => pair('c', i));
   const bytes = Array.from({ length: n + scale.warmup }, (_, i) => policyBytes(i));
@@ -110,8 +126,10 @@ async function concurrent(ctx) {
   const totals = await interleave(scale.rounds, {
     concurrent: (r) => timePool(r * chunk, chunk, (i) => client.create(parPairs[i])),
     sequential: (r) => timeSequential(r * chunk, chunk, (i) => client.create(seqPairs[i])),
-    rawConcurrent: (r) => timePool(r * chunk, chunk, (i) => tempRename(rawFile('c', i), bytes[i], true)),
-    rawSequential: (r) => timeSequential(r * chunk, chunk, (i) => tempRename(rawFile('s', i), bytes[i], true)),
+    rawConcurrent: (r) =>
+      timePool(r * chunk, chunk, (i) => tempRename(rawFile('c', i), bytes[i], true)),
+    rawSequential: (r) =>
+      timeSequential(r * chunk, chunk, (i) => tempRename(rawFile('s', i), bytes[i], true)),
   });
   await client.close();
   return [
@@ -126,7 +144,10 @@ async function concurrent(ctx) {
       id: 'write.concurrent16.raw',
       workload: `(disk limit) temp+fsync+rename, ${width} concurrent`,
       kvdir: { label: `temp+fsync+rename x${width}`, figure: throughput(n, totals.rawConcurrent) },
-      baseline: { label: 'temp+fsync+rename, sequential', figure: throughput(n, totals.rawSequential) },
+      baseline: {
+        label: 'temp+fsync+rename, sequential',
+        figure: throughput(n, totals.rawSequential),
+      },
     }),
   ];
 }

@@ -13,7 +13,13 @@ export type OptionValues = Readonly<Record<string, string | boolean | undefined>
 export type Invocation =
   | { kind: 'help'; command: CommandName | undefined }
   | { kind: 'version' }
-  | { kind: 'run'; command: CommandSpec; positionals: string[]; values: OptionValues; output: Format | undefined };
+  | {
+      kind: 'run';
+      command: CommandSpec;
+      positionals: string[];
+      values: OptionValues;
+      output: Format | undefined;
+    };
 
 type ParseArgsOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
@@ -24,12 +30,22 @@ export function parseInvocation(given: readonly string[]): Invocation {
   if (!isCommandName(found.name)) throw new UsageError(`unknown command '${found.name}'`);
   const spec = COMMANDS[found.name];
   const rest = argv.filter((_, index) => index !== found.index);
-  const { values, positionals } = strictParse(rest, { ...GLOBAL_OPTIONS, ...spec.options }, spec.name);
+  const { values, positionals } = strictParse(
+    rest,
+    { ...GLOBAL_OPTIONS, ...spec.options },
+    spec.name,
+  );
   if (values.version === true) return { kind: 'version' };
   if (values.help === true) return { kind: 'help', command: spec.name };
   if (spec.name === 'help') return helpFor(positionals);
   checkArgCount(spec, positionals);
-  return { kind: 'run', command: spec, positionals, values, output: outputFormat(values.output, spec.name) };
+  return {
+    kind: 'run',
+    command: spec,
+    positionals,
+    values,
+    output: outputFormat(values.output, spec.name),
+  };
 }
 
 /** Every option any command knows (an option has the same type wherever it appears). */
@@ -41,7 +57,9 @@ const ALL_OPTIONS: Readonly<Record<string, OptionSpec>> = Object.assign(
 
 /** `-o` -> `output`, for every option that has a short form. */
 const SHORT_NAMES: ReadonlyMap<string, string> = new Map(
-  Object.entries(ALL_OPTIONS).flatMap(([name, option]) => (option.short === undefined ? [] : [[`-${option.short}`, name] as const])),
+  Object.entries(ALL_OPTIONS).flatMap(([name, option]) =>
+    option.short === undefined ? [] : [[`-${option.short}`, name] as const],
+  ),
 );
 
 /**
@@ -67,7 +85,13 @@ function attachValues(argv: readonly string[]): string[] {
 
 /** The first positional argument, parsed leniently with every option any command knows. */
 function findCommand(argv: readonly string[]): { name: string; index: number } | undefined {
-  const { tokens } = parseArgs({ args: [...argv], options: toParseArgs(ALL_OPTIONS), strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: toParseArgs(ALL_OPTIONS),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const first = tokens.find((token) => token.kind === 'positional');
   return first === undefined ? undefined : { name: first.value, index: first.index };
 }
@@ -93,11 +117,17 @@ function strictParse(
   command: CommandName | undefined,
 ): { values: OptionValues; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: toParseArgs(options), strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: toParseArgs(options),
+      strict: true,
+      allowPositionals: true,
+    });
     return { values: values as OptionValues, positionals };
   } catch (err) {
     // Node's message, without its advice on '--' (the help shows the usage instead).
-    const message = err instanceof Error ? (err.message.split('. To specify')[0] ?? err.message) : String(err);
+    const message =
+      err instanceof Error ? (err.message.split('. To specify')[0] ?? err.message) : String(err);
     throw new UsageError(message.charAt(0).toLowerCase() + message.slice(1), command);
   }
 }
@@ -105,20 +135,33 @@ function strictParse(
 function toParseArgs(options: Readonly<Record<string, OptionSpec>>): ParseArgsOptions {
   const config: NonNullable<ParseArgsOptions> = {};
   for (const [name, option] of Object.entries(options)) {
-    config[name] = option.short === undefined ? { type: option.type } : { type: option.type, short: option.short };
+    config[name] =
+      option.short === undefined
+        ? { type: option.type }
+        : { type: option.type, short: option.short };
   }
   return config;
 }
 
 function checkArgCount(spec: CommandSpec, positionals: readonly string[]): void {
   const count = positionals.length;
-  if (count < spec.minArgs) throw new UsageError(`${spec.name}: missing argument (usage: kvdir ${spec.name} ${spec.args})`, spec.name);
+  if (count < spec.minArgs)
+    throw new UsageError(
+      `${spec.name}: missing argument (usage: kvdir ${spec.name} ${spec.args})`,
+      spec.name,
+    );
   if (count > spec.maxArgs) {
-    throw new UsageError(`${spec.name}: unexpected argument '${positionals[spec.maxArgs] ?? ''}'`, spec.name);
+    throw new UsageError(
+      `${spec.name}: unexpected argument '${positionals[spec.maxArgs] ?? ''}'`,
+      spec.name,
+    );
   }
 }
 
-function outputFormat(value: string | boolean | undefined, command: CommandName): Format | undefined {
+function outputFormat(
+  value: string | boolean | undefined,
+  command: CommandName,
+): Format | undefined {
   if (value === undefined) return undefined;
   if (value === 'yaml' || value === 'json') return value;
   throw new UsageError(`unknown output format '${String(value)}' (use yaml or json)`, command);

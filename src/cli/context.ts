@@ -23,7 +23,15 @@ export class Context {
   readonly cwd: string;
   readonly #backends: FileBackend[] = [];
 
-  constructor(io: CliIO, run: { command: CommandSpec; positionals: string[]; values: OptionValues; output: Format | undefined }) {
+  constructor(
+    io: CliIO,
+    run: {
+      command: CommandSpec;
+      positionals: string[];
+      values: OptionValues;
+      output: Format | undefined;
+    },
+  ) {
     this.io = io;
     this.command = run.command;
     this.positionals = run.positionals;

@@ -54,7 +54,9 @@ export function exitCodeFor(error: unknown): number {
 export function describeError(error: unknown): string {
   if (error instanceof KvdirError) {
     // A parse error's message ends with YAML's own "at line L, column C:", already given as file:L:C.
-    return error.code === 'ERR_PARSING_DATASTORE_ENTRY' ? error.message.replace(/ at line \d+, column \d+:?$/, '') : error.message;
+    return error.code === 'ERR_PARSING_DATASTORE_ENTRY'
+      ? error.message.replace(/ at line \d+, column \d+:?$/, '')
+      : error.message;
   }
   if (error instanceof CliError) return error.message;
   return `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;

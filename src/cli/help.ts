@@ -31,7 +31,8 @@ export function globalHelp(): string {
 
 export function commandHelp(name: CommandName): string {
   const spec = COMMANDS[name];
-  const options = Object.keys(spec.options).length > 0 ? ['', 'Options:', ...optionLines(spec.options)] : [];
+  const options =
+    Object.keys(spec.options).length > 0 ? ['', 'Options:', ...optionLines(spec.options)] : [];
   return [
     `Usage: kvdir ${usageOf(name)} [options]`,
     '',
@@ -56,5 +57,7 @@ function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
     return `${short}--${name}${option.value === undefined ? '' : ` ${option.value}`}`;
   });
   const width = Math.max(...names.map((name) => name.length));
-  return Object.values(options).map((option, index) => `  ${(names[index] ?? '').padEnd(width)}  ${option.description}`);
+  return Object.values(options).map(
+    (option, index) => `  ${(names[index] ?? '').padEnd(width)}  ${option.description}`,
+  );
 }

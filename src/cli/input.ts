@@ -30,7 +30,8 @@ export async function readValueFile(file: string, io: CliIO, cwd: string): Promi
 
 async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -42,11 +43,19 @@ async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<stri
 export function parseValue(key: Key, input: ValueText): unknown {
   const kind = key.valueKind();
   const raw = kind !== 'structured';
-  const doc = parseDocument(input.text, { logLevel: 'error', ...(raw ? { schema: 'failsafe' } : {}) });
+  const doc = parseDocument(input.text, {
+    logLevel: 'error',
+    ...(raw ? { schema: 'failsafe' } : {}),
+  });
   const error = doc.errors[0];
   if (error !== undefined) {
     const position = error.linePos?.[0];
-    throw new InputParseError(input.source, withoutPosition(error.message) || error.code, position?.line, position?.col);
+    throw new InputParseError(
+      input.source,
+      withoutPosition(error.message) || error.code,
+      position?.line,
+      position?.col,
+    );
   }
   let value: unknown;
   try {

@@ -43,12 +43,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     invocation = parseInvocation(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`kvdir: ${err.message}\n\n${err.command === undefined ? globalHelp() : commandHelp(err.command)}`);
+    io.stderr.write(
+      `kvdir: ${err.message}\n\n${err.command === undefined ? globalHelp() : commandHelp(err.command)}`,
+    );
     return ExitCode.Usage;
   }
   switch (invocation.kind) {
     case 'help':
-      io.stdout.write(invocation.command === undefined ? globalHelp() : commandHelp(invocation.command));
+      io.stdout.write(
+        invocation.command === undefined ? globalHelp() : commandHelp(invocation.command),
+      );
       return ExitCode.Ok;
     case 'version':
       io.stdout.write(`${await packageVersion()}\n`);
@@ -76,12 +80,17 @@ async function run(invocation: Extract<Invocation, { kind: 'run' }>, io: CliIO):
   }
 }
 
-function untilInterrupted(command: Promise<number>, signal: AbortSignal | undefined): Promise<number> {
+function untilInterrupted(
+  command: Promise<number>,
+  signal: AbortSignal | undefined,
+): Promise<number> {
   if (signal === undefined) return command;
   let onAbort = (): void => {};
   const interrupted = new Promise<number>((resolve) => {
     onAbort = () => resolve(ExitCode.Interrupted);
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  return Promise.race([command, interrupted]).finally(() => signal.removeEventListener('abort', onAbort));
+  return Promise.race([command, interrupted]).finally(() =>
+    signal.removeEventListener('abort', onAbort),
+  );
 }

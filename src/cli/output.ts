@@ -50,7 +50,10 @@ export function statusEvent(status: string): WatchEvent {
 }
 
 export function updateEvent(update: Update): WatchEvent {
-  return { type: UPDATE_NAMES[update.updateType] ?? `unknown<${String(update.updateType)}>`, ...toRecord(update) };
+  return {
+    type: UPDATE_NAMES[update.updateType] ?? `unknown<${String(update.updateType)}>`,
+    ...toRecord(update),
+  };
 }
 
 export function parseFailedEvent(rawKey: string): WatchEvent {

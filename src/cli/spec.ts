@@ -12,7 +12,19 @@ export interface OptionSpec {
   description: string;
 }
 
-export const COMMAND_NAMES = ['get', 'list', 'create', 'update', 'apply', 'put', 'delete', 'watch', 'check', 'init', 'help'] as const;
+export const COMMAND_NAMES = [
+  'get',
+  'list',
+  'create',
+  'update',
+  'apply',
+  'put',
+  'delete',
+  'watch',
+  'check',
+  'init',
+  'help',
+] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export interface CommandSpec {
@@ -28,8 +40,17 @@ export interface CommandSpec {
 }
 
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  root: { type: 'string', value: 'DIR', description: 'the datastore directory (default: $KVDIR_ROOT, else the current directory)' },
-  output: { type: 'string', short: 'o', value: 'FORMAT', description: 'yaml or json (default: a human format; yaml for get)' },
+  root: {
+    type: 'string',
+    value: 'DIR',
+    description: 'the datastore directory (default: $KVDIR_ROOT, else the current directory)',
+  },
+  output: {
+    type: 'string',
+    short: 'o',
+    value: 'FORMAT',
+    description: 'yaml or json (default: a human format; yaml for get)',
+  },
   help: { type: 'boolean', short: 'h', description: 'show help' },
   version: { type: 'boolean', description: 'print the version of kvdir' },
 };
@@ -39,7 +60,12 @@ const REVISION: OptionSpec = {
   value: 'R',
   description: 'compare-and-swap: fail with a conflict unless R is still the current revision',
 };
-const FILE: OptionSpec = { type: 'string', short: 'f', value: 'FILE', description: "the value as YAML ('-' reads stdin)" };
+const FILE: OptionSpec = {
+  type: 'string',
+  short: 'f',
+  value: 'FILE',
+  description: "the value as YAML ('-' reads stdin)",
+};
 
 const WRITE_DETAILS = [
   'Prints the new revision (with -o yaml|json: path, key and revision).',
@@ -53,8 +79,15 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     minArgs: 1,
     maxArgs: 1,
     summary: "print a key's value",
-    details: ['Prints the value as YAML, or as JSON with -o json. With --show-revision: path, key, revision and value.'],
-    options: { 'show-revision': { type: 'boolean', description: 'print the revision (and path and key) too' } },
+    details: [
+      'Prints the value as YAML, or as JSON with -o json. With --show-revision: path, key, revision and value.',
+    ],
+    options: {
+      'show-revision': {
+        type: 'boolean',
+        description: 'print the revision (and path and key) too',
+      },
+    },
   },
   list: {
     name: 'list',
@@ -101,7 +134,10 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     minArgs: 2,
     maxArgs: 2,
     summary: 'create or update a key from a value on the command line',
-    details: [...WRITE_DETAILS, "A value that starts with '-' goes after '--', e.g. kvdir put /a/b -- -1"],
+    details: [
+      ...WRITE_DETAILS,
+      "A value that starts with '-' goes after '--', e.g. kvdir put /a/b -- -1",
+    ],
     options: { revision: REVISION },
   },
   delete: {

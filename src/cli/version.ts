@@ -7,7 +7,8 @@ export async function packageVersion(): Promise<string> {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const text = await readFile(join(dir, 'package.json'), 'utf8').catch(() => undefined);
-    const pkg = text === undefined ? undefined : (JSON.parse(text) as { name?: unknown; version?: unknown });
+    const pkg =
+      text === undefined ? undefined : (JSON.parse(text) as { name?: unknown; version?: unknown });
     if (pkg?.name === 'kvdir' && typeof pkg.version === 'string') return pkg.version;
     const parent = dirname(dir);
     if (parent === dir) return 'unknown';

@@ -75,7 +75,8 @@ function syncIo(fs: FsLike): TempIo {
     async write(path, data, mode, fsync) {
       const fd = fs.openSync(path, 'wx', mode);
       try {
-        for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset);
+        for (let offset = 0; offset < data.length;)
+          offset += fs.writeSync(fd, data, offset, data.length - offset);
         if (fsync) await fsyncFd(fs, fd);
       } finally {
         fs.closeSync(fd);
@@ -112,7 +113,12 @@ function asyncIo(fs: FsLike): TempIo {
  * is written. Whatever is at the name already (a leftover of a crash, a link) is removed and
  * replaced, never written through. On failure the new file is removed.
  */
-export async function writeNewFile(fs: FsLike, target: string, data: Uint8Array, options: { sync: boolean }): Promise<void> {
+export async function writeNewFile(
+  fs: FsLike,
+  target: string,
+  data: Uint8Array,
+  options: { sync: boolean },
+): Promise<void> {
   const io = options.sync ? syncIo(fs) : asyncIo(fs);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -130,6 +136,11 @@ export async function writeNewFile(fs: FsLike, target: string, data: Uint8Array,
   }
 }
 
-export async function writeFileAtomic(fs: FsLike, target: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
+export async function writeFileAtomic(
+  fs: FsLike,
+  target: string,
+  data: Uint8Array,
+  options: AtomicWriteOptions,
+): Promise<void> {
   await (await prepareTemp(fs, target, data, options)).commit();
 }

@@ -31,12 +31,19 @@ const REASONS = {
   unreadable: 'directory cannot be read',
 } as const;
 
-export async function checkTree(store: TreeStore, prefix: string, options: CheckOptions = {}): Promise<CheckProblem[]> {
+export async function checkTree(
+  store: TreeStore,
+  prefix: string,
+  options: CheckOptions = {},
+): Promise<CheckProblem[]> {
   const parse = options.keyFromPath ?? keyFromPath;
   const walked = await store.walk(prefix);
   const problems: CheckProblem[] = walked.problems.map((problem) => ({
     file: `${store.root}/${problem.relative}`,
-    message: problem.cause instanceof Error ? `${REASONS[problem.reason]}: ${problem.cause.message}` : REASONS[problem.reason],
+    message:
+      problem.cause instanceof Error
+        ? `${REASONS[problem.reason]}: ${problem.cause.message}`
+        : REASONS[problem.reason],
   }));
   let done = 0;
   for (const found of walked.files) {
@@ -47,7 +54,12 @@ export async function checkTree(store: TreeStore, prefix: string, options: Check
   return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-async function checkFile(store: TreeStore, path: string, file: string, parse: (path: string) => Key | null): Promise<CheckProblem | undefined> {
+async function checkFile(
+  store: TreeStore,
+  path: string,
+  file: string,
+  parse: (path: string) => Key | null,
+): Promise<CheckProblem | undefined> {
   let key: Key | null;
   try {
     key = parse(path);
@@ -61,7 +73,12 @@ async function checkFile(store: TreeStore, path: string, file: string, parse: (p
     return undefined;
   } catch (err) {
     if (err instanceof ParsingDatastoreEntryError) {
-      return { file, ...(err.line === undefined ? {} : { line: err.line }), ...(err.col === undefined ? {} : { col: err.col }), message: err.reason };
+      return {
+        file,
+        ...(err.line === undefined ? {} : { line: err.line }),
+        ...(err.col === undefined ? {} : { col: err.col }),
+        message: err.reason,
+      };
     }
     return { file, message: (err as Error).message };
   }

@@ -34,7 +34,14 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   if (bad === null) return { ok: true, text };
   const before = text.slice(0, bad.index).split('\n');
   const code = bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase();
-  return { ok: false, failure: { message: `not a text file: control character U+${code}`, line: before.length, col: (before.at(-1)?.length ?? 0) + 1 } };
+  return {
+    ok: false,
+    failure: {
+      message: `not a text file: control character U+${code}`,
+      line: before.length,
+      col: (before.at(-1)?.length ?? 0) + 1,
+    },
+  };
 }
 
 /** Alias expansion limit: a YAML alias bomb fails instead of eating memory. */
@@ -53,7 +60,10 @@ export function decodeValue(kind: ValueKind, text: string): Decoded {
   const error = doc.errors[0];
   if (error !== undefined) {
     const pos = error.linePos?.[0];
-    const message = (error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '');
+    const message = (error.message.split('\n')[0] ?? error.code).replace(
+      / at line \d+, column \d+:?$/,
+      '',
+    );
     return { ok: false, failure: { message, ...pos } };
   }
   let value: unknown;

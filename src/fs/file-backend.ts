@@ -66,7 +66,9 @@ export class FileBackend implements Client {
 
   constructor(options: FileBackendOptions) {
     if (typeof options?.root !== 'string' || options.root === '') {
-      throw new ValidationError([{ name: 'root', value: options?.root, reason: 'a directory path is required' }]);
+      throw new ValidationError([
+        { name: 'root', value: options?.root, reason: 'a directory path is required' },
+      ]);
     }
     const fs = options.fs ?? nodeFsLike;
     this.#store = new TreeStore({
@@ -76,8 +78,12 @@ export class FileBackend implements Client {
       clock: options.clock ?? systemClock,
       maxValueBytes: options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
     });
-    this.#locks = new KeyLocks(this.#store.root, isNodeFs(fs), { ...defaultLockOptions, ...options.lock });
-    this.#onListError = options.onListError ?? ((error) => process.emitWarning(error.message, { code: error.code }));
+    this.#locks = new KeyLocks(this.#store.root, isNodeFs(fs), {
+      ...defaultLockOptions,
+      ...options.lock,
+    });
+    this.#onListError =
+      options.onListError ?? ((error) => process.emitWarning(error.message, { code: error.code }));
   }
 
   /** The absolute root directory. */
@@ -126,7 +132,10 @@ export class FileBackend implements Client {
     try {
       const entry = await this.#store.read(this.#store.keyFiles(key.defaultPath()));
       if (this.#store.isLive(entry)) return this.#pair(key, entry);
-      if (key instanceof HostMetadataKey && (await this.#store.dirExists(key.defaultDeletePath()))) {
+      if (
+        key instanceof HostMetadataKey &&
+        (await this.#store.dirExists(key.defaultDeletePath()))
+      ) {
         return { key, value: {} };
       }
       throw new ResourceDoesNotExistError(key);
@@ -137,21 +146,45 @@ export class FileBackend implements Client {
 
   async list(options: ListInterface): Promise<KVPair[]> {
     this.#checkOpen();
-    if (typeof options?.defaultPathRoot !== 'function' || typeof options.keyFromDefaultPath !== 'function') {
-      throw new ValidationError([{ name: 'options', value: options, reason: 'list options are required' }]);
+    if (
+      typeof options?.defaultPathRoot !== 'function' ||
+      typeof options.keyFromDefaultPath !== 'function'
+    ) {
+      throw new ValidationError([
+        { name: 'options', value: options, reason: 'list options are required' },
+      ]);
     }
     try {
       const walked = await this.#store.walk(options.defaultPathRoot());
       for (const problem of walked.problems) {
-        if (problem.reason === 'symlink') this.#onListError(new DatastoreError(`refusing to follow a symbolic link: ${problem.relative}`, undefined, undefined, 'ERR_SYMLINK'));
-        if (problem.reason === 'not-a-file') this.#onListError(new DatastoreError(`not a regular file: ${problem.relative}`, undefined, undefined, 'ERR_NOT_A_FILE'));
-        if (problem.reason === 'unreadable') this.#onListError(toKvdirError(problem.cause, { op: `list ${problem.relative}` }));
+        if (problem.reason === 'symlink')
+          this.#onListError(
+            new DatastoreError(
+              `refusing to follow a symbolic link: ${problem.relative}`,
+              undefined,
+              undefined,
+              'ERR_SYMLINK',
+            ),
+          );
+        if (problem.reason === 'not-a-file')
+          this.#onListError(
+            new DatastoreError(
+              `not a regular file: ${problem.relative}`,
+              undefined,
+              undefined,
+              'ERR_NOT_A_FILE',
+            ),
+          );
+        if (problem.reason === 'unreadable')
+          this.#onListError(toKvdirError(problem.cause, { op: `list ${problem.relative}` }));
       }
       const matches = walked.files.flatMap((found) => {
         const key = options.keyFromDefaultPath(found.path);
         return key === null ? [] : [{ key, path: found.path }];
       });
-      const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) => this.#listOne(key, path));
+      const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
+        this.#listOne(key, path),
+      );
       return pairs.filter((pair): pair is KVPair => pair !== undefined);
     } catch (err) {
       throw toKvdirError(err, { op: 'list' });
@@ -160,7 +193,9 @@ export class FileBackend implements Client {
 
   syncer(callbacks: SyncerCallbacks, options: SyncerOptions = {}): Syncer {
     this.#checkOpen();
-    const syncer = new FileSyncer(this.#store, callbacks, options, () => this.#syncers.delete(syncer));
+    const syncer = new FileSyncer(this.#store, callbacks, options, () =>
+      this.#syncers.delete(syncer),
+    );
     this.#syncers.add(syncer);
     return syncer;
   }
@@ -185,12 +220,15 @@ export class FileBackend implements Client {
       await this.#store.makeRoot();
       await this.create({ key: new ReadyFlagKey(), value: true });
     } catch (err) {
-      if (!(err instanceof ResourceAlreadyExistsError)) throw toKvdirError(err, { op: 'ensureInitialized' });
+      if (!(err instanceof ResourceAlreadyExistsError))
+        throw toKvdirError(err, { op: 'ensureInitialized' });
     }
   }
 
   close(): Promise<void> {
-    this.#closing ??= Promise.all([...this.#syncers].map((syncer) => syncer.stop())).then(() => this.#locks.close());
+    this.#closing ??= Promise.all([...this.#syncers].map((syncer) => syncer.stop())).then(() =>
+      this.#locks.close(),
+    );
     return this.#closing;
   }
 
@@ -236,30 +274,47 @@ export class FileBackend implements Client {
   }
 
   #checkOpen(): void {
-    if (this.#closing !== undefined) throw new DatastoreError('the client is closed', undefined, undefined, 'ERR_CLOSED');
+    if (this.#closing !== undefined)
+      throw new DatastoreError('the client is closed', undefined, undefined, 'ERR_CLOSED');
   }
 }
 
 function checkKey(key: Key): void {
   if (typeof key?.defaultPath !== 'function' || typeof key.valueKind !== 'function') {
-    throw new ValidationError([{ name: 'key', value: key, reason: 'a Key (e.g. new PolicyKey({ name })) is required' }]);
+    throw new ValidationError([
+      { name: 'key', value: key, reason: 'a Key (e.g. new PolicyKey({ name })) is required' },
+    ]);
   }
 }
 
 /** Misuse is reported at once, with the field named. */
 function checkPair(kv: KVPair, isWrite: boolean): { key: Key; revision: string | undefined } {
   if (typeof kv !== 'object' || kv === null) {
-    throw new ValidationError([{ name: 'kv', value: kv, reason: 'a KVPair { key, value } is required' }]);
+    throw new ValidationError([
+      { name: 'kv', value: kv, reason: 'a KVPair { key, value } is required' },
+    ]);
   }
   checkKey(kv.key);
   if (isWrite && kv.value === undefined) {
-    throw new ValidationError([{ name: 'value', value: kv.value, reason: 'a value is required' }], kv.key);
+    throw new ValidationError(
+      [{ name: 'value', value: kv.value, reason: 'a value is required' }],
+      kv.key,
+    );
   }
   if (kv.revision !== undefined && typeof kv.revision !== 'string') {
-    throw new ValidationError([{ name: 'revision', value: kv.revision, reason: 'a revision is a string' }], kv.key);
+    throw new ValidationError(
+      [{ name: 'revision', value: kv.revision, reason: 'a revision is a string' }],
+      kv.key,
+    );
   }
-  if (kv.ttl !== undefined && !(typeof kv.ttl === 'number' && Number.isFinite(kv.ttl) && kv.ttl >= 0)) {
-    throw new ValidationError([{ name: 'ttl', value: kv.ttl, reason: 'a ttl is a number of milliseconds >= 0' }], kv.key);
+  if (
+    kv.ttl !== undefined &&
+    !(typeof kv.ttl === 'number' && Number.isFinite(kv.ttl) && kv.ttl >= 0)
+  ) {
+    throw new ValidationError(
+      [{ name: 'ttl', value: kv.ttl, reason: 'a ttl is a number of milliseconds >= 0' }],
+      kv.key,
+    );
   }
   return { key: kv.key, revision: kv.revision === '' ? undefined : kv.revision };
 }
@@ -269,7 +324,11 @@ function checkRevision(key: Key, current: StoredEntry | undefined, revision: str
   if (current.revision !== revision) throw new ResourceUpdateConflictError(key);
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

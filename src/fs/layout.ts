@@ -38,7 +38,8 @@ export interface KeyFiles {
 /** Splits and checks a key path; throws ValidationError naming the problem. */
 export function pathSegments(path: string): string[] {
   const problem = pathProblem(path);
-  if (problem !== undefined) throw new ValidationError([{ name: 'path', value: path, reason: problem }]);
+  if (problem !== undefined)
+    throw new ValidationError([{ name: 'path', value: path, reason: problem }]);
   return path.slice(1).split('/');
 }
 

@@ -74,7 +74,12 @@ export class KeyLocks {
       try {
         const result = await fn();
         if (lease.compromised !== undefined) {
-          throw new DatastoreError(`the lock on ${id} was taken over while held`, lease.compromised, undefined, 'ERR_LOCK_COMPROMISED');
+          throw new DatastoreError(
+            `the lock on ${id} was taken over while held`,
+            lease.compromised,
+            undefined,
+            'ERR_LOCK_COMPROMISED',
+          );
         }
         return result;
       } finally {
@@ -88,13 +93,25 @@ export class KeyLocks {
 
   /** Hands back every lease now. */
   async close(): Promise<void> {
-    await Promise.all([...this.#leases.entries()].map(([id, lease]) => (lease.holders === 0 ? this.#handBack(id, lease) : undefined)));
+    await Promise.all(
+      [...this.#leases.entries()].map(([id, lease]) =>
+        lease.holders === 0 ? this.#handBack(id, lease) : undefined,
+      ),
+    );
   }
 
   async #hold(id: string): Promise<Lease> {
     let lease = this.#leases.get(id);
     if (lease === undefined) {
-      lease = { release: undefined, acquiring: undefined, holders: 0, since: 0, cooldownUntil: 0, idle: undefined, compromised: undefined };
+      lease = {
+        release: undefined,
+        acquiring: undefined,
+        holders: 0,
+        since: 0,
+        cooldownUntil: 0,
+        idle: undefined,
+        compromised: undefined,
+      };
       this.#leases.set(id, lease);
     }
     if (lease.idle !== undefined) clearImmediate(lease.idle);
@@ -154,7 +171,12 @@ export class KeyLocks {
     };
     lease.release = await this.#lock(lockPath, options).catch((err: unknown) => {
       if ((err as { code?: string }).code !== 'ELOCKED') throw err;
-      throw new DatastoreError(`timed out after ${this.#options.wait} ms waiting for the lock on ${id} (${lockPath})`, err, undefined, 'ERR_LOCKED');
+      throw new DatastoreError(
+        `timed out after ${this.#options.wait} ms waiting for the lock on ${id} (${lockPath})`,
+        err,
+        undefined,
+        'ERR_LOCKED',
+      );
     });
     lease.since = Date.now();
   }

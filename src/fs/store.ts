@@ -72,11 +72,20 @@ export class TreeStore {
     if (stats === undefined) return undefined;
     const bytes = this.#readOrUndefined(files.file);
     if (bytes === undefined) return undefined;
-    if (bytes.length > this.#maxValueBytes) throw tooLarge(files.file, bytes.length, this.#maxValueBytes);
+    if (bytes.length > this.#maxValueBytes)
+      throw tooLarge(files.file, bytes.length, this.#maxValueBytes);
     const sidecarBytes = this.#readOrUndefined(files.sidecar);
-    const sidecar = sidecarBytes === undefined ? undefined : decodeSidecar(sidecarBytes.toString('utf8'));
+    const sidecar =
+      sidecarBytes === undefined ? undefined : decodeSidecar(sidecarBytes.toString('utf8'));
     const print = fingerprint(bytes);
-    return { files, bytes, sidecar, fingerprint: print, revision: revisionOf(sidecar, print), mode: modeOf(stats) };
+    return {
+      files,
+      bytes,
+      sidecar,
+      fingerprint: print,
+      revision: revisionOf(sidecar, print),
+      mode: modeOf(stats),
+    };
   }
 
   isLive(entry: StoredEntry | undefined): entry is StoredEntry {
@@ -95,7 +104,11 @@ export class TreeStore {
     const decoded = text.ok ? decodeValue(key.valueKind(), text.text) : text;
     if (decoded.ok) return decoded.value;
     const { message, line, col } = decoded.failure;
-    const location = { file: entry.files.file, ...(line === undefined ? {} : { line }), ...(col === undefined ? {} : { col }) };
+    const location = {
+      file: entry.files.file,
+      ...(line === undefined ? {} : { line }),
+      ...(col === undefined ? {} : { col }),
+    };
     const rawValue = text.ok ? text.text : entry.bytes.toString('utf8');
     throw new ParsingDatastoreEntryError(entry.files.path, rawValue, location, message, key);
   }
@@ -103,7 +116,16 @@ export class TreeStore {
   encode(key: Key, value: unknown): Buffer {
     const bytes = Buffer.from(encodeValue(key.valueKind(), value), 'utf8');
     if (bytes.length > this.#maxValueBytes) {
-      throw new ValidationError([{ name: 'value', value: `${bytes.length} bytes of YAML`, reason: `over the limit of ${this.#maxValueBytes} bytes (maxValueBytes)` }], key);
+      throw new ValidationError(
+        [
+          {
+            name: 'value',
+            value: `${bytes.length} bytes of YAML`,
+            reason: `over the limit of ${this.#maxValueBytes} bytes (maxValueBytes)`,
+          },
+        ],
+        key,
+      );
     }
     return bytes;
   }
@@ -112,7 +134,12 @@ export class TreeStore {
    * Writes a key's value file and its sidecar. The caller holds the key's lock and says whether
    * the key has a value file now (`mode` is its mode; undefined when it has none).
    */
-  async write(files: KeyFiles, bytes: Buffer, sidecar: Sidecar, mode: number | undefined): Promise<void> {
+  async write(
+    files: KeyFiles,
+    bytes: Buffer,
+    sidecar: Sidecar,
+    mode: number | undefined,
+  ): Promise<void> {
     this.#makeDir(files.parent);
     // Alone, a write is quickest in synchronous calls; beside others, through the thread pool.
     const sync = this.#writing === 0;
@@ -132,7 +159,12 @@ export class TreeStore {
    * reader sees no key or the whole key; a crash between the two leaves a hidden file no
    * reader uses.
    */
-  async #create(files: KeyFiles, bytes: Buffer, sidecarBytes: Buffer, sync: boolean): Promise<void> {
+  async #create(
+    files: KeyFiles,
+    bytes: Buffer,
+    sidecarBytes: Buffer,
+    sync: boolean,
+  ): Promise<void> {
     await writeNewFile(this.fs, files.sidecar, sidecarBytes, { sync });
     try {
       await writeFileAtomic(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
@@ -147,7 +179,13 @@ export class TreeStore {
    * leaves a sidecar behind its file (read as an outside edit), never ahead of it. The sidecar's
    * temp file is written while the value's is being fsynced.
    */
-  async #replace(files: KeyFiles, bytes: Buffer, sidecarBytes: Buffer, mode: number, sync: boolean): Promise<void> {
+  async #replace(
+    files: KeyFiles,
+    bytes: Buffer,
+    sidecarBytes: Buffer,
+    mode: number,
+    sync: boolean,
+  ): Promise<void> {
     const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync, mode });
     value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
     let side: PreparedTemp;
@@ -192,7 +230,9 @@ export class TreeStore {
       throw err;
     }
     if (!names.every(isInternalName)) return false;
-    await Promise.all(names.map((name) => this.fs.promises.rm(join(dir, name), { recursive: true, force: true })));
+    await Promise.all(
+      names.map((name) => this.fs.promises.rm(join(dir, name), { recursive: true, force: true })),
+    );
     return this.fs.promises.rmdir(dir).then(
       () => true,
       (err: unknown) => (isNotEmpty(err) || isMissing(err) ? false : Promise.reject(err)),
@@ -227,8 +267,15 @@ export class TreeStore {
     if (stats === undefined) return undefined;
     if (stats.isSymbolicLink()) throw symlinkError(files.file);
     this.#assertInside(files.parent);
-    if (!stats.isFile()) throw new DatastoreError(`not a regular file: ${files.file}`, undefined, undefined, 'ERR_NOT_A_FILE');
-    if (Number(stats.size) > this.#maxValueBytes) throw tooLarge(files.file, Number(stats.size), this.#maxValueBytes);
+    if (!stats.isFile())
+      throw new DatastoreError(
+        `not a regular file: ${files.file}`,
+        undefined,
+        undefined,
+        'ERR_NOT_A_FILE',
+      );
+    if (Number(stats.size) > this.#maxValueBytes)
+      throw tooLarge(files.file, Number(stats.size), this.#maxValueBytes);
     return stats;
   }
 
@@ -300,11 +347,21 @@ export class TreeStore {
 }
 
 function tooLarge(file: string, size: number, max: number): DatastoreError {
-  return new DatastoreError(`${file} is ${size} bytes, over the limit of ${max} bytes (maxValueBytes)`, undefined, undefined, 'ERR_TOO_LARGE');
+  return new DatastoreError(
+    `${file} is ${size} bytes, over the limit of ${max} bytes (maxValueBytes)`,
+    undefined,
+    undefined,
+    'ERR_TOO_LARGE',
+  );
 }
 
 function symlinkError(path: string): DatastoreError {
-  return new DatastoreError(`refusing to follow a symbolic link: ${path}`, undefined, undefined, 'ERR_SYMLINK');
+  return new DatastoreError(
+    `refusing to follow a symbolic link: ${path}`,
+    undefined,
+    undefined,
+    'ERR_SYMLINK',
+  );
 }
 
 function absentIfMissing(err: unknown): undefined {

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import type { FsLike, StatsLike } from './fs-like.js';
 import { direntName, readDir } from './fs-like.js';
 import { isMissing } from './errno.js';
-import { dirForPath, isValueFileName, keyFiles, keyPathOfDir, keyPathOfFile, relativeToRoot } from './layout.js';
+import {
+  dirForPath,
+  isValueFileName,
+  keyFiles,
+  keyPathOfDir,
+  keyPathOfFile,
+  relativeToRoot,
+} from './layout.js';
 
 export interface FoundFile {
   /** The key path, e.g. `/a/b/c`. */
@@ -42,7 +49,10 @@ export interface WalkVisitor {
 export async function walkPrefix(fs: FsLike, root: string, prefix: string): Promise<WalkResult> {
   const files: FoundFile[] = [];
   const problems: WalkProblem[] = [];
-  const existed = await visitPrefix(fs, root, prefix, { file: (found) => void files.push(found), problem: (problem) => void problems.push(problem) });
+  const existed = await visitPrefix(fs, root, prefix, {
+    file: (found) => void files.push(found),
+    problem: (problem) => void problems.push(problem),
+  });
   return { files, problems, existed };
 }
 
@@ -51,7 +61,12 @@ export async function walkPrefix(fs: FsLike, root: string, prefix: string): Prom
  * a walk of a large tree holds the listings of one directory and its parents, never the whole
  * tree. Says whether the prefix's directory exists.
  */
-export async function visitPrefix(fs: FsLike, root: string, prefix: string, visitor: WalkVisitor): Promise<boolean> {
+export async function visitPrefix(
+  fs: FsLike,
+  root: string,
+  prefix: string,
+  visitor: WalkVisitor,
+): Promise<boolean> {
   const dir = dirForPath(root, prefix);
   if (prefix !== '/') {
     const own = keyFiles(root, prefix);
@@ -59,7 +74,8 @@ export async function visitPrefix(fs: FsLike, root: string, prefix: string, visi
     const relative = relativeToRoot(root, own.file);
     if (stats?.isSymbolicLink()) visitor.problem({ relative, reason: 'symlink' });
     else if (stats?.isFile()) await visitor.file({ path: prefix, file: own.file });
-    else if (stats !== undefined && !stats.isDirectory()) visitor.problem({ relative, reason: 'not-a-file' });
+    else if (stats !== undefined && !stats.isDirectory())
+      visitor.problem({ relative, reason: 'not-a-file' });
     // The prefix's directory may itself have become a link: it is reported, never read through.
     if ((await lstatOrAbsent(fs, dir))?.isSymbolicLink()) {
       visitor.problem({ relative: relativeToRoot(root, dir), reason: 'symlink' });
@@ -70,7 +86,9 @@ export async function visitPrefix(fs: FsLike, root: string, prefix: string, visi
 }
 
 function lstatOrAbsent(fs: FsLike, path: string): Promise<StatsLike | undefined> {
-  return fs.promises.lstat(path).catch((err: unknown) => (isMissing(err) ? undefined : Promise.reject(err)));
+  return fs.promises
+    .lstat(path)
+    .catch((err: unknown) => (isMissing(err) ? undefined : Promise.reject(err)));
 }
 
 /**
@@ -78,7 +96,12 @@ function lstatOrAbsent(fs: FsLike, path: string): Promise<StatsLike | undefined>
  * (a subdirectory's as `<path>/`, which every key below it starts with): so the keys come out
  * in the order a sort of all of them would give.
  */
-async function visitDir(fs: FsLike, dir: string, relative: string, visitor: WalkVisitor): Promise<boolean> {
+async function visitDir(
+  fs: FsLike,
+  dir: string,
+  relative: string,
+  visitor: WalkVisitor,
+): Promise<boolean> {
   let entries;
   try {
     entries = await readDir(fs, dir);
@@ -86,7 +109,11 @@ async function visitDir(fs: FsLike, dir: string, relative: string, visitor: Walk
     if (!isMissing(err)) visitor.problem({ relative, reason: 'unreadable', cause: err });
     return false;
   }
-  const items: Array<{ order: string; file?: FoundFile; subdir?: { dir: string; relative: string } }> = [];
+  const items: Array<{
+    order: string;
+    file?: FoundFile;
+    subdir?: { dir: string; relative: string };
+  }> = [];
   for (const entry of entries) {
     const name = direntName(entry);
     if (name.startsWith('.')) continue;
@@ -95,18 +122,23 @@ async function visitDir(fs: FsLike, dir: string, relative: string, visitor: Walk
       visitor.problem({ relative: childRelative, reason: 'symlink' });
     } else if (entry.isDirectory()) {
       // A directory whose name is no key segment holds no key: its place in the order does not matter.
-      items.push({ order: `${keyPathOfDir(childRelative) ?? `\uffff${childRelative}`}/`, subdir: { dir: join(dir, name), relative: childRelative } });
+      items.push({
+        order: `${keyPathOfDir(childRelative) ?? `\uffff${childRelative}`}/`,
+        subdir: { dir: join(dir, name), relative: childRelative },
+      });
     } else if (isValueFileName(name)) {
       const path = keyPathOfFile(childRelative);
       if (!entry.isFile()) visitor.problem({ relative: childRelative, reason: 'not-a-file' });
-      else if (path === undefined) visitor.problem({ relative: childRelative, reason: 'not-a-key' });
+      else if (path === undefined)
+        visitor.problem({ relative: childRelative, reason: 'not-a-key' });
       else items.push({ order: path, file: { path, file: join(dir, name) } });
     }
   }
   items.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
   for (const item of items) {
     if (item.file !== undefined) await visitor.file(item.file);
-    else if (item.subdir !== undefined) await visitDir(fs, item.subdir.dir, item.subdir.relative, visitor);
+    else if (item.subdir !== undefined)
+      await visitDir(fs, item.subdir.dir, item.subdir.relative, visitor);
   }
   return true;
 }

@@ -62,7 +62,10 @@ export function hostEndpointKeyClass(family: EndpointFamily) {
 }
 
 /** `key` makes the family's key from a parsed path. */
-export function hostEndpointListOptionsClass<K extends Key>(family: EndpointFamily, key: (ids: HostEndpointIds) => K) {
+export function hostEndpointListOptionsClass<K extends Key>(
+  family: EndpointFamily,
+  key: (ids: HostEndpointIds) => K,
+) {
   return class implements ListInterface, HostEndpointIds {
     readonly hostname: string;
     readonly endpointID: string;
@@ -143,7 +146,10 @@ export function workloadKeyClass(family: EndpointFamily) {
 }
 
 /** `key` makes the family's key from a parsed path. */
-export function workloadListOptionsClass<K extends Key>(family: EndpointFamily, key: (ids: WorkloadIds) => K) {
+export function workloadListOptionsClass<K extends Key>(
+  family: EndpointFamily,
+  key: (ids: WorkloadIds) => K,
+) {
   return class extends WorkloadIdFields implements ListInterface {
     /** The list root from the leading set identifiers. */
     defaultPathRoot(): string {

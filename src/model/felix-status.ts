@@ -43,7 +43,10 @@ export class HostEndpointStatusKey extends hostEndpointKeyClass(HOST_ENDPOINT) {
 
 export type HostEndpointStatusListOptionsFields = HostEndpointStatusKeyFields;
 
-export class HostEndpointStatusListOptions extends hostEndpointListOptionsClass(HOST_ENDPOINT, (ids) => new HostEndpointStatusKey(ids)) {
+export class HostEndpointStatusListOptions extends hostEndpointListOptionsClass(
+  HOST_ENDPOINT,
+  (ids) => new HostEndpointStatusKey(ids),
+) {
   constructor(fields: HostEndpointStatusListOptionsFields = {}) {
     super(fields);
   }
@@ -64,7 +67,10 @@ export class WorkloadEndpointStatusKey extends workloadKeyClass(WORKLOAD_ENDPOIN
 
 export type WorkloadEndpointStatusListOptionsFields = WorkloadEndpointStatusKeyFields;
 
-export class WorkloadEndpointStatusListOptions extends workloadListOptionsClass(WORKLOAD_ENDPOINT, (ids) => new WorkloadEndpointStatusKey(ids)) {
+export class WorkloadEndpointStatusListOptions extends workloadListOptionsClass(
+  WORKLOAD_ENDPOINT,
+  (ids) => new WorkloadEndpointStatusKey(ids),
+) {
   constructor(fields: WorkloadEndpointStatusListOptionsFields = {}) {
     super(fields);
   }
@@ -81,7 +87,10 @@ interface Report {
 }
 
 const ACTIVE: Report = { leaf: 'status', pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/status$/ };
-const LAST: Report = { leaf: 'last_reported_status', pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/last_reported_status$/ };
+const LAST: Report = {
+  leaf: 'last_reported_status',
+  pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/last_reported_status$/,
+};
 
 /** The key class of one kind of status report, `{ROOT}/{H}/{leaf}`; both print as `StatusReport(...)`. */
 function statusReportKeyClass(report: Report) {
@@ -133,6 +142,12 @@ function statusReportListOptionsClass<K extends Key>(report: Report, key: (hostn
   };
 }
 
-export class ActiveStatusReportListOptions extends statusReportListOptionsClass(ACTIVE, (hostname) => new ActiveStatusReportKey({ hostname })) {}
+export class ActiveStatusReportListOptions extends statusReportListOptionsClass(
+  ACTIVE,
+  (hostname) => new ActiveStatusReportKey({ hostname }),
+) {}
 
-export class LastStatusReportListOptions extends statusReportListOptionsClass(LAST, (hostname) => new LastStatusReportKey({ hostname })) {}
+export class LastStatusReportListOptions extends statusReportListOptionsClass(
+  LAST,
+  (hostname) => new LastStatusReportKey({ hostname }),
+) {}

@@ -22,7 +22,10 @@ export class HostEndpointKey extends hostEndpointKeyClass(FAMILY) {
 
 export type HostEndpointListOptionsFields = HostEndpointKeyFields;
 
-export class HostEndpointListOptions extends hostEndpointListOptionsClass(FAMILY, (ids) => new HostEndpointKey(ids)) {
+export class HostEndpointListOptions extends hostEndpointListOptionsClass(
+  FAMILY,
+  (ids) => new HostEndpointKey(ids),
+) {
   constructor(fields: HostEndpointListOptionsFields = {}) {
     super(fields);
   }

@@ -24,7 +24,10 @@ export class WorkloadEndpointKey extends workloadKeyClass(FAMILY) {
 
 export type WorkloadEndpointListOptionsFields = WorkloadEndpointKeyFields;
 
-export class WorkloadEndpointListOptions extends workloadListOptionsClass(FAMILY, (ids) => new WorkloadEndpointKey(ids)) {
+export class WorkloadEndpointListOptions extends workloadListOptionsClass(
+  FAMILY,
+  (ids) => new WorkloadEndpointKey(ids),
+) {
   constructor(fields: WorkloadEndpointListOptionsFields = {}) {
     super(fields);
   }

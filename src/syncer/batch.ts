@@ -55,7 +55,10 @@ export class Breather {
 }
 
 /** Runs `fn` over `items` one at a time, letting the event loop breathe. */
-export async function forEachYielding<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachYielding<T>(
+  items: readonly T[],
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   const breather = new Breather();
   for (const item of items) {
     await fn(item);

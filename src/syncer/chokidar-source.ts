@@ -12,18 +12,34 @@ import { basename, dirname, join } from 'node:path';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 import { VALUE_SUFFIX } from '../fs/layout.js';
-import { DirIdentities, directoryIdentity as identityOf, identityFromStats, lstatOrUndefined } from './dir-identities.js';
+import {
+  DirIdentities,
+  directoryIdentity as identityOf,
+  identityFromStats,
+  lstatOrUndefined,
+} from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
 import type { EventKind, WatchHandlers, WatchSource } from './watch-source.js';
 
-const KINDS: Record<string, EventKind> = { add: 'file', change: 'file', unlink: 'file', addDir: 'dir', unlinkDir: 'dir' };
+const KINDS: Record<string, EventKind> = {
+  add: 'file',
+  change: 'file',
+  unlink: 'file',
+  addDir: 'dir',
+  unlinkDir: 'dir',
+};
 
 /**
  * A new link (never followed) is reported as 'unknown', as the directory watcher reports it, so
  * that the syncer looks at it even without a `.yaml` name: a link to a directory, usually.
  */
 function kindOf(event: string, path: string): EventKind {
-  if (event === 'add' && !path.endsWith(VALUE_SUFFIX) && lstatOrUndefined(path)?.isSymbolicLink() === true) return 'unknown';
+  if (
+    event === 'add' &&
+    !path.endsWith(VALUE_SUFFIX) &&
+    lstatOrUndefined(path)?.isSymbolicLink() === true
+  )
+    return 'unknown';
   return KINDS[event] ?? 'unknown';
 }
 
@@ -48,7 +64,8 @@ export const chokidarSource: WatchSource = {
     });
     watcher.on('raw', (_event, name, details) => {
       const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
-      if (!closed && typeof name === 'string' && typeof watched === 'string') repair.check(join(watched, name));
+      if (!closed && typeof name === 'string' && typeof watched === 'string')
+        repair.check(join(watched, name));
     });
     watcher.on('error', (error) => {
       if (!closed) handlers.onError(error instanceof Error ? error : new Error(String(error)));
@@ -93,7 +110,11 @@ class WatchRepair {
     }
   }
 
-  afterEvent(event: string, path: string, stats: { ino: number | bigint; birthtimeMs: number } | undefined): void {
+  afterEvent(
+    event: string,
+    path: string,
+    stats: { ino: number | bigint; birthtimeMs: number } | undefined,
+  ): void {
     if (event === 'unlinkDir') this.#dirs.forget(path);
     else if (event === 'addDir') {
       const identity = stats === undefined ? identityOf(path) : identityFromStats(stats);

@@ -63,8 +63,14 @@ export class Coalescer<T> {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#pending.size === 0 || this.#firstAt === undefined) return;
-    const due = Math.min(this.#lastAt + this.#options.quietWindowMs, this.#firstAt + this.#options.maxDelayMs);
-    this.#timer = this.#clock.setTimeout(() => void this.#fire(), Math.max(0, due - this.#clock.now()));
+    const due = Math.min(
+      this.#lastAt + this.#options.quietWindowMs,
+      this.#firstAt + this.#options.maxDelayMs,
+    );
+    this.#timer = this.#clock.setTimeout(
+      () => void this.#fire(),
+      Math.max(0, due - this.#clock.now()),
+    );
   }
 
   async #fire(): Promise<void> {

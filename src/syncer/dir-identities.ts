@@ -18,7 +18,10 @@ export function directoryIdentity(path: string): string | undefined {
   return stats?.isDirectory() === true ? identityFromStats(stats) : undefined;
 }
 
-export function identityFromStats(stats: { ino: number | bigint; birthtimeMs?: number | bigint }): string {
+export function identityFromStats(stats: {
+  ino: number | bigint;
+  birthtimeMs?: number | bigint;
+}): string {
   return `${String(stats.ino)}:${String(stats.birthtimeMs ?? '')}`;
 }
 

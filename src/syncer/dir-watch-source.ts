@@ -21,7 +21,11 @@ import type { FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errnoCode } from '../fs/fs-like.js';
 import { VALUE_SUFFIX } from '../fs/layout.js';
-import { directoryIdentity as identityOf, identityFromStats, lstatOrUndefined } from './dir-identities.js';
+import {
+  directoryIdentity as identityOf,
+  identityFromStats,
+  lstatOrUndefined,
+} from './dir-identities.js';
 import { isSidecarName } from './event-scope.js';
 import type { EventKind, WatchHandle, WatchHandlers, WatchSource } from './watch-source.js';
 
@@ -38,7 +42,11 @@ export interface DirectoryWatchSource extends WatchSource {
   watch(dir: string, handlers: WatchHandlers, signal?: AbortSignal): Promise<DirectoryWatchHandle>;
 }
 
-export type WatchOne = (dir: string, options: { persistent: boolean }, listener: (event: string, name: string | null) => void) => FSWatcher;
+export type WatchOne = (
+  dir: string,
+  options: { persistent: boolean },
+  listener: (event: string, name: string | null) => void,
+) => FSWatcher;
 
 export const dirWatchSource: DirectoryWatchSource = directoryWatchSource(fsWatch);
 
@@ -49,7 +57,10 @@ export function directoryWatchSource(watchOne: WatchOne): DirectoryWatchSource {
 }
 
 /** Resolves once every directory below the root is watched; an abort closes everything and rejects. */
-async function watchTree(tree: WatchedTree, signal: AbortSignal | undefined): Promise<DirectoryWatchHandle> {
+async function watchTree(
+  tree: WatchedTree,
+  signal: AbortSignal | undefined,
+): Promise<DirectoryWatchHandle> {
   const abort = (): void => void tree.close();
   signal?.addEventListener('abort', abort, { once: true });
   try {
@@ -109,7 +120,8 @@ class WatchedTree implements DirectoryWatchHandle {
    */
   async rescan(): Promise<void> {
     for (const [dir, watch] of [...this.#watches]) {
-      if (this.#watches.get(dir) === watch && identityOf(dir) !== watch.identity) this.#unwatch(dir);
+      if (this.#watches.get(dir) === watch && identityOf(dir) !== watch.identity)
+        this.#unwatch(dir);
     }
     await this.watchBelow(this.root, identityOf(this.root), true);
   }
@@ -149,7 +161,9 @@ class WatchedTree implements DirectoryWatchHandle {
     if (known !== undefined) this.#unwatch(dir);
     let watcher: FSWatcher;
     try {
-      watcher = this.#watchOne(dir, { persistent: true }, (_event, name) => this.#onEvent(dir, name));
+      watcher = this.#watchOne(dir, { persistent: true }, (_event, name) =>
+        this.#onEvent(dir, name),
+      );
     } catch (err) {
       this.#fail(err, dir);
       return false;

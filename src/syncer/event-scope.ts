@@ -7,7 +7,14 @@
  *   locks, editor droppings like `x.swp`, `x~`, `4913`, non-YAML files): nothing.
  * Scopes travel through the coalescer as string ids (`key:/a/b`), so duplicates merge.
  */
-import { INTERNAL_PREFIX, VALUE_SUFFIX, isValueFileName, keyPathOfDir, keyPathOfFile, pathSegments } from '../fs/layout.js';
+import {
+  INTERNAL_PREFIX,
+  VALUE_SUFFIX,
+  isValueFileName,
+  keyPathOfDir,
+  keyPathOfFile,
+  pathSegments,
+} from '../fs/layout.js';
 import type { EventKind } from './watch-source.js';
 
 export type Scope =
@@ -74,7 +81,9 @@ export function clipToPrefixes(scope: Scope, prefixes: readonly string[]): Scope
   const path = scopePath(scope);
   if (prefixes.some((prefix) => isUnder(path, prefix))) return [scope];
   if (scope.kind !== 'tree') return [];
-  return prefixes.filter((prefix) => isUnder(prefix, path)).map((prefix) => ({ ...scope, path: prefix }));
+  return prefixes
+    .filter((prefix) => isUnder(prefix, path))
+    .map((prefix) => ({ ...scope, path: prefix }));
 }
 
 export function scopeId(scope: Scope): string {

@@ -17,7 +17,11 @@ export const RACY_MARGIN_MS = 100;
 type StampStats = Pick<StatsLike, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>;
 
 /** The signature of a file (and of its sidecar, where it has one), or '' when it is not to be trusted yet. */
-export function fileSignature(file: StampStats, sidecar: StampStats | undefined, takenAt: number): string {
+export function fileSignature(
+  file: StampStats,
+  sidecar: StampStats | undefined,
+  takenAt: number,
+): string {
   if (isRacy(file, takenAt) || (sidecar !== undefined && isRacy(sidecar, takenAt))) return '';
   return statIdentity(file, sidecar);
 }

@@ -57,21 +57,37 @@ export class FileSyncer implements Syncer {
   #stopping: Promise<void> | undefined;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(store: TreeStore, callbacks: SyncerCallbacks, options: SyncerOptions & FileSyncerInternals, onStopped: () => void) {
+  constructor(
+    store: TreeStore,
+    callbacks: SyncerCallbacks,
+    options: SyncerOptions & FileSyncerInternals,
+    onStopped: () => void,
+  ) {
     this.#store = store;
     this.#callbacks = callbacks;
     this.#settings = settingsOf(options);
-    this.#source = options.watchSource ?? (!isNodeFs(store.fs) ? fsWatchSource(store.fs) : this.#settings.watcher === 'chokidar' ? chokidarSource : dirWatchSource);
+    this.#source =
+      options.watchSource ??
+      (!isNodeFs(store.fs)
+        ? fsWatchSource(store.fs)
+        : this.#settings.watcher === 'chokidar'
+          ? chokidarSource
+          : dirWatchSource);
     this.#onStopped = onStopped;
     this.#onWarning = this.#settings.onWarning ?? emitWarning;
     this.#timers = new Timers(store.clock);
-    this.#expiries = new ExpiryTimers(store.clock, (path) => this.#coalescer.add(scopeId({ kind: 'key', path })));
+    this.#expiries = new ExpiryTimers(store.clock, (path) =>
+      this.#coalescer.add(scopeId({ kind: 'key', path })),
+    );
     this.#reconciler = new Reconciler(store, this.#settings, {
       setExpiry: (path, expiresAt) => this.#expiries.set(path, expiresAt),
       cancelled: () => this.#stopped,
-      unreadable: (file, error) => this.#warn(`skipping ${file}: ${error.message}`, 'KVDIR_SYNCER_UNREADABLE', error),
+      unreadable: (file, error) =>
+        this.#warn(`skipping ${file}: ${error.message}`, 'KVDIR_SYNCER_UNREADABLE', error),
     });
-    this.#coalescer = new Coalescer(store.clock, this.#settings, (ids) => this.#serialSafe(() => this.#reconcile(ids)));
+    this.#coalescer = new Coalescer(store.clock, this.#settings, (ids) =>
+      this.#serialSafe(() => this.#reconcile(ids)),
+    );
   }
 
   start(): void {
@@ -120,9 +136,15 @@ export class FileSyncer implements Syncer {
       if (session.rootId === undefined) return 'root-gone';
       // A root reached through a symbolic link is watched where it leads (a watcher that does not
       // follow links would see nothing below it); a swapped link changes the root's identity.
-      const watched = await realPath(this.#store.fs, this.#store.root).catch(() => this.#store.root);
+      const watched = await realPath(this.#store.fs, this.#store.root).catch(
+        () => this.#store.root,
+      );
       session.timers.every(this.#settings.pollMs, () => this.#checkRoot(session));
-      session.watch = await this.#source.watch(watched, this.#handlers(session, watched), session.signal);
+      session.watch = await this.#source.watch(
+        watched,
+        this.#handlers(session, watched),
+        session.signal,
+      );
       if (session.open) {
         this.#setStatus(SyncStatus.ResyncInProgress);
         // The watcher was set up just now: no repair of its coverage needed yet.
@@ -133,7 +155,9 @@ export class FileSyncer implements Syncer {
         session.inSync = true;
         this.#setStatus(SyncStatus.InSync);
         if (this.#settings.resyncIntervalMs > 0) {
-          session.timers.every(this.#settings.resyncIntervalMs, () => this.#serialSafe(async () => void (await this.#fullResync())));
+          session.timers.every(this.#settings.resyncIntervalMs, () =>
+            this.#serialSafe(async () => void (await this.#fullResync())),
+          );
         }
       }
       return await session.ended;
@@ -160,7 +184,8 @@ export class FileSyncer implements Syncer {
         }
         if (!path.startsWith(`${root}/`)) return;
         const scope = scopeOfEvent(path.slice(root.length + 1), kind);
-        if (scope !== undefined && clipToPrefixes(scope, this.#settings.prefixes).length > 0) this.#coalescer.add(scopeId(scope));
+        if (scope !== undefined && clipToPrefixes(scope, this.#settings.prefixes).length > 0)
+          this.#coalescer.add(scopeId(scope));
       },
       onError: (error) => this.#onWatchError(session, error),
     };
@@ -175,10 +200,12 @@ export class FileSyncer implements Syncer {
 
   /** The root is a readable directory, and the Ready flag is set where the options ask for it. */
   async #datastoreReady(): Promise<boolean> {
-    const readable = await this.#store.fs.promises.readdir(this.#store.root, { withFileTypes: true }).then(
-      () => true,
-      () => false,
-    );
+    const readable = await this.#store.fs.promises
+      .readdir(this.#store.root, { withFileTypes: true })
+      .then(
+        () => true,
+        () => false,
+      );
     if (!readable || !this.#settings.waitForReady) return readable;
     const key = new ReadyFlagKey();
     try {
@@ -205,7 +232,11 @@ export class FileSyncer implements Syncer {
   #onWatchError(session: Session, error: Error): void {
     if (!session.open || session.polling) return;
     session.polling = true;
-    this.#warn(`watcher error (${error.message}); falling back to polling rescans`, 'KVDIR_WATCH_ERROR', error);
+    this.#warn(
+      `watcher error (${error.message}); falling back to polling rescans`,
+      'KVDIR_WATCH_ERROR',
+      error,
+    );
     if (session.inSync) this.#setStatus(SyncStatus.ResyncInProgress);
     const rescan = (): Promise<void> =>
       this.#serialSafe(async () => {
@@ -226,7 +257,10 @@ export class FileSyncer implements Syncer {
     let sent = 0;
     for (const prefix of this.#settings.prefixes) {
       if (this.#stopped) break;
-      const { batch, deferred } = await this.#reconciler.resync(prefix, (chunk) => (sent += this.#deliver(chunk)));
+      const { batch, deferred } = await this.#reconciler.resync(
+        prefix,
+        (chunk) => (sent += this.#deliver(chunk)),
+      );
       sent += this.#deliver(batch);
       this.#lookAgainLater(deferred);
     }
@@ -246,11 +280,15 @@ export class FileSyncer implements Syncer {
       this.#followUpResync();
       return;
     }
-    const { batch, newTrees, deferred } = await this.#reconciler.reconcileScopes([...ids].map(scopeFromId));
+    const { batch, newTrees, deferred } = await this.#reconciler.reconcileScopes(
+      [...ids].map(scopeFromId),
+    );
     this.#deliver(batch);
     this.#lookAgainLater(deferred);
     for (const path of newTrees) {
-      this.#session?.timers.after(this.#settings.settleMs, () => this.#coalescer.add(scopeId({ kind: 'tree', path, again: true })));
+      this.#session?.timers.after(this.#settings.settleMs, () =>
+        this.#coalescer.add(scopeId({ kind: 'tree', path, again: true })),
+      );
     }
   }
 
@@ -281,7 +319,8 @@ export class FileSyncer implements Syncer {
     if (this.#stopped) return 0;
     const parseFailed = this.#callbacks.parseFailed;
     if (parseFailed !== undefined) {
-      for (const { rawKey, rawValue } of batch.failures) this.#call(() => parseFailed.call(this.#callbacks, rawKey, rawValue));
+      for (const { rawKey, rawValue } of batch.failures)
+        this.#call(() => parseFailed.call(this.#callbacks, rawKey, rawValue));
     }
     if (batch.updates.length > 0) this.#call(() => this.#callbacks.onUpdates(batch.updates));
     return batch.updates.length + batch.failures.length;
@@ -309,7 +348,14 @@ export class FileSyncer implements Syncer {
       this.#onWarning(warning);
     } catch (err) {
       emitWarning(warning);
-      emitWarning(new DatastoreError(`onWarning threw: ${(err as Error)?.message ?? String(err)}`, err, undefined, 'KVDIR_CALLBACK_ERROR'));
+      emitWarning(
+        new DatastoreError(
+          `onWarning threw: ${(err as Error)?.message ?? String(err)}`,
+          err,
+          undefined,
+          'KVDIR_CALLBACK_ERROR',
+        ),
+      );
     }
   }
 
@@ -330,7 +376,10 @@ export class FileSyncer implements Syncer {
     } catch (err) {
       if (this.#stopped) return;
       this.#warn(`${(err as Error).message}; resyncing`, 'KVDIR_SYNCER_ERROR', err);
-      this.#session?.timers.after(this.#settings.pollMs, () => void this.#serialSafe(async () => void (await this.#fullResync())));
+      this.#session?.timers.after(
+        this.#settings.pollMs,
+        () => void this.#serialSafe(async () => void (await this.#fullResync())),
+      );
     }
   }
 }

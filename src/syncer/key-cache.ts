@@ -59,7 +59,7 @@ export class KeyCache {
   }
 
   #link(path: string): void {
-    for (let child = path; child !== '/'; ) {
+    for (let child = path; child !== '/';) {
       const parent = parentOf(child);
       let set = this.#children.get(parent);
       if (set === undefined) this.#children.set(parent, (set = new Set()));
@@ -70,7 +70,7 @@ export class KeyCache {
   }
 
   #unlink(path: string): void {
-    for (let child = path; child !== '/'; ) {
+    for (let child = path; child !== '/';) {
       if (this.#entries.has(child) || (this.#children.get(child)?.size ?? 0) > 0) return;
       const parent = parentOf(child);
       const set = this.#children.get(parent);

@@ -125,14 +125,28 @@ export class Reconciler {
       batch.append(found);
       if (existed && tree.again !== true) newTrees.push(tree.path);
     }
-    const keys = clipped.flatMap((scope) => (scope.kind === 'key' && !covered(scope.path) ? [scope.path] : []));
-    await forEachYielding(keys, async (path) => void batch.append(await this.#refreshKey(path, false, deferred)));
+    const keys = clipped.flatMap((scope) =>
+      scope.kind === 'key' && !covered(scope.path) ? [scope.path] : [],
+    );
+    await forEachYielding(
+      keys,
+      async (path) => void batch.append(await this.#refreshKey(path, false, deferred)),
+    );
     for (const scope of clipped) {
       if (scope.kind === 'invalid' && !covered(`/${scope.relative}`)) {
-        batch.append(await this.#refreshInvalid(`/${scope.relative}`, join(this.#store.root, scope.relative), false));
+        batch.append(
+          await this.#refreshInvalid(
+            `/${scope.relative}`,
+            join(this.#store.root, scope.relative),
+            false,
+          ),
+        );
       }
     }
-    await this.#sweepMissingDirs(batch, trees.map((tree) => tree.path));
+    await this.#sweepMissingDirs(
+      batch,
+      trees.map((tree) => tree.path),
+    );
     return { batch, newTrees, deferred: deferred.paths };
   }
 
@@ -140,7 +154,10 @@ export class Reconciler {
    * A full look at a prefix; files that did not change since they were read are not read
    * again. Says what to send last, and which keys to look at again in a later batch.
    */
-  async resync(prefix: string, onChunk: (batch: Batch) => void): Promise<{ batch: Batch; deferred: string[] }> {
+  async resync(
+    prefix: string,
+    onChunk: (batch: Batch) => void,
+  ): Promise<{ batch: Batch; deferred: string[] }> {
     const deferred = new Deferred(true);
     const { batch } = await this.#tree(prefix, { onChunk, deferred });
     return { batch, deferred: deferred.paths };
@@ -160,7 +177,10 @@ export class Reconciler {
    * only files whose signature changed. `onChunk` takes batches as they fill up (full resyncs);
    * `deferred` takes keys caught in the middle of a kvdir write (event-driven looks).
    */
-  async #tree(prefix: string, options: TreeOptions = {}): Promise<{ batch: Batch; existed: boolean }> {
+  async #tree(
+    prefix: string,
+    options: TreeOptions = {},
+  ): Promise<{ batch: Batch; existed: boolean }> {
     const { onChunk, deferred } = options;
     // Keys found by this walk are marked with its number: the cached ones left unmarked are gone.
     const walk = ++this.#walks;
@@ -178,7 +198,8 @@ export class Reconciler {
         if (this.#invalid.has(path)) seenInvalid.add(path);
         const cached = this.#cache.get(path);
         if (cached !== undefined) cached.walk = walk;
-        if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize) onChunk(batch.take());
+        if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize)
+          onChunk(batch.take());
         await breather.breathe();
       },
       problem: (problem) => void problems.push(problem),
@@ -187,15 +208,24 @@ export class Reconciler {
     for (const problem of problems) {
       const rawKey = `/${problem.relative}`;
       seenInvalid.add(rawKey);
-      if (problem.reason === 'not-a-key') batch.append(await this.#refreshInvalid(rawKey, join(this.#store.root, problem.relative), true));
+      if (problem.reason === 'not-a-key')
+        batch.append(
+          await this.#refreshInvalid(rawKey, join(this.#store.root, problem.relative), true),
+        );
       else this.#skipped.skip(rawKey, problemError(problem), walk);
     }
     const own = prefix === '/' ? undefined : this.#relative(this.#store.keyFiles(prefix).file);
     this.#skipped.sweep(walk, this.#relative(dirForPath(this.#store.root, prefix)), own);
-    const gone = this.#cache.pathsUnder(prefix).filter((path) => this.#cache.get(path)?.walk !== walk);
-    await forEachYielding(gone, async (path) => void batch.append(await this.#refreshKey(path, false)));
+    const gone = this.#cache
+      .pathsUnder(prefix)
+      .filter((path) => this.#cache.get(path)?.walk !== walk);
+    await forEachYielding(
+      gone,
+      async (path) => void batch.append(await this.#refreshKey(path, false)),
+    );
     for (const [rawKey, invalid] of [...this.#invalid]) {
-      if (!seenInvalid.has(rawKey) && isUnder(rawKey, prefix)) batch.append(await this.#refreshInvalid(rawKey, invalid.file, false));
+      if (!seenInvalid.has(rawKey) && isUnder(rawKey, prefix))
+        batch.append(await this.#refreshInvalid(rawKey, invalid.file, false));
     }
     return { batch, existed };
   }
@@ -207,13 +237,19 @@ export class Reconciler {
    */
   async #refreshKey(path: string, trust: boolean, deferred?: Deferred): Promise<Batch> {
     const batch = new Batch();
-    if ((await this.#lookAtKey(path, trust, batch, deferred)) === 'wait') deferred?.paths.push(path);
+    if ((await this.#lookAtKey(path, trust, batch, deferred)) === 'wait')
+      deferred?.paths.push(path);
     else this.#inFlight.forget(path);
     return batch;
   }
 
   /** Puts what changed for one key into `batch`; 'wait' when a kvdir write of it is half done. */
-  async #lookAtKey(path: string, trust: boolean, batch: Batch, deferred: Deferred | undefined): Promise<'done' | 'wait'> {
+  async #lookAtKey(
+    path: string,
+    trust: boolean,
+    batch: Batch,
+    deferred: Deferred | undefined,
+  ): Promise<'done' | 'wait'> {
     const files = this.#store.keyFiles(path);
     const takenAt = Date.now();
     const valueStats = lstatSyncOrAbsent(this.#store, files.file);
@@ -242,14 +278,27 @@ export class Reconciler {
     }
     const changedSince = (): boolean => this.#stat(files)?.identity !== stat.identity;
     const mayWait = deferred !== undefined && (!deferred.knownOnly || cached !== undefined);
-    if (mayWait && (await this.#inFlight.shouldWait(path, entry, stat.changedAt, changedSince))) return 'wait';
+    if (mayWait && (await this.#inFlight.shouldWait(path, entry, stat.changedAt, changedSince)))
+      return 'wait';
     this.#hooks.setExpiry(path, entry.sidecar?.e);
     if (cached !== undefined && cached.revision === entry.revision) {
       cached.signature = signature;
       return 'done';
     }
-    batch.updates.push(this.#update(key, entry, cached === undefined ? UpdateType.KVNew : UpdateType.KVUpdated, batch));
-    this.#cache.set(path, { key, revision: entry.revision, signature, ...(entry.sidecar?.e === undefined ? {} : { expiresAt: entry.sidecar.e }) });
+    batch.updates.push(
+      this.#update(
+        key,
+        entry,
+        cached === undefined ? UpdateType.KVNew : UpdateType.KVUpdated,
+        batch,
+      ),
+    );
+    this.#cache.set(path, {
+      key,
+      revision: entry.revision,
+      signature,
+      ...(entry.sidecar?.e === undefined ? {} : { expiresAt: entry.sidecar.e }),
+    });
     return 'done';
   }
 
@@ -279,7 +328,12 @@ export class Reconciler {
     const signature = fileSignature(stats, undefined, takenAt);
     if (trust && signature !== '' && known?.signature === signature) return batch;
     if (Number(stats.size) > MAX_RAW_BYTES) {
-      const error = new DatastoreError(`${file} is ${String(stats.size)} bytes: not read to report it`, undefined, undefined, 'ERR_TOO_LARGE');
+      const error = new DatastoreError(
+        `${file} is ${String(stats.size)} bytes: not read to report it`,
+        undefined,
+        undefined,
+        'ERR_TOO_LARGE',
+      );
       this.#skipped.skip(this.#relative(file), error, this.#walks);
       return this.#forgetInvalid(rawKey, batch);
     }
@@ -326,12 +380,18 @@ export class Reconciler {
   async #highestMissingDir(path: string): Promise<string | undefined> {
     const root = this.#store.root;
     let missing: string | undefined;
-    for (let dir = this.#store.keyFiles(path).parent; dir.length >= root.length; dir = dirname(dir)) {
+    for (
+      let dir = this.#store.keyFiles(path).parent;
+      dir.length >= root.length;
+      dir = dirname(dir)
+    ) {
       if ((await lstatOrAbsent(this.#store, dir))?.isDirectory() === true) break;
       missing = dir;
       if (dir === root) break;
     }
-    return missing === undefined ? undefined : keyPathOfDir(missing === root ? '' : missing.slice(root.length + 1));
+    return missing === undefined
+      ? undefined
+      : keyPathOfDir(missing === root ? '' : missing.slice(root.length + 1));
   }
 
   #keyOf(path: string): Key | null {
@@ -346,7 +406,11 @@ export class Reconciler {
    * The stat signature of a key's files, or undefined when it has no regular value file.
    * Synchronous, as the store's reads are: two lstat calls take microseconds.
    */
-  #stat(files: KeyFiles, takenAt = Date.now(), value = lstatSyncOrAbsent(this.#store, files.file)): KeyStat | undefined {
+  #stat(
+    files: KeyFiles,
+    takenAt = Date.now(),
+    value = lstatSyncOrAbsent(this.#store, files.file),
+  ): KeyStat | undefined {
     if (value?.isFile() !== true) return undefined;
     const sidecar = lstatSyncOrAbsent(this.#store, files.sidecar);
     const sidecarStats = sidecar?.isFile() === true ? sidecar : undefined;
@@ -374,8 +438,10 @@ export class Reconciler {
    * socket, device) is skipped; nothing there (or a directory, walked as one) is not.
    */
   #noteOddFile(file: string, stats: StatsLike | undefined): void {
-    if (stats?.isSymbolicLink() === true) this.#skipped.skip(file, problemError({ relative: file, reason: 'symlink' }), this.#walks);
-    else if (stats !== undefined && !stats.isDirectory() && !stats.isFile()) this.#skipped.skip(file, problemError({ relative: file, reason: 'not-a-file' }), this.#walks);
+    if (stats?.isSymbolicLink() === true)
+      this.#skipped.skip(file, problemError({ relative: file, reason: 'symlink' }), this.#walks);
+    else if (stats !== undefined && !stats.isDirectory() && !stats.isFile())
+      this.#skipped.skip(file, problemError({ relative: file, reason: 'not-a-file' }), this.#walks);
     else this.#skipped.clear(file);
   }
 
@@ -388,15 +454,33 @@ export class Reconciler {
 
 /** The error a walk problem stands for, worded as list() words it. */
 function problemError(problem: WalkProblem): Error {
-  if (problem.reason === 'symlink') return new DatastoreError('refusing to follow a symbolic link', undefined, undefined, 'ERR_SYMLINK');
-  if (problem.reason === 'not-a-file') return new DatastoreError('not a regular file', undefined, undefined, 'ERR_NOT_A_FILE');
+  if (problem.reason === 'symlink')
+    return new DatastoreError(
+      'refusing to follow a symbolic link',
+      undefined,
+      undefined,
+      'ERR_SYMLINK',
+    );
+  if (problem.reason === 'not-a-file')
+    return new DatastoreError('not a regular file', undefined, undefined, 'ERR_NOT_A_FILE');
   const cause = problem.cause as Error | undefined;
-  return new DatastoreError(`cannot read the directory: ${cause?.message ?? String(cause)}`, cause, undefined, errnoCode(cause) ?? 'ERR_DATASTORE');
+  return new DatastoreError(
+    `cannot read the directory: ${cause?.message ?? String(cause)}`,
+    cause,
+    undefined,
+    errnoCode(cause) ?? 'ERR_DATASTORE',
+  );
 }
 
 /** Outermost trees only: a tree inside another one in the same batch is looked at by that one. */
 function outermost<T extends { path: string; again?: boolean }>(trees: T[]): T[] {
-  const sorted = [...trees].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : Number(a.again === true) - Number(b.again === true)));
+  const sorted = [...trees].sort((a, b) =>
+    a.path < b.path
+      ? -1
+      : a.path > b.path
+        ? 1
+        : Number(a.again === true) - Number(b.again === true),
+  );
   const kept: T[] = [];
   for (const tree of sorted) {
     if (!kept.some((outer) => isUnder(tree.path, outer.path))) kept.push(tree);
@@ -419,6 +503,7 @@ function lstatSyncOrAbsent(store: TreeStore, path: string): StatsLike | undefine
 /** What the syncer reads as "not there": what list() skips as well (gone, or not readable). */
 function absentOnMissing(err: unknown): undefined {
   const code = errnoCode(err);
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM') return undefined;
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM')
+    return undefined;
   throw err;
 }

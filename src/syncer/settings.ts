@@ -63,23 +63,32 @@ export function settingsOf(options: SyncerOptions & FileSyncerInternals): Settin
 /** Sorted prefixes without any that another one already covers (`/a/b` under `/a`). */
 export function normalizePrefixes(prefixes: readonly string[]): string[] {
   if (!Array.isArray(prefixes) || prefixes.length === 0) {
-    throw new ValidationError([{ name: 'prefixes', value: prefixes, reason: 'a non-empty array of key paths is required' }]);
+    throw new ValidationError([
+      { name: 'prefixes', value: prefixes, reason: 'a non-empty array of key paths is required' },
+    ]);
   }
   const cleaned = prefixes.map((prefix) => {
     if (typeof prefix !== 'string' || !prefix.startsWith('/') || prefix.includes('//')) {
-      throw new ValidationError([{ name: 'prefixes', value: prefix, reason: "a prefix is a key path such as '/calico/v1'" }]);
+      throw new ValidationError([
+        { name: 'prefixes', value: prefix, reason: "a prefix is a key path such as '/calico/v1'" },
+      ]);
     }
     return prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   });
   const sorted = [...new Set(cleaned)].sort();
-  return sorted.filter((prefix) => !sorted.some((other) => other !== prefix && isUnder(prefix, other)));
+  return sorted.filter(
+    (prefix) => !sorted.some((other) => other !== prefix && isUnder(prefix, other)),
+  );
 }
 
 const WATCHERS: readonly Watcher[] = ['directories', 'chokidar'];
 
 function watcherOf(value: Watcher | undefined): Watcher {
   if (value === undefined) return process.platform === 'linux' ? 'directories' : 'chokidar';
-  if (!WATCHERS.includes(value)) throw new ValidationError([{ name: 'watcher', value, reason: `one of ${WATCHERS.map((w) => `'${w}'`).join(', ')}` }]);
+  if (!WATCHERS.includes(value))
+    throw new ValidationError([
+      { name: 'watcher', value, reason: `one of ${WATCHERS.map((w) => `'${w}'`).join(', ')}` },
+    ]);
   return value;
 }
 

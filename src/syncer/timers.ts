@@ -85,10 +85,13 @@ export class ExpiryTimers {
     this.cancel(path);
     if (expiresAt === undefined) return;
     // One ms late, so that the key reads as expired (expiry <= now) when the timer fires.
-    const handle = this.#clock.setTimeout(() => {
-      this.#timers.delete(path);
-      this.#onExpired(path);
-    }, Math.max(0, expiresAt - this.#clock.now()) + 1);
+    const handle = this.#clock.setTimeout(
+      () => {
+        this.#timers.delete(path);
+        this.#onExpired(path);
+      },
+      Math.max(0, expiresAt - this.#clock.now()) + 1,
+    );
     this.#timers.set(path, { at: expiresAt, handle });
   }
 

@@ -29,7 +29,12 @@ export class WritesInFlight {
    * `changedAt`: when the value file last changed; `changedSince`: whether the key's files
    * changed since they were stat'ed before the read.
    */
-  async shouldWait(path: string, entry: StoredEntry, changedAt: number, changedSince: () => boolean): Promise<boolean> {
+  async shouldWait(
+    path: string,
+    entry: StoredEntry,
+    changedAt: number,
+    changedSince: () => boolean,
+  ): Promise<boolean> {
     const matches = entry.sidecar !== undefined && entry.sidecar.h === entry.fingerprint;
     const since = this.#waiting.get(path);
     const now = this.#store.clock.now();

@@ -4,9 +4,16 @@ import { FileBackend, PathKey, ResourceDoesNotExistError } from '../../dist/src/
 
 const [root, seedText] = process.argv.slice(2);
 let seed = Number(seedText) >>> 0;
-const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 const client = new FileBackend({ root, lock: { stale: 2000 } });
-const keys = ['/crash/a', '/crash/b', '/crash/c', '/crash/dir/d', '/crash/dir/e', '/crash/dir/deep/f'];
+const keys = [
+  '/crash/a',
+  '/crash/b',
+  '/crash/c',
+  '/crash/dir/d',
+  '/crash/dir/e',
+  '/crash/dir/deep/f',
+];
 let ready = false;
 for (let n = 0; ; n++) {
   const key = new PathKey(keys[Math.floor(random() * keys.length)]);

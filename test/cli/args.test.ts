@@ -5,7 +5,12 @@ import { UsageError } from '../../src/cli/errors.js';
 function runOf(argv: string[]) {
   const invocation = parseInvocation(argv);
   if (invocation.kind !== 'run') throw new Error(`expected a command, got ${invocation.kind}`);
-  return { command: invocation.command.name, positionals: invocation.positionals, values: invocation.values, output: invocation.output };
+  return {
+    command: invocation.command.name,
+    positionals: invocation.positionals,
+    values: invocation.values,
+    output: invocation.output,
+  };
 }
 
 function usageError(argv: string[]): UsageError {

@@ -14,7 +14,8 @@ const repo = join(import.meta.dirname, '..', '..');
 const bin = join(repo, 'bin', 'kvdir.js');
 
 beforeAll(() => {
-  if (!existsSync(join(repo, 'dist', 'src', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (!existsSync(join(repo, 'dist', 'src', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run `npm run build` first');
 });
 
 interface Exit {
@@ -26,14 +27,20 @@ interface Exit {
 function kvdir(args: string[], options: { cwd?: string; input?: string } = {}) {
   const env = { ...process.env };
   delete env.KVDIR_ROOT;
-  const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? repo, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? repo,
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   child.stdin.end(options.input ?? '');
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout });
-  const exit = new Promise<Exit>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<Exit>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     exit,
@@ -47,7 +54,11 @@ function kvdir(args: string[], options: { cwd?: string; input?: string } = {}) {
           resolve(line);
         };
         lines.on('line', onLine);
-        void exit.then(() => reject(new Error(`kvdir exited before printing ${String(pattern)}:\n${stdout}\n${stderr}`)));
+        void exit.then(() =>
+          reject(
+            new Error(`kvdir exited before printing ${String(pattern)}:\n${stdout}\n${stderr}`),
+          ),
+        );
       }),
   };
 }
@@ -55,11 +66,25 @@ function kvdir(args: string[], options: { cwd?: string; input?: string } = {}) {
 describe('bin/kvdir.js', () => {
   it('round-trips put, get and list', async () => {
     const root = await fixtureCopy('calico');
-    const put = await kvdir(['--root', root, 'put', '/apps/web/config', '{replicas: 3, image: "nginx:1.27"}']).output();
+    const put = await kvdir([
+      '--root',
+      root,
+      'put',
+      '/apps/web/config',
+      '{replicas: 3, image: "nginx:1.27"}',
+    ]).output();
     expect(put).toMatchObject({ code: 0, stderr: '' });
     expect(put.stdout).toMatch(/^\S+\n$/);
 
-    const get = await kvdir(['--root', root, 'get', '/apps/web/config', '--show-revision', '-o', 'json']).output();
+    const get = await kvdir([
+      '--root',
+      root,
+      'get',
+      '/apps/web/config',
+      '--show-revision',
+      '-o',
+      'json',
+    ]).output();
     expect(get.code).toBe(0);
     expect(JSON.parse(get.stdout)).toEqual({
       path: '/apps/web/config',
@@ -69,7 +94,10 @@ describe('bin/kvdir.js', () => {
     });
 
     // From the root, without --root; the value comes from stdin.
-    const apply = await kvdir(['apply', '/apps/web/owner', '-f', '-'], { cwd: root, input: 'team: web\n' }).output();
+    const apply = await kvdir(['apply', '/apps/web/owner', '-f', '-'], {
+      cwd: root,
+      input: 'team: web\n',
+    }).output();
     expect(apply.code).toBe(0);
     expect(await kvdir(['list', '/apps'], { cwd: root }).output()).toEqual({
       code: 0,
@@ -97,13 +125,18 @@ describe('bin/kvdir.js', () => {
   it('check exits 1 with file:line:column: lines for broken files', async () => {
     const root = await fixtureCopy('calico');
     await writeFile(join(root, 'calico/v1/config/LogSeverityScreen.yaml'), 'Info\n  - oops: [\n');
-    await writeFile(join(root, 'calico/v1/policy/tier/default/policy/default-deny.yaml'), 'order: 1\nselector: a: b\n');
+    await writeFile(
+      join(root, 'calico/v1/policy/tier/default/policy/default-deny.yaml'),
+      'order: 1\nselector: a: b\n',
+    );
     const result = await kvdir(['check'], { cwd: root }).output();
     expect(result.code).toBe(1);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^calico\/v1\/config\/LogSeverityScreen\.yaml:\d+:\d+: \S/);
-    expect(lines[1]).toBe('calico/v1/policy/tier/default/policy/default-deny.yaml:2:11: Nested mappings are not allowed in compact mappings');
+    expect(lines[1]).toBe(
+      'calico/v1/policy/tier/default/policy/default-deny.yaml:2:11: Nested mappings are not allowed in compact mappings',
+    );
     expect(result.stderr).toBe('kvdir: checked 51 files: 2 problems\n');
   });
 
@@ -118,24 +151,38 @@ describe('bin/kvdir.js', () => {
     await changed;
 
     const added = watch.nextLine(/^new \/calico\/v1\/config\/IpInIpEnabled "true"$/);
-    expect((await kvdir(['--root', root, 'put', '/calico/v1/config/IpInIpEnabled', 'true']).output()).code).toBe(0);
+    expect(
+      (await kvdir(['--root', root, 'put', '/calico/v1/config/IpInIpEnabled', 'true']).output())
+        .code,
+    ).toBe(0);
     await added;
 
     watch.child.kill('SIGINT');
     const result = await watch.output();
     expect(result).toMatchObject({ code: 0, signal: null });
     expect(result.stderr).not.toMatch(/^kvdir:/m); // no error (the syncer may warn under load)
-    expect(result.stdout.split('\n').slice(0, 2)).toEqual(['status wait-for-ready', 'status resync']);
+    expect(result.stdout.split('\n').slice(0, 2)).toEqual([
+      'status wait-for-ready',
+      'status resync',
+    ]);
   });
 
   it('watch -o json exits 0 on SIGTERM', async () => {
     const root = await fixtureCopy('calico');
     const watch = kvdir(['--root', root, 'watch', '/calico/v1/Ready', '-o', 'json']);
-    expect(JSON.parse(await watch.nextLine(/"in-sync"/))).toEqual({ type: 'status', status: 'in-sync' });
+    expect(JSON.parse(await watch.nextLine(/"in-sync"/))).toEqual({
+      type: 'status',
+      status: 'in-sync',
+    });
     watch.child.kill('SIGTERM');
     const result = await watch.output();
     expect(result).toMatchObject({ code: 0, signal: null });
     expect(result.stderr).not.toMatch(/^kvdir:/m); // no error (the syncer may warn under load)
-    expect(result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line).type)).toEqual(['status', 'status', 'new', 'status']);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).type),
+    ).toEqual(['status', 'status', 'new', 'status']);
   });
 });

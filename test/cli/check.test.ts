@@ -12,13 +12,20 @@ beforeEach(async () => {
 
 async function breakTree(): Promise<void> {
   await writeFile(join(root, 'calico/v1/config/LogSeverityScreen.yaml'), 'level: [Info\n');
-  await writeFile(join(root, 'calico/v1/policy/tier/default/policy/allow-dns.yaml'), 'order: 100\nselector: a: b\n');
+  await writeFile(
+    join(root, 'calico/v1/policy/tier/default/policy/allow-dns.yaml'),
+    'order: 100\nselector: a: b\n',
+  );
   await symlink(join(root, 'calico/v1/Ready.yaml'), join(root, 'calico/v1/config/Linked.yaml'));
 }
 
 describe('kvdir check', () => {
   it('exits 0 and prints nothing on stdout for a clean tree', async () => {
-    expect(await run(['--root', root, 'check'])).toEqual({ code: 0, stdout: '', stderr: 'kvdir: checked 51 files: no problems\n' });
+    expect(await run(['--root', root, 'check'])).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'kvdir: checked 51 files: no problems\n',
+    });
   });
 
   it('prints file:line:column: message per problem, relative to the working directory, and exits 1', async () => {
@@ -38,20 +45,37 @@ describe('kvdir check', () => {
     await breakTree();
     const result = await run(['check', '/calico/v1/policy'], { cwd: root });
     expect(result.code).toBe(1);
-    expect(result.stdout).toBe('calico/v1/policy/tier/default/policy/allow-dns.yaml:2:11: Nested mappings are not allowed in compact mappings\n');
+    expect(result.stdout).toBe(
+      'calico/v1/policy/tier/default/policy/allow-dns.yaml:2:11: Nested mappings are not allowed in compact mappings\n',
+    );
   });
 
   it('prints absolute files outside the working directory, and problems as JSON with -o json', async () => {
     await breakTree();
     const elsewhere = await tempDir();
     const text = await run(['--root', root, 'check', '/calico/v1/policy'], { cwd: elsewhere });
-    expect(text.stdout).toMatch(new RegExp(`^${root}/calico/v1/policy/tier/default/policy/allow-dns\\.yaml:2:11: `));
+    expect(text.stdout).toMatch(
+      new RegExp(`^${root}/calico/v1/policy/tier/default/policy/allow-dns\\.yaml:2:11: `),
+    );
     const json = await run(['--root', root, 'check', '-o', 'json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual([
-      { file: join(root, 'calico/v1/config/Linked.yaml'), message: 'symbolic link: kvdir does not follow links' },
-      { file: join(root, 'calico/v1/config/LogSeverityScreen.yaml'), line: 2, col: 1, message: expect.any(String) },
-      { file: join(root, 'calico/v1/policy/tier/default/policy/allow-dns.yaml'), line: 2, col: 11, message: 'Nested mappings are not allowed in compact mappings' },
+      {
+        file: join(root, 'calico/v1/config/Linked.yaml'),
+        message: 'symbolic link: kvdir does not follow links',
+      },
+      {
+        file: join(root, 'calico/v1/config/LogSeverityScreen.yaml'),
+        line: 2,
+        col: 1,
+        message: expect.any(String),
+      },
+      {
+        file: join(root, 'calico/v1/policy/tier/default/policy/allow-dns.yaml'),
+        line: 2,
+        col: 11,
+        message: 'Nested mappings are not allowed in compact mappings',
+      },
     ]);
   });
 
@@ -67,6 +91,10 @@ describe('kvdir check', () => {
 
   it('exits 7 when the root is not a directory, rather than passing', async () => {
     const missing = join(await tempDir(), 'nowhere');
-    expect(await run(['--root', missing, 'check'])).toEqual({ code: 7, stdout: '', stderr: `kvdir: no datastore directory at ${missing}\n` });
+    expect(await run(['--root', missing, 'check'])).toEqual({
+      code: 7,
+      stdout: '',
+      stderr: `kvdir: no datastore directory at ${missing}\n`,
+    });
   });
 });

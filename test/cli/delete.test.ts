@@ -6,7 +6,11 @@ import { run } from './memory-io.js';
 
 let root: string;
 const kvdir = (...argv: string[]) => run(['--root', root, ...argv]);
-const exists = (path: string) => access(join(root, path)).then(() => true, () => false);
+const exists = (path: string) =>
+  access(join(root, path)).then(
+    () => true,
+    () => false,
+  );
 
 beforeEach(async () => {
   root = await fixtureCopy('calico');
@@ -14,14 +18,22 @@ beforeEach(async () => {
 
 describe('kvdir delete', () => {
   it('deletes one key and says so', async () => {
-    expect(await kvdir('delete', '/calico/v1/config/IpInIpMtu')).toEqual({ code: 0, stdout: 'deleted 1 key\n', stderr: '' });
+    expect(await kvdir('delete', '/calico/v1/config/IpInIpMtu')).toEqual({
+      code: 0,
+      stdout: 'deleted 1 key\n',
+      stderr: '',
+    });
     expect(await exists('calico/v1/config/IpInIpMtu.yaml')).toBe(false);
   });
 
   it('deletes recursively and counts every key removed, unreadable ones too', async () => {
     await writeFile(join(root, 'calico/v1/policy/profile/k8s_ns.default/broken.yaml'), 'a: [\n');
     // 6 policies, 3 profiles of 3 parts each, and the broken entry.
-    expect(await kvdir('delete', '/calico/v1/policy')).toEqual({ code: 0, stdout: 'deleted 16 keys\n', stderr: '' });
+    expect(await kvdir('delete', '/calico/v1/policy')).toEqual({
+      code: 0,
+      stdout: 'deleted 16 keys\n',
+      stderr: '',
+    });
     expect(await exists('calico/v1/policy')).toBe(false);
     expect((await kvdir('list', '/calico/v1/policy')).stdout).toBe('');
   });
@@ -29,20 +41,31 @@ describe('kvdir delete', () => {
   it('prints the count as JSON with -o json', async () => {
     const result = await kvdir('delete', '/calico/v1/host/node-2', '-o', 'json');
     // bird_ip, metadata, 2 host config, 1 host endpoint, 4 workload endpoints.
-    expect(JSON.parse(result.stdout)).toEqual({ path: '/calico/v1/host/node-2', key: 'PathKey(/calico/v1/host/node-2)', deleted: 9 });
+    expect(JSON.parse(result.stdout)).toEqual({
+      path: '/calico/v1/host/node-2',
+      key: 'PathKey(/calico/v1/host/node-2)',
+      deleted: 9,
+    });
   });
 
   it('is a compare-and-swap with --revision', async () => {
     const path = '/calico/v1/config/IpInIpMtu';
-    const { revision } = JSON.parse((await kvdir('get', path, '--show-revision', '-o', 'json')).stdout);
+    const { revision } = JSON.parse(
+      (await kvdir('get', path, '--show-revision', '-o', 'json')).stdout,
+    );
     expect((await kvdir('put', path, '9000')).code).toBe(0);
     expect(await kvdir('delete', path, '--revision', revision)).toEqual({
       code: 4,
       stdout: '',
       stderr: "kvdir: update conflict: 'GlobalConfig(name=IpInIpMtu)'\n",
     });
-    const current = JSON.parse((await kvdir('get', path, '--show-revision', '-o', 'json')).stdout).revision;
-    expect(await kvdir('delete', path, '--revision', current)).toMatchObject({ code: 0, stdout: 'deleted 1 key\n' });
+    const current = JSON.parse(
+      (await kvdir('get', path, '--show-revision', '-o', 'json')).stdout,
+    ).revision;
+    expect(await kvdir('delete', path, '--revision', current)).toMatchObject({
+      code: 0,
+      stdout: 'deleted 1 key\n',
+    });
   });
 
   it('exits 3 for a path with nothing there', async () => {

@@ -3,7 +3,8 @@ import { InputParseError } from '../../src/cli/errors.js';
 import { parseValue } from '../../src/cli/input.js';
 import { GlobalConfigKey, HostIPKey, PathKey, ReadyFlagKey } from '../../src/index.js';
 
-const value = (key: Parameters<typeof parseValue>[0], text: string) => parseValue(key, { text, source: '<test>' });
+const value = (key: Parameters<typeof parseValue>[0], text: string) =>
+  parseValue(key, { text, source: '<test>' });
 
 describe('parseValue', () => {
   const config = new GlobalConfigKey({ name: 'IpInIpMtu' });
@@ -31,7 +32,9 @@ describe('parseValue', () => {
   });
 
   it('throws InputParseError with the source, line and column', () => {
-    expect(() => value(path, 'a: 1\na: 2\n')).toThrow(new InputParseError('<test>', 'Map keys must be unique', 2, 1));
+    expect(() => value(path, 'a: 1\na: 2\n')).toThrow(
+      new InputParseError('<test>', 'Map keys must be unique', 2, 1),
+    );
     expect(() => value(path, 'a: 1\na: 2\n')).toThrow('<test>:2:1: Map keys must be unique');
   });
 });

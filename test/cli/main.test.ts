@@ -6,7 +6,9 @@ import { COMMAND_NAMES } from '../../src/cli/spec.js';
 import { fixtureCopy, tempDir } from '../helpers/temp-dir.js';
 import { memoryIO, run } from './memory-io.js';
 
-const pkg = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(
+  await readFile(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'),
+) as { version: string };
 
 describe('kvdir --help and usage errors', () => {
   it('prints the global help on stdout with --help, -h and help', async () => {
@@ -15,7 +17,8 @@ describe('kvdir --help and usage errors', () => {
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('');
       expect(result.stdout).toMatch(/^Usage: kvdir \[--root DIR\] \[-o yaml\|json\] <command>/);
-      for (const name of COMMAND_NAMES) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+      for (const name of COMMAND_NAMES)
+        expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
       expect(result.stdout).toContain('3 not found, 4 conflict');
     }
   });
@@ -45,11 +48,17 @@ describe('kvdir --help and usage errors', () => {
     const result = await run(['list', '--bogus']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^kvdir: unknown option '--bogus'\n\nUsage: kvdir list \[<prefix>\]/);
+    expect(result.stderr).toMatch(
+      /^kvdir: unknown option '--bogus'\n\nUsage: kvdir list \[<prefix>\]/,
+    );
   });
 
   it('exits 2 without a command, and for a bad -o or argument count', async () => {
-    expect(await run([])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^kvdir: no command given\n\nUsage: kvdir/) });
+    expect(await run([])).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^kvdir: no command given\n\nUsage: kvdir/),
+    });
     expect((await run(['get', '/a', '-o', 'xml'])).code).toBe(2);
     expect((await run(['put', '/a'])).code).toBe(2);
     expect((await run(['init', 'extra'])).code).toBe(2);
@@ -63,25 +72,49 @@ describe('kvdir --help and usage errors', () => {
 describe('the root directory', () => {
   it('is --root, resolved against the working directory', async () => {
     const root = await fixtureCopy('calico');
-    const result = await run(['--root', 'calico', 'get', '/calico/v1/config/LogSeverityScreen'], { cwd: join(root, '..') });
+    const result = await run(['--root', 'calico', 'get', '/calico/v1/config/LogSeverityScreen'], {
+      cwd: join(root, '..'),
+    });
     expect(result).toEqual({ code: 0, stdout: 'Info\n', stderr: '' });
   });
 
   it('is $KVDIR_ROOT without --root, and the working directory without either', async () => {
     const root = await fixtureCopy('calico');
     const elsewhere = await tempDir();
-    expect((await run(['get', '/calico/v1/config/LogSeverityScreen'], { env: { KVDIR_ROOT: root }, cwd: elsewhere })).stdout).toBe('Info\n');
-    expect((await run(['get', '/calico/v1/config/LogSeverityScreen'], { cwd: root })).stdout).toBe('Info\n');
-    expect((await run(['--root', root, 'get', '/calico/v1/config/LogSeverityScreen'], { env: { KVDIR_ROOT: elsewhere } })).stdout).toBe('Info\n');
+    expect(
+      (
+        await run(['get', '/calico/v1/config/LogSeverityScreen'], {
+          env: { KVDIR_ROOT: root },
+          cwd: elsewhere,
+        })
+      ).stdout,
+    ).toBe('Info\n');
+    expect((await run(['get', '/calico/v1/config/LogSeverityScreen'], { cwd: root })).stdout).toBe(
+      'Info\n',
+    );
+    expect(
+      (
+        await run(['--root', root, 'get', '/calico/v1/config/LogSeverityScreen'], {
+          env: { KVDIR_ROOT: elsewhere },
+        })
+      ).stdout,
+    ).toBe('Info\n');
   });
 });
 
 describe('kvdir init', () => {
   it('creates the root and sets the Ready flag, and may be run again', async () => {
     const root = join(await tempDir(), 'store');
-    expect(await run(['--root', root, 'init'])).toEqual({ code: 0, stdout: `initialized ${root}\n`, stderr: '' });
+    expect(await run(['--root', root, 'init'])).toEqual({
+      code: 0,
+      stdout: `initialized ${root}\n`,
+      stderr: '',
+    });
     expect(await readFile(join(root, 'calico/v1/Ready.yaml'), 'utf8')).toBe('true\n');
-    expect(await run(['--root', root, 'init', '-o', 'json'])).toMatchObject({ code: 0, stdout: `${JSON.stringify({ root, initialized: true }, null, 2)}\n` });
+    expect(await run(['--root', root, 'init', '-o', 'json'])).toMatchObject({
+      code: 0,
+      stdout: `${JSON.stringify({ root, initialized: true }, null, 2)}\n`,
+    });
   });
 });
 
@@ -90,7 +123,9 @@ describe('an interrupt', () => {
     const root = await fixtureCopy('calico');
     const stop = new AbortController();
     // `-f -` waits on stdin that never ends; the interrupt must end the command anyway.
-    const never: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => ({ next: () => new Promise(() => {}) }) };
+    const never: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({ next: () => new Promise(() => {}) }),
+    };
     const io = { ...memoryIO(), stdin: never, signal: stop.signal };
     const exit = main(['--root', root, 'apply', '/a', '-f', '-'], io);
     stop.abort();

@@ -60,7 +60,9 @@ export interface RunResult {
   stderr: string;
 }
 
-export function memoryIO(options: RunOptions = {}): CliIO & { stdout: MemoryOutput; stderr: MemoryOutput } {
+export function memoryIO(
+  options: RunOptions = {},
+): CliIO & { stdout: MemoryOutput; stderr: MemoryOutput } {
   return {
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     stdout: options.stdout ?? new MemoryOutput(),

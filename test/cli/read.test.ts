@@ -20,44 +20,83 @@ describe('kvdir get', () => {
   });
 
   it('prints JSON with -o json', async () => {
-    const result = await kvdir('get', '/calico/v1/policy/tier/default/policy/allow-dns', '-o', 'json');
+    const result = await kvdir(
+      'get',
+      '/calico/v1/policy/tier/default/policy/allow-dns',
+      '-o',
+      'json',
+    );
     expect(JSON.parse(result.stdout)).toMatchObject({ order: 100, inbound_rules: [] });
   });
 
   it('keeps a raw string a string in both formats', async () => {
     expect((await kvdir('get', '/calico/v1/config/IpInIpMtu')).stdout).toBe('"1440"\n');
-    expect((await kvdir('get', '/calico/v1/config/IpInIpMtu', '-o', 'json')).stdout).toBe('"1440"\n');
+    expect((await kvdir('get', '/calico/v1/config/IpInIpMtu', '-o', 'json')).stdout).toBe(
+      '"1440"\n',
+    );
     expect((await kvdir('get', '/calico/v1/Ready', '-o', 'json')).stdout).toBe('true\n');
   });
 
   it('adds path, key and revision with --show-revision', async () => {
-    const yaml = parse((await kvdir('get', '/calico/v1/config/LogSeverityScreen', '--show-revision')).stdout);
-    expect(yaml).toEqual({ path: '/calico/v1/config/LogSeverityScreen', key: 'GlobalConfig(name=LogSeverityScreen)', revision: expect.any(String), value: 'Info' });
-    const json = JSON.parse((await kvdir('get', '/calico/v1/config/LogSeverityScreen', '--show-revision', '-o', 'json')).stdout);
+    const yaml = parse(
+      (await kvdir('get', '/calico/v1/config/LogSeverityScreen', '--show-revision')).stdout,
+    );
+    expect(yaml).toEqual({
+      path: '/calico/v1/config/LogSeverityScreen',
+      key: 'GlobalConfig(name=LogSeverityScreen)',
+      revision: expect.any(String),
+      value: 'Info',
+    });
+    const json = JSON.parse(
+      (await kvdir('get', '/calico/v1/config/LogSeverityScreen', '--show-revision', '-o', 'json'))
+        .stdout,
+    );
     expect(json).toEqual(yaml);
   });
 
   it('handles a Calico path as its key (escaped names too) and any other path as a PathKey', async () => {
-    const policy = JSON.parse((await kvdir('get', '/calico/v1/policy/tier/default/policy/k8s%2fallow-kube-system', '--show-revision', '-o', 'json')).stdout);
+    const policy = JSON.parse(
+      (
+        await kvdir(
+          'get',
+          '/calico/v1/policy/tier/default/policy/k8s%2fallow-kube-system',
+          '--show-revision',
+          '-o',
+          'json',
+        )
+      ).stdout,
+    );
     expect(policy.key).toBe('Policy(name=k8s/allow-kube-system)');
-    const metadata = JSON.parse((await kvdir('get', 'calico/v1/host/node-1/metadata', '--show-revision', '-o', 'json')).stdout);
-    expect(metadata).toMatchObject({ path: '/calico/v1/host/node-1/metadata', key: 'PathKey(/calico/v1/host/node-1/metadata)', value: {} });
+    const metadata = JSON.parse(
+      (await kvdir('get', 'calico/v1/host/node-1/metadata', '--show-revision', '-o', 'json'))
+        .stdout,
+    );
+    expect(metadata).toMatchObject({
+      path: '/calico/v1/host/node-1/metadata',
+      key: 'PathKey(/calico/v1/host/node-1/metadata)',
+      value: {},
+    });
   });
 
-  it('exits 3 with Calico\'s message for a missing key', async () => {
+  it("exits 3 with Calico's message for a missing key", async () => {
     expect(await kvdir('get', '/calico/v1/policy/tier/default/policy/nope')).toEqual({
       code: 3,
       stdout: '',
       stderr: 'kvdir: resource does not exist: Policy(name=nope)\n',
     });
-    expect(await kvdir('get', '/no/such/key')).toMatchObject({ code: 3, stderr: 'kvdir: resource does not exist: PathKey(/no/such/key)\n' });
+    expect(await kvdir('get', '/no/such/key')).toMatchObject({
+      code: 3,
+      stderr: 'kvdir: resource does not exist: PathKey(/no/such/key)\n',
+    });
   });
 
   it('exits 6 for a stored entry that does not parse, naming the file, line and column', async () => {
     await writeFile(join(root, 'calico/v1/config/LogSeverityScreen.yaml'), 'a: [\n');
     const result = await kvdir('get', '/calico/v1/config/LogSeverityScreen');
     expect(result.code).toBe(6);
-    expect(result.stderr).toMatch(/^kvdir: failed to parse datastore entry .*LogSeverityScreen\.yaml:\d+:\d+: /);
+    expect(result.stderr).toMatch(
+      /^kvdir: failed to parse datastore entry .*LogSeverityScreen\.yaml:\d+:\d+: /,
+    );
     expect(result.stderr).not.toContain('at line');
   });
 
@@ -93,7 +132,9 @@ describe('kvdir list', () => {
   });
 
   it('prints records with values and revisions with -o json and -o yaml', async () => {
-    const json = JSON.parse((await kvdir('list', '/calico/v1/config/reporting', '-o', 'json')).stdout);
+    const json = JSON.parse(
+      (await kvdir('list', '/calico/v1/config/reporting', '-o', 'json')).stdout,
+    );
     expect(json).toEqual([
       {
         path: '/calico/v1/config/reporting/UsageReportingEnabled',
@@ -102,7 +143,9 @@ describe('kvdir list', () => {
         value: 'true',
       },
     ]);
-    expect(parse((await kvdir('list', '/calico/v1/config/reporting', '-o', 'yaml')).stdout)).toEqual(json);
+    expect(
+      parse((await kvdir('list', '/calico/v1/config/reporting', '-o', 'yaml')).stdout),
+    ).toEqual(json);
   });
 
   it('prints nothing (or an empty list) for a prefix with no keys', async () => {
@@ -115,6 +158,8 @@ describe('kvdir list', () => {
     const result = await kvdir('list', '/calico/v1/config');
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('Broken');
-    expect(result.stderr).toMatch(/^kvdir: warning: failed to parse datastore entry .*Broken\.yaml/);
+    expect(result.stderr).toMatch(
+      /^kvdir: warning: failed to parse datastore entry .*Broken\.yaml/,
+    );
   });
 });

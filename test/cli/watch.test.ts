@@ -39,10 +39,16 @@ describe('kvdir watch', () => {
       'status in-sync',
     ]);
 
-    expect((await run(['--root', root, 'put', '/calico/v1/config/LogSeverityScreen', 'Debug'])).code).toBe(0);
-    await watcher.io.stdout.waitForLine(/^updated \/calico\/v1\/config\/LogSeverityScreen "Debug"$/);
+    expect(
+      (await run(['--root', root, 'put', '/calico/v1/config/LogSeverityScreen', 'Debug'])).code,
+    ).toBe(0);
+    await watcher.io.stdout.waitForLine(
+      /^updated \/calico\/v1\/config\/LogSeverityScreen "Debug"$/,
+    );
     expect((await run(['--root', root, 'delete', '/calico/v1/config/reporting'])).code).toBe(0);
-    await watcher.io.stdout.waitForLine(/^deleted \/calico\/v1\/config\/reporting\/UsageReportingEnabled$/);
+    await watcher.io.stdout.waitForLine(
+      /^deleted \/calico\/v1\/config\/reporting\/UsageReportingEnabled$/,
+    );
     // Outside the prefix: not reported.
     expect((await run(['--root', root, 'put', '/calico/v1/Ready', 'false'])).code).toBe(0);
 
@@ -59,7 +65,9 @@ describe('kvdir watch', () => {
     await writeFile(join(root, 'calico/v1/config/Broken.yaml'), 'a: [\n');
     await watcher.io.stdout.waitForLine(/"type":"parse-failed"/);
     // The update of an entry that does not parse has no value (the watcher may first have seen the file empty).
-    await watcher.io.stdout.waitForLine(/"type":"(new|updated)","path":"\/calico\/v1\/config\/Broken","key":"GlobalConfig\(name=Broken\)","revision":"[^"]+"\}$/);
+    await watcher.io.stdout.waitForLine(
+      /"type":"(new|updated)","path":"\/calico\/v1\/config\/Broken","key":"GlobalConfig\(name=Broken\)","revision":"[^"]+"\}$/,
+    );
     watcher.stop();
     expect(await watcher.exit).toBe(0);
 
@@ -67,7 +75,13 @@ describe('kvdir watch', () => {
     expect(events.slice(0, 3)).toEqual([
       { type: 'status', status: 'wait-for-ready' },
       { type: 'status', status: 'resync' },
-      { type: 'new', path: '/calico/v1/config/ClusterGUID', key: 'GlobalConfig(name=ClusterGUID)', revision: expect.any(String), value: '3f9a6c2e8b1d4e7fa05c9d2b6e8f1a34' },
+      {
+        type: 'new',
+        path: '/calico/v1/config/ClusterGUID',
+        key: 'GlobalConfig(name=ClusterGUID)',
+        revision: expect.any(String),
+        value: '3f9a6c2e8b1d4e7fa05c9d2b6e8f1a34',
+      },
     ]);
     expect(events).toContainEqual({ type: 'parse-failed', path: '/calico/v1/config/Broken' });
   });
@@ -79,9 +93,15 @@ describe('kvdir watch', () => {
     // Written aside and moved in whole: a file caught half-written could be under the limit.
     await writeFile(join(root, 'huge.tmp'), `x: ${'y'.repeat(4 * 1024 * 1024)}\n`);
     await rename(join(root, 'huge.tmp'), join(root, 'calico/v1/config/Huge.yaml'));
-    await watcher.io.stderr.waitForLine(/^kvdir: warning: skipping \/calico\/v1\/config\/Huge\.yaml: .*Huge\.yaml is 4194308 bytes, over the limit of 4194304 bytes \(maxValueBytes\)$/);
-    expect((await run(['--root', root, 'put', '/calico/v1/config/LogSeverityScreen', 'Debug'])).code).toBe(0);
-    await watcher.io.stdout.waitForLine(/^updated \/calico\/v1\/config\/LogSeverityScreen "Debug"$/);
+    await watcher.io.stderr.waitForLine(
+      /^kvdir: warning: skipping \/calico\/v1\/config\/Huge\.yaml: .*Huge\.yaml is 4194308 bytes, over the limit of 4194304 bytes \(maxValueBytes\)$/,
+    );
+    expect(
+      (await run(['--root', root, 'put', '/calico/v1/config/LogSeverityScreen', 'Debug'])).code,
+    ).toBe(0);
+    await watcher.io.stdout.waitForLine(
+      /^updated \/calico\/v1\/config\/LogSeverityScreen "Debug"$/,
+    );
     watcher.stop();
     expect(await watcher.exit).toBe(0);
     expect(watcher.io.stdout.text).not.toContain('Huge');
@@ -102,7 +122,10 @@ describe('kvdir watch', () => {
     const root = await fixtureCopy('calico');
     const stop = new AbortController();
     stop.abort();
-    expect(await run(['--root', root, 'watch'], { signal: stop.signal })).toMatchObject({ code: 0, stderr: '' });
+    expect(await run(['--root', root, 'watch'], { signal: stop.signal })).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
   });
 
   it('exits 8 for a prefix that cannot be a key path', async () => {

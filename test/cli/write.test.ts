@@ -23,20 +23,27 @@ describe('kvdir create|update|apply -f', () => {
     const result = await kvdir('create', '/calico/v1/policy/tier/default/policy/p1', '-f', file);
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(await revisionOf('/calico/v1/policy/tier/default/policy/p1'));
-    expect(parse(await readFile(join(root, 'calico/v1/policy/tier/default/policy/p1.yaml'), 'utf8'))).toEqual({ order: 5, selector: 'all()' });
+    expect(
+      parse(await readFile(join(root, 'calico/v1/policy/tier/default/policy/p1.yaml'), 'utf8')),
+    ).toEqual({ order: 5, selector: 'all()' });
   });
 
   it('reads -f - from stdin, and a file relative to the working directory', async () => {
     const cwd = join(root, '..');
     await writeFile(join(cwd, 'v.yaml'), 'b: 2\n');
-    expect((await run(['--root', root, 'apply', '/my/a', '-f', '-'], { stdin: 'a: 1\n' })).code).toBe(0);
+    expect(
+      (await run(['--root', root, 'apply', '/my/a', '-f', '-'], { stdin: 'a: 1\n' })).code,
+    ).toBe(0);
     expect((await run(['--root', root, 'apply', '/my/b', '-f', 'v.yaml'], { cwd })).code).toBe(0);
     expect(JSON.parse((await kvdir('get', '/my/a', '-o', 'json')).stdout)).toEqual({ a: 1 });
     expect(JSON.parse((await kvdir('get', '/my/b', '-o', 'json')).stdout)).toEqual({ b: 2 });
   });
 
   it('prints path, key and revision with -o json', async () => {
-    const result = await run(['--root', root, 'update', '/calico/v1/config/LogSeverityScreen', '-f', '-', '-o', 'json'], { stdin: 'Debug\n' });
+    const result = await run(
+      ['--root', root, 'update', '/calico/v1/config/LogSeverityScreen', '-f', '-', '-o', 'json'],
+      { stdin: 'Debug\n' },
+    );
     expect(JSON.parse(result.stdout)).toEqual({
       path: '/calico/v1/config/LogSeverityScreen',
       key: 'GlobalConfig(name=LogSeverityScreen)',
@@ -45,7 +52,12 @@ describe('kvdir create|update|apply -f', () => {
   });
 
   it('exits 5 when create finds the key, 3 when update does not', async () => {
-    expect(await run(['--root', root, 'create', '/calico/v1/policy/tier/default/policy/allow-dns', '-f', '-'], { stdin: 'order: 1' })).toMatchObject({
+    expect(
+      await run(
+        ['--root', root, 'create', '/calico/v1/policy/tier/default/policy/allow-dns', '-f', '-'],
+        { stdin: 'order: 1' },
+      ),
+    ).toMatchObject({
       code: 5,
       stdout: '',
       stderr: 'kvdir: resource already exists: Policy(name=allow-dns)\n',
@@ -57,7 +69,9 @@ describe('kvdir create|update|apply -f', () => {
   });
 
   it('exits 6 for input that does not parse, with the source, line and column', async () => {
-    const result = await run(['--root', root, 'apply', '/x/y', '-f', '-'], { stdin: 'a: 1\nb: [\n' });
+    const result = await run(['--root', root, 'apply', '/x/y', '-f', '-'], {
+      stdin: 'a: 1\nb: [\n',
+    });
     expect(result).toMatchObject({ code: 6, stdout: '' });
     expect(result.stderr).toMatch(/^kvdir: <stdin>:3:1: \S/);
   });
@@ -83,7 +97,10 @@ describe('kvdir put', () => {
 
   it('writes structured YAML for other keys, creating parents', async () => {
     expect((await kvdir('put', '/apps/web/replicas', '{count: 3, zones: [a, b]}')).code).toBe(0);
-    expect(parse(await readFile(join(root, 'apps/web/replicas.yaml'), 'utf8'))).toEqual({ count: 3, zones: ['a', 'b'] });
+    expect(parse(await readFile(join(root, 'apps/web/replicas.yaml'), 'utf8'))).toEqual({
+      count: 3,
+      zones: ['a', 'b'],
+    });
   });
 
   it('takes a value that starts with a dash after --', async () => {
@@ -116,7 +133,9 @@ describe('kvdir put', () => {
   it('exits 6 for a value that does not parse', async () => {
     const result = await kvdir('put', '/x', 'a: b: c');
     expect(result.code).toBe(6);
-    expect(result.stderr).toBe('kvdir: <yaml-value>:1:4: Nested mappings are not allowed in compact mappings\n');
+    expect(result.stderr).toBe(
+      'kvdir: <yaml-value>:1:4: Nested mappings are not allowed in compact mappings\n',
+    );
   });
 
   it('creates the root directory of a new datastore', async () => {

@@ -40,9 +40,22 @@ export interface ContractStore {
   open(options?: Partial<FileBackendOptions>): FileBackend;
 }
 
-const policy = (order: number) => ({ order, selector: "role == 'web'", inbound_rules: [{ action: 'allow' }], outbound_rules: [] });
-const wep = (h: string, w: string, e: string) => new WorkloadEndpointKey({ hostname: h, orchestratorID: 'k8s', workloadID: w, endpointID: e });
-const wepValue = (e: string) => ({ state: 'active', name: e, mac: 'ee:ee:ee:ee:ee:ee', profile_ids: ['p'], ipv4_nets: ['10.0.0.1/32'], ipv6_nets: [] });
+const policy = (order: number) => ({
+  order,
+  selector: "role == 'web'",
+  inbound_rules: [{ action: 'allow' }],
+  outbound_rules: [],
+});
+const wep = (h: string, w: string, e: string) =>
+  new WorkloadEndpointKey({ hostname: h, orchestratorID: 'k8s', workloadID: w, endpointID: e });
+const wepValue = (e: string) => ({
+  state: 'active',
+  name: e,
+  mac: 'ee:ee:ee:ee:ee:ee',
+  profile_ids: ['p'],
+  ipv4_nets: ['10.0.0.1/32'],
+  ipv6_nets: [],
+});
 
 export function clientContract(name: string, makeStore: () => Promise<ContractStore>): void {
   describe(`Client contract: ${name}`, () => {
@@ -62,9 +75,13 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
       await store.fs.promises.mkdir(join(file, '..'), { recursive: true });
       await store.fs.promises.writeFile(file, text);
     };
-    const readRaw = async (relative: string) => String(await store.fs.promises.readFile(join(store.root, relative)));
+    const readRaw = async (relative: string) =>
+      String(await store.fs.promises.readFile(join(store.root, relative)));
     const exists = async (relative: string) =>
-      store.fs.promises.lstat(join(store.root, relative)).then(() => true, () => false);
+      store.fs.promises.lstat(join(store.root, relative)).then(
+        () => true,
+        () => false,
+      );
     const listAll = async (dir = store.root): Promise<string[]> => {
       const out: string[] = [];
       for (const entry of await store.fs.promises.readdir(dir, { withFileTypes: true })) {
@@ -90,10 +107,10 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         expect(got.revision).toBe(created.revision);
         expect(got.key).toBe(key);
         const text = await readRaw('calico/v1/policy/tier/default/policy/allow-web.yaml');
-        expect(text).toContain('selector: role == \'web\'');
+        expect(text).toContain("selector: role == 'web'");
       });
 
-      it('refuses to create a key that exists, with Calico\'s message', async () => {
+      it("refuses to create a key that exists, with Calico's message", async () => {
         const client = await fresh();
         const key = new PolicyKey({ name: 'p' });
         await client.create({ key, value: policy(1) });
@@ -107,8 +124,12 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
       it('refuses to update or get a key that does not exist', async () => {
         const client = await fresh();
         const key = new PolicyKey({ name: 'missing' });
-        await expect(client.update({ key, value: policy(1) })).rejects.toThrow(ResourceDoesNotExistError);
-        await expect(client.get(key)).rejects.toThrow('resource does not exist: Policy(name=missing)');
+        await expect(client.update({ key, value: policy(1) })).rejects.toThrow(
+          ResourceDoesNotExistError,
+        );
+        await expect(client.get(key)).rejects.toThrow(
+          'resource does not exist: Policy(name=missing)',
+        );
         expect(await exists('calico')).toBe(false);
       });
 
@@ -118,7 +139,9 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         const r1 = (await client.create({ key, value: policy(1) })).revision!;
         const r2 = (await client.update({ key, value: policy(2), revision: r1 })).revision!;
         expect(r2).not.toBe(r1);
-        const err = await client.update({ key, value: policy(3), revision: r1 }).catch((e: unknown) => e);
+        const err = await client
+          .update({ key, value: policy(3), revision: r1 })
+          .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ResourceUpdateConflictError);
         expect((err as Error).message).toBe("update conflict: 'Policy(name=p)'");
         const got = await client.get(key);
@@ -134,11 +157,15 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         const r1 = (await client.apply({ key, value: policy(1) })).revision!;
         const r2 = (await client.apply({ key, value: policy(2) })).revision!;
         expect(r2).not.toBe(r1);
-        await expect(client.apply({ key, value: policy(3), revision: r1 })).rejects.toThrow(ResourceUpdateConflictError);
+        await expect(client.apply({ key, value: policy(3), revision: r1 })).rejects.toThrow(
+          ResourceUpdateConflictError,
+        );
         const r3 = (await client.apply({ key, value: policy(3), revision: r2 })).revision!;
         expect((await client.get(key)).revision).toBe(r3);
         const other = new PolicyKey({ name: 'other' });
-        await expect(client.apply({ key: other, value: policy(1), revision: r3 })).rejects.toThrow(ResourceDoesNotExistError);
+        await expect(client.apply({ key: other, value: policy(1), revision: r3 })).rejects.toThrow(
+          ResourceDoesNotExistError,
+        );
       });
 
       it('gives every write a revision never seen before, also after delete and re-create', async () => {
@@ -156,7 +183,9 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         record((await client.apply({ key, value: policy(1) })).revision);
         await client.delete({ key });
         record((await client.create({ key, value: policy(1) })).revision);
-        await expect(client.update({ key, value: policy(9), revision: first })).rejects.toThrow(ResourceUpdateConflictError);
+        await expect(client.update({ key, value: policy(9), revision: first })).rejects.toThrow(
+          ResourceUpdateConflictError,
+        );
         await client.delete({ key });
         record((await client.apply({ key, value: policy(1) })).revision);
         expect(seen.size).toBe(5);
@@ -185,19 +214,29 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         await client.create({ key: new PolicyKey({ name: 'a%2fb' }), value: policy(2) });
         expect((await client.get(new PolicyKey({ name: 'a/b' }))).value).toEqual(policy(1));
         expect((await client.get(new PolicyKey({ name: 'a%2fb' }))).value).toEqual(policy(2));
-        const names = (await client.list(new PolicyListOptions({}))).map((kv) => (kv.key as PolicyKey).name);
+        const names = (await client.list(new PolicyListOptions({}))).map(
+          (kv) => (kv.key as PolicyKey).name,
+        );
         expect(names.sort()).toEqual(['a%2fb', 'a/b']);
       });
 
       it('reports misuse at once, naming the field', async () => {
         const client = await fresh();
-        const noValue = await client.create({ key: new PolicyKey({ name: 'p' }) }).catch((e: unknown) => e);
+        const noValue = await client
+          .create({ key: new PolicyKey({ name: 'p' }) })
+          .catch((e: unknown) => e);
         expect(noValue).toBeInstanceOf(ValidationError);
         expect((noValue as Error).message).toContain('error with field value');
-        const badTtl = await client.create({ key: new PolicyKey({ name: 'p' }), value: {}, ttl: -1 }).catch((e: unknown) => e);
+        const badTtl = await client
+          .create({ key: new PolicyKey({ name: 'p' }), value: {}, ttl: -1 })
+          .catch((e: unknown) => e);
         expect((badTtl as Error).message).toContain('error with field ttl');
-        await expect(client.create({ key: new PolicyKey({ name: '' }), value: {} })).rejects.toThrow(InsufficientIdentifiersError);
-        await expect(client.create({ key: new PolicyKey({ name: '' }), value: {} })).rejects.toThrow("insufficient identifiers, missing 'name'");
+        await expect(
+          client.create({ key: new PolicyKey({ name: '' }), value: {} }),
+        ).rejects.toThrow(InsufficientIdentifiersError);
+        await expect(
+          client.create({ key: new PolicyKey({ name: '' }), value: {} }),
+        ).rejects.toThrow("insufficient identifiers, missing 'name'");
         await expect(client.get({} as never)).rejects.toThrow(ValidationError);
       });
     });
@@ -213,9 +252,9 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         await client.delete({ key: wep('h', 'w', 'e2') });
         expect(await exists('calico/v1/host/h/workload/k8s/w')).toBe(false);
         expect(await exists('calico/v1/host/h/workload/k8s')).toBe(true);
-        expect((await client.list(new WorkloadEndpointListOptions({}))).map((kv) => kv.key.toString())).toEqual([
-          'WorkloadEndpoint(node=h, orchestrator=k8s, workload=w2, name=e1)',
-        ]);
+        expect(
+          (await client.list(new WorkloadEndpointListOptions({}))).map((kv) => kv.key.toString()),
+        ).toEqual(['WorkloadEndpoint(node=h, orchestrator=k8s, workload=w2, name=e1)']);
       });
 
       it('removes the whole subtree below a key, and its sidecars', async () => {
@@ -227,7 +266,11 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         await client.delete({ key: new PathKey('/apps/web') });
         const left = await client.list(new PathListOptions({ prefix: '/apps' }));
         expect(left.map((kv) => kv.key.defaultPath())).toEqual(['/apps/webby']);
-        expect((await listAll()).filter((p) => !p.startsWith('.kvdir-locks'))).toEqual(['apps', 'apps/.kvdir-webby.yaml.rev', 'apps/webby.yaml']);
+        expect((await listAll()).filter((p) => !p.startsWith('.kvdir-locks'))).toEqual([
+          'apps',
+          'apps/.kvdir-webby.yaml.rev',
+          'apps/webby.yaml',
+        ]);
       });
 
       it('refuses a stale revision and a missing key, leaving the value intact', async () => {
@@ -235,7 +278,9 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         const key = new PolicyKey({ name: 'p' });
         const r1 = (await client.create({ key, value: policy(1) })).revision!;
         const r2 = (await client.update({ key, value: policy(2) })).revision!;
-        await expect(client.delete({ key, revision: r1 })).rejects.toThrow(ResourceUpdateConflictError);
+        await expect(client.delete({ key, revision: r1 })).rejects.toThrow(
+          ResourceUpdateConflictError,
+        );
         expect((await client.get(key)).revision).toBe(r2);
         await client.delete({ key, revision: r2 });
         await expect(client.get(key)).rejects.toThrow(ResourceDoesNotExistError);
@@ -245,23 +290,33 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
       it('deletes a whole host through its HostMetadataKey, and gets {} for a host without metadata', async () => {
         const client = await fresh();
         await client.create({ key: wep('h1', 'w', 'e'), value: wepValue('e') });
-        await client.create({ key: new HostConfigKey({ hostname: 'h1', name: 'LogLevel' }), value: 'debug' });
+        await client.create({
+          key: new HostConfigKey({ hostname: 'h1', name: 'LogLevel' }),
+          value: 'debug',
+        });
         const meta = await client.get(new HostMetadataKey({ hostname: 'h1' }));
         expect(meta.value).toEqual({});
         expect(meta.revision).toBeUndefined();
-        await expect(client.get(new HostMetadataKey({ hostname: 'h9' }))).rejects.toThrow(ResourceDoesNotExistError);
+        await expect(client.get(new HostMetadataKey({ hostname: 'h9' }))).rejects.toThrow(
+          ResourceDoesNotExistError,
+        );
         await client.create({ key: new HostMetadataKey({ hostname: 'h2' }), value: {} });
         await client.delete({ key: new HostMetadataKey({ hostname: 'h1' }) });
         expect(await exists('calico/v1/host/h1')).toBe(false);
         expect(await exists('calico/v1/host/h2/metadata.yaml')).toBe(true);
       });
 
-      it('deletes a profile\'s directory through any of its parts', async () => {
+      it("deletes a profile's directory through any of its parts", async () => {
         const client = await fresh();
-        await client.create({ key: new ProfileRulesKey({ name: 'prof' }), value: { inbound_rules: [], outbound_rules: [] } });
+        await client.create({
+          key: new ProfileRulesKey({ name: 'prof' }),
+          value: { inbound_rules: [], outbound_rules: [] },
+        });
         await client.create({ key: new ProfileTagsKey({ name: 'prof' }), value: ['a', 'b'] });
         await client.delete({ key: new ProfileTagsKey({ name: 'prof' }) });
-        await expect(client.get(new ProfileRulesKey({ name: 'prof' }))).rejects.toThrow(ResourceDoesNotExistError);
+        await expect(client.get(new ProfileRulesKey({ name: 'prof' }))).rejects.toThrow(
+          ResourceDoesNotExistError,
+        );
       });
     });
 
@@ -270,16 +325,25 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         const client = await fresh();
         expect(await client.list(new PolicyListOptions({}))).toEqual([]);
         await client.create({ key: new GlobalConfigKey({ name: 'x' }), value: 'y' });
-        expect(await client.list(new WorkloadEndpointListOptions({ hostname: 'nobody' }))).toEqual([]);
+        expect(await client.list(new WorkloadEndpointListOptions({ hostname: 'nobody' }))).toEqual(
+          [],
+        );
       });
 
       it('lists in path order with revisions, filtering on every non-empty field', async () => {
         const client = await fresh();
-        for (const [h, w, e] of [['h2', 'b', 'e1'], ['h1', 'b', 'e2'], ['h1', 'a', 'e1'], ['h1', 'b', 'e1']] as const) {
+        for (const [h, w, e] of [
+          ['h2', 'b', 'e1'],
+          ['h1', 'b', 'e2'],
+          ['h1', 'a', 'e1'],
+          ['h1', 'b', 'e1'],
+        ] as const) {
           await client.create({ key: wep(h, w, e), value: wepValue(e) });
         }
         const all = await client.list(new WorkloadEndpointListOptions({}));
-        expect(all.map((kv) => kv.key.defaultPath())).toEqual([...all.map((kv) => kv.key.defaultPath())].sort());
+        expect(all.map((kv) => kv.key.defaultPath())).toEqual(
+          [...all.map((kv) => kv.key.defaultPath())].sort(),
+        );
         expect(all).toHaveLength(4);
         for (const kv of all) expect(kv.revision).toBe((await client.get(kv.key)).revision);
         const h1 = await client.list(new WorkloadEndpointListOptions({ hostname: 'h1' }));
@@ -290,7 +354,14 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         ]);
         const onlyB = await client.list(new WorkloadEndpointListOptions({ workloadID: 'b' }));
         expect(onlyB).toHaveLength(3);
-        const one = await client.list(new WorkloadEndpointListOptions({ hostname: 'h1', orchestratorID: 'k8s', workloadID: 'a', endpointID: 'e1' }));
+        const one = await client.list(
+          new WorkloadEndpointListOptions({
+            hostname: 'h1',
+            orchestratorID: 'k8s',
+            workloadID: 'a',
+            endpointID: 'e1',
+          }),
+        );
         expect(one).toHaveLength(1);
       });
 
@@ -298,7 +369,9 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         const client = await fresh();
         await client.create({ key: new GlobalConfigKey({ name: 'a/b' }), value: '1' });
         await client.create({ key: new GlobalConfigKey({ name: 'a' }), value: '2' });
-        const names = (await client.list(new GlobalConfigListOptions({}))).map((kv) => (kv.key as GlobalConfigKey).name);
+        const names = (await client.list(new GlobalConfigListOptions({}))).map(
+          (kv) => (kv.key as GlobalConfigKey).name,
+        );
         expect(names).toEqual(['a', 'a/b']);
       });
     });
@@ -306,7 +379,10 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
     describe('revisions and edits made outside kvdir', () => {
       it('gives a tree without metadata stable revisions, and reading never writes', async () => {
         const client = await fresh();
-        await writeRaw('calico/v1/policy/tier/default/policy/p.yaml', 'order: 1\nselector: all()\n');
+        await writeRaw(
+          'calico/v1/policy/tier/default/policy/p.yaml',
+          'order: 1\nselector: all()\n',
+        );
         const before = await listAll();
         const a = await client.get(new PolicyKey({ name: 'p' }));
         const b = await client.get(new PolicyKey({ name: 'p' }));
@@ -316,7 +392,11 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         expect(b.revision).toBe(a.revision);
         expect(listed[0]!.revision).toBe(a.revision);
         expect(await listAll()).toEqual(before);
-        const updated = await client.update({ key: new PolicyKey({ name: 'p' }), value: { order: 2 }, revision: a.revision! });
+        const updated = await client.update({
+          key: new PolicyKey({ name: 'p' }),
+          value: { order: 2 },
+          revision: a.revision!,
+        });
         expect(updated.revision).not.toBe(a.revision);
       });
 
@@ -331,13 +411,18 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         expect(edited.value).toEqual({ order: 2 });
         expect(edited.revision).not.toBe(r1);
         expect((await client.list(new PolicyListOptions({})))[0]!.revision).toBe(edited.revision);
-        await expect(client.update({ key, value: { order: 3 }, revision: r1 })).rejects.toThrow(ResourceUpdateConflictError);
-        await expect(client.delete({ key, revision: r1 })).rejects.toThrow(ResourceUpdateConflictError);
+        await expect(client.update({ key, value: { order: 3 }, revision: r1 })).rejects.toThrow(
+          ResourceUpdateConflictError,
+        );
+        await expect(client.delete({ key, revision: r1 })).rejects.toThrow(
+          ResourceUpdateConflictError,
+        );
         await writeRaw(file, text.replace('1', '3'));
         const again = await client.get(key);
         expect(again.revision).not.toBe(edited.revision);
         expect(again.revision).not.toBe(r1);
-        const r4 = (await client.update({ key, value: { order: 4 }, revision: again.revision! })).revision;
+        const r4 = (await client.update({ key, value: { order: 4 }, revision: again.revision! }))
+          .revision;
         expect(r4).not.toBe(r1);
       });
     });
@@ -354,8 +439,12 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         expect((await client.get(key)).value).toEqual(policy(1));
         clock.advance(1);
         await expect(client.get(key)).rejects.toThrow(ResourceDoesNotExistError);
-        expect((await client.list(new PolicyListOptions({}))).map((kv) => kv.key.toString())).toEqual(['Policy(name=long)']);
-        await expect(client.update({ key, value: policy(3) })).rejects.toThrow(ResourceDoesNotExistError);
+        expect(
+          (await client.list(new PolicyListOptions({}))).map((kv) => kv.key.toString()),
+        ).toEqual(['Policy(name=long)']);
+        await expect(client.update({ key, value: policy(3) })).rejects.toThrow(
+          ResourceDoesNotExistError,
+        );
         const restarted = open({ clock });
         await expect(restarted.get(key)).rejects.toThrow(ResourceDoesNotExistError);
         await restarted.create({ key, value: policy(4) });
@@ -369,11 +458,16 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         const reported: KvdirError[] = [];
         const client = await fresh({ onListError: (e) => reported.push(e) });
         await client.create({ key: new PolicyKey({ name: 'good' }), value: policy(1) });
-        await writeRaw('calico/v1/policy/tier/default/policy/bad.yaml', 'order: 1\nselector: [unclosed\n');
+        await writeRaw(
+          'calico/v1/policy/tier/default/policy/bad.yaml',
+          'order: 1\nselector: [unclosed\n',
+        );
         const err = await client.get(new PolicyKey({ name: 'bad' })).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ParsingDatastoreEntryError);
         const parseError = err as ParsingDatastoreEntryError;
-        expect(parseError.file).toBe(join(store.root, 'calico/v1/policy/tier/default/policy/bad.yaml'));
+        expect(parseError.file).toBe(
+          join(store.root, 'calico/v1/policy/tier/default/policy/bad.yaml'),
+        );
         expect(parseError.line).toEqual(expect.any(Number));
         expect(parseError.col).toEqual(expect.any(Number));
         expect(parseError.message).toContain(`bad.yaml:${parseError.line}:${parseError.col}`);
@@ -387,7 +481,21 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
     describe('on-disk layout', () => {
       it('maps hostile path segments to safe names that round-trip, and refuses the rest', async () => {
         const client = await fresh();
-        const names = ['..', '.', '.hidden', '%2e', '%25', '.kvdir-x.yaml.rev', 'a\\b', '-rf', 'new\nline', 'é', 'e\u0301', 'Case', 'case'];
+        const names = [
+          '..',
+          '.',
+          '.hidden',
+          '%2e',
+          '%25',
+          '.kvdir-x.yaml.rev',
+          'a\\b',
+          '-rf',
+          'new\nline',
+          'é',
+          'e\u0301',
+          'Case',
+          'case',
+        ];
         for (const [i, name] of names.entries()) {
           await client.create({ key: new PathKey(`/n/${name}`), value: { i } });
         }
@@ -395,12 +503,18 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
           expect((await client.get(new PathKey(`/n/${name}`))).value).toEqual({ i });
         }
         const listed = await client.list(new PathListOptions({ prefix: '/n' }));
-        expect(listed.map((kv) => kv.key.defaultPath()).sort()).toEqual(names.map((n) => `/n/${n}`).sort());
-        expect((await listAll()).filter((p) => p.startsWith('n/') && !p.startsWith('n/.kvdir-'))).toEqual(
+        expect(listed.map((kv) => kv.key.defaultPath()).sort()).toEqual(
+          names.map((n) => `/n/${n}`).sort(),
+        );
+        expect(
+          (await listAll()).filter((p) => p.startsWith('n/') && !p.startsWith('n/.kvdir-')),
+        ).toEqual(
           expect.arrayContaining(['n/%2e..yaml', 'n/%2e.yaml', 'n/%2ehidden.yaml', 'n/%252e.yaml']),
         );
         for (const bad of ['/n/x.yaml', `/n/${'x'.repeat(201)}`]) {
-          const err = await client.create({ key: new PathKey(bad), value: {} }).catch((e: unknown) => e);
+          const err = await client
+            .create({ key: new PathKey(bad), value: {} })
+            .catch((e: unknown) => e);
           expect(err).toBeInstanceOf(ValidationError);
           expect((err as Error).message).toContain('error with field path');
         }
@@ -410,8 +524,18 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         const client = await fresh();
         await client.create({ key: new PolicyKey({ name: 'p' }), value: policy(1) });
         await client.update({ key: new PolicyKey({ name: 'p' }), value: policy(2) });
-        const visible = (await listAll()).filter((p) => !p.split('/').some((s) => s.startsWith('.kvdir-')));
-        expect(visible).toEqual(['calico', 'calico/v1', 'calico/v1/policy', 'calico/v1/policy/tier', 'calico/v1/policy/tier/default', 'calico/v1/policy/tier/default/policy', 'calico/v1/policy/tier/default/policy/p.yaml']);
+        const visible = (await listAll()).filter(
+          (p) => !p.split('/').some((s) => s.startsWith('.kvdir-')),
+        );
+        expect(visible).toEqual([
+          'calico',
+          'calico/v1',
+          'calico/v1/policy',
+          'calico/v1/policy/tier',
+          'calico/v1/policy/tier/default',
+          'calico/v1/policy/tier/default/policy',
+          'calico/v1/policy/tier/default/policy/p.yaml',
+        ]);
       });
     });
 
@@ -431,7 +555,9 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         expect(client.close()).toBe(a);
         await a;
         await expect(client.get(new PolicyKey({ name: 'p' }))).rejects.toThrow(DatastoreError);
-        await expect(client.create({ key: new PolicyKey({ name: 'p' }), value: {} })).rejects.toThrow('the client is closed');
+        await expect(
+          client.create({ key: new PolicyKey({ name: 'p' }), value: {} }),
+        ).rejects.toThrow('the client is closed');
       });
 
       it('serialises concurrent writers of one key without losing an increment', async () => {
@@ -442,7 +568,11 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
           for (;;) {
             const kv = await client.get(key);
             try {
-              await client.update({ key, value: { n: (kv.value as { n: number }).n + 1 }, revision: kv.revision! });
+              await client.update({
+                key,
+                value: { n: (kv.value as { n: number }).n + 1 },
+                revision: kv.revision!,
+              });
               return;
             } catch (err) {
               if (!(err instanceof ResourceUpdateConflictError)) throw err;
@@ -456,7 +586,10 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
 
     it('accepts IP pool keys and lists them', async () => {
       const client = await fresh();
-      await client.create({ key: new IPPoolKey({ cidr: '10.0.0.0/8' }), value: { cidr: '10.0.0.0/8', masquerade: true, ipam: true, disabled: false } });
+      await client.create({
+        key: new IPPoolKey({ cidr: '10.0.0.0/8' }),
+        value: { cidr: '10.0.0.0/8', masquerade: true, ipam: true, disabled: false },
+      });
       expect(await exists('calico/v1/ipam/v4/pool/10.0.0.0-8.yaml')).toBe(true);
     });
   });

@@ -6,5 +6,9 @@ import { clientContract } from './client-contract.js';
 
 clientContract('FileBackend on the real file system', async () => {
   const root = join(await tempDir(), 'store');
-  return { root, fs: nodeFs, open: (options) => new FileBackend({ root, fsync: false, ...options }) };
+  return {
+    root,
+    fs: nodeFs,
+    open: (options) => new FileBackend({ root, fsync: false, ...options }),
+  };
 });

@@ -29,7 +29,9 @@ describe('the README', () => {
     const { code, after } = section(readme, '## A first example');
     const printed = /It prints `(.+?)` and `(.+?)`/s.exec(after);
     expect(printed).not.toBeNull();
-    const yamlBlock = readme.slice(readme.indexOf('```yaml\n', readme.indexOf('## A first example')) + 8);
+    const yamlBlock = readme.slice(
+      readme.indexOf('```yaml\n', readme.indexOf('## A first example')) + 8,
+    );
     const shown = yamlBlock.slice(0, yamlBlock.indexOf('```'));
     const [comment, ...lines] = shown.split('\n');
     const file = /^# (.+)$/.exec(comment ?? '')?.[1];
@@ -39,7 +41,9 @@ describe('the README', () => {
     await mkdir(join(project, 'node_modules'));
     await symlink(repo, join(project, 'node_modules', 'kvdir'), 'dir');
     await writeFile(join(project, 'example.mjs'), code);
-    const { stdout } = await promisify(execFile)(process.execPath, ['example.mjs'], { cwd: project });
+    const { stdout } = await promisify(execFile)(process.execPath, ['example.mjs'], {
+      cwd: project,
+    });
 
     expect(stdout).toBe(`${printed?.[1]}\n${printed?.[2]}\n`);
     expect(await readFile(join(project, file as string), 'utf8')).toBe(lines.join('\n'));

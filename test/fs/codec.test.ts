@@ -3,8 +3,15 @@ import { decodeValue, encodeValue } from '../../src/fs/codec.js';
 
 describe('codec', () => {
   it('round-trips structured values', () => {
-    const value = { order: 10, selector: "a == 'b'", inbound_rules: [{ action: 'allow', dst_ports: [53] }] };
-    expect(decodeValue('structured', encodeValue('structured', value))).toEqual({ ok: true, value });
+    const value = {
+      order: 10,
+      selector: "a == 'b'",
+      inbound_rules: [{ action: 'allow', dst_ports: [53] }],
+    };
+    expect(decodeValue('structured', encodeValue('structured', value))).toEqual({
+      ok: true,
+      value,
+    });
   });
 
   it.each([
@@ -40,7 +47,12 @@ describe('codec', () => {
   });
 
   it('stops an alias bomb instead of expanding it', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((l, i) => `${l}: &${l} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...'bcdefgh'
+        .split('')
+        .map((l, i) => `${l}: &${l} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`),
+    ].join('\n');
     expect(decodeValue('structured', bomb).ok).toBe(false);
   });
 
@@ -53,12 +65,21 @@ describe('codec', () => {
 describe('codec: text', () => {
   it('accepts UTF-8 text with tabs and CRLF', async () => {
     const { decodeText } = await import('../../src/fs/codec.js');
-    expect(decodeText(Buffer.from('a:\t1\r\nb: é\n'))).toEqual({ ok: true, text: 'a:\t1\r\nb: é\n' });
+    expect(decodeText(Buffer.from('a:\t1\r\nb: é\n'))).toEqual({
+      ok: true,
+      text: 'a:\t1\r\nb: é\n',
+    });
   });
 
   it('refuses invalid UTF-8 and control characters, with their position', async () => {
     const { decodeText } = await import('../../src/fs/codec.js');
-    expect(decodeText(Buffer.from([0x61, 0xff, 0xfe]))).toMatchObject({ ok: false, failure: { message: 'not a text file: invalid UTF-8' } });
-    expect(decodeText(Buffer.from('a: 1\nbb\0'))).toEqual({ ok: false, failure: { message: 'not a text file: control character U+0000', line: 2, col: 3 } });
+    expect(decodeText(Buffer.from([0x61, 0xff, 0xfe]))).toMatchObject({
+      ok: false,
+      failure: { message: 'not a text file: invalid UTF-8' },
+    });
+    expect(decodeText(Buffer.from('a: 1\nbb\0'))).toEqual({
+      ok: false,
+      failure: { message: 'not a text file: control character U+0000', line: 2, col: 3 },
+    });
   });
 });

@@ -31,17 +31,22 @@ const families: Array<[string, ListInterface, number]> = [
 ];
 
 describe('the calico fixture tree', () => {
-  it.each(families)('lists its %s (as fixtures/README.md counts them)', async (_name, options, count) => {
-    const client = new FileBackend({ root: await fixtureCopy('calico'), fsync: false });
-    const listed = await client.list(options);
-    expect(listed).toHaveLength(count);
-    for (const kv of listed) expect(kv.value).not.toBeUndefined();
-    await client.close();
-  });
+  it.each(families)(
+    'lists its %s (as fixtures/README.md counts them)',
+    async (_name, options, count) => {
+      const client = new FileBackend({ root: await fixtureCopy('calico'), fsync: false });
+      const listed = await client.list(options);
+      expect(listed).toHaveLength(count);
+      for (const kv of listed) expect(kv.value).not.toBeUndefined();
+      await client.close();
+    },
+  );
 
   it('decodes escaped names, raw values and the Ready flag', async () => {
     const client = new FileBackend({ root: await fixtureCopy('calico'), fsync: false });
-    expect((await client.get(new PolicyKey({ name: 'k8s/allow-kube-system' }))).value).toMatchObject({ order: expect.any(Number) });
+    expect(
+      (await client.get(new PolicyKey({ name: 'k8s/allow-kube-system' }))).value,
+    ).toMatchObject({ order: expect.any(Number) });
     expect((await client.get(new PolicyKey({ name: 'canary-10%' }))).value).toBeTruthy();
     expect((await client.get(new ReadyFlagKey())).value).toBe(true);
     expect((await client.get(new HostMetadataKey({ hostname: 'node-1' }))).value).toEqual({});
@@ -53,12 +58,19 @@ describe('the calico fixture tree', () => {
   it('loads into memfs with the same content and revisions as on disk', async () => {
     const root = await fixtureCopy('calico');
     const disk = new FileBackend({ root, fsync: false });
-    const memory = await loadFixtureIntoMemfs(join(import.meta.dirname, '..', '..', 'fixtures', 'calico'));
+    const memory = await loadFixtureIntoMemfs(
+      join(import.meta.dirname, '..', '..', 'fixtures', 'calico'),
+    );
     const inMemory = new FileBackend({ root: memory.root, fs: memory.fs });
-    const strip = (kvs: Awaited<ReturnType<FileBackend['list']>>) => kvs.map((kv) => [kv.key.defaultPath(), kv.value, kv.revision]);
-    expect(strip(await inMemory.list(new PathListOptions({ prefix: '/' })))).toEqual(strip(await disk.list(new PathListOptions({ prefix: '/' }))));
+    const strip = (kvs: Awaited<ReturnType<FileBackend['list']>>) =>
+      kvs.map((kv) => [kv.key.defaultPath(), kv.value, kv.revision]);
+    expect(strip(await inMemory.list(new PathListOptions({ prefix: '/' })))).toEqual(
+      strip(await disk.list(new PathListOptions({ prefix: '/' }))),
+    );
     await inMemory.create({ key: new PolicyKey({ name: 'new' }), value: { order: 1 } });
-    expect(Object.keys(memory.vol.toJSON())).toContain('/kvdir/calico/v1/policy/tier/default/policy/new.yaml');
+    expect(Object.keys(memory.vol.toJSON())).toContain(
+      '/kvdir/calico/v1/policy/tier/default/policy/new.yaml',
+    );
     await disk.close();
     await inMemory.close();
   });

@@ -13,7 +13,12 @@ import { ValidationError } from '../../src/model/errors.js';
 describe('layout: key paths <-> files', () => {
   it.each([
     ['/a/b/c', '/r/a/b/c.yaml', '/r/a/b/.kvdir-c.yaml.rev', '/r/a/b/c'],
-    ['/calico/v1/Ready', '/r/calico/v1/Ready.yaml', '/r/calico/v1/.kvdir-Ready.yaml.rev', '/r/calico/v1/Ready'],
+    [
+      '/calico/v1/Ready',
+      '/r/calico/v1/Ready.yaml',
+      '/r/calico/v1/.kvdir-Ready.yaml.rev',
+      '/r/calico/v1/Ready',
+    ],
     ['/x/..', '/r/x/%2e..yaml', '/r/x/.kvdir-%2e..yaml.rev', '/r/x/%2e.'],
     ['/%25/.', '/r/%2525/%2e.yaml', '/r/%2525/.kvdir-%2e.yaml.rev', '/r/%2525/%2e'],
   ])('%s -> %s', (path, file, sidecar, dir) => {
@@ -84,13 +89,20 @@ describe('layout: key paths <-> files', () => {
 describe('layout: property', () => {
   it('maps every valid key path to a file inside the root and back', async () => {
     const fc = (await import('fast-check')).default;
-    const segment = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((s) => !s.includes('/') && !s.includes('\0') && !s.endsWith('.yaml'));
+    const segment = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
+      .filter((s) => !s.includes('/') && !s.includes('\0') && !s.endsWith('.yaml'));
     fc.assert(
       fc.property(fc.array(segment, { minLength: 1, maxLength: 5 }), (segments) => {
         const path = `/${segments.join('/')}`;
         const files = keyFiles('/root', path);
         expect(files.file.startsWith('/root/')).toBe(true);
-        expect(files.file.split('/').slice(2).every((name) => name !== '..' && name !== '.' && !name.startsWith('.'))).toBe(true);
+        expect(
+          files.file
+            .split('/')
+            .slice(2)
+            .every((name) => name !== '..' && name !== '.' && !name.startsWith('.')),
+        ).toBe(true);
         expect(keyPathOfFile(files.file.slice('/root/'.length))).toBe(path);
       }),
       { numRuns: 500 },

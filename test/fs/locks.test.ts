@@ -60,15 +60,21 @@ describe('cross-process locks (real processes)', () => {
     await client.close();
   });
 
-  it.each(['update', 'apply'])('3 processes x 40 read-modify-write increments with %s reach exactly 120', async (mode) => {
-    const root = await tempDir();
-    const client = new FileBackend({ root, fsync: false });
-    const key = new PathKey('/counter');
-    await client.create({ key, value: { n: 0 } });
-    const workers = Array.from({ length: 3 }, () => new Child(childScript('increment.mjs'), [root, '/counter', '40', mode]));
-    const codes = await Promise.all(workers.map((w) => w.exited));
-    expect(codes, workers.map((w) => w.stderr).join('\n')).toEqual([0, 0, 0]);
-    expect((await client.get(key)).value).toEqual({ n: 120 });
-    await client.close();
-  });
+  it.each(['update', 'apply'])(
+    '3 processes x 40 read-modify-write increments with %s reach exactly 120',
+    async (mode) => {
+      const root = await tempDir();
+      const client = new FileBackend({ root, fsync: false });
+      const key = new PathKey('/counter');
+      await client.create({ key, value: { n: 0 } });
+      const workers = Array.from(
+        { length: 3 },
+        () => new Child(childScript('increment.mjs'), [root, '/counter', '40', mode]),
+      );
+      const codes = await Promise.all(workers.map((w) => w.exited));
+      expect(codes, workers.map((w) => w.stderr).join('\n')).toEqual([0, 0, 0]);
+      expect((await client.get(key)).value).toEqual({ n: 120 });
+      await client.close();
+    },
+  );
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSidecar, encodeSidecar, fingerprint, isExpired, nextSidecar, revisionOf } from '../../src/fs/revision.js';
+import {
+  decodeSidecar,
+  encodeSidecar,
+  fingerprint,
+  isExpired,
+  nextSidecar,
+  revisionOf,
+} from '../../src/fs/revision.js';
 
 describe('revisions', () => {
   const a = fingerprint(Buffer.from('order: 1\n'));
@@ -39,7 +46,11 @@ describe('revisions', () => {
   it('uses only hex digits and dots, never a leading - or ~', () => {
     for (let n = 0; n < 200; n++) {
       const sidecar = nextSidecar(undefined, false, a, undefined);
-      for (const revision of [revisionOf(sidecar, a), revisionOf(sidecar, b), revisionOf(undefined, a)]) {
+      for (const revision of [
+        revisionOf(sidecar, a),
+        revisionOf(sidecar, b),
+        revisionOf(undefined, a),
+      ]) {
         expect(revision).toMatch(/^[0-9a-f]+(\.[0-9a-f]+)+$/);
       }
     }
@@ -48,7 +59,14 @@ describe('revisions', () => {
   it('round-trips sidecars and treats malformed ones as absent', () => {
     const sidecar = nextSidecar(undefined, false, a, 123);
     expect(decodeSidecar(encodeSidecar(sidecar))).toEqual(sidecar);
-    for (const bad of ['', '{', 'null', '{"i":1,"g":1,"h":"x"}', '{"i":"a","g":0,"h":"x"}', '{"i":"a","g":1.5,"h":"x"}']) {
+    for (const bad of [
+      '',
+      '{',
+      'null',
+      '{"i":1,"g":1,"h":"x"}',
+      '{"i":"a","g":0,"h":"x"}',
+      '{"i":"a","g":1.5,"h":"x"}',
+    ]) {
       expect(decodeSidecar(bad)).toBeUndefined();
     }
   });

@@ -22,10 +22,14 @@ describe('symbolic links below the root are never followed', () => {
 
   it('refuses to write through a linked directory, creating nothing outside the root', async () => {
     const { outside, client } = await setup();
-    const err = await client.create({ key: new PathKey('/apps/linked/new'), value: { a: 1 } }).catch((e: unknown) => e);
+    const err = await client
+      .create({ key: new PathKey('/apps/linked/new'), value: { a: 1 } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatastoreError);
     expect((err as DatastoreError).code).toBe('ERR_SYMLINK');
-    const err2 = await client.create({ key: new PathKey('/apps/linked/deeper/new'), value: { a: 1 } }).catch((e: unknown) => e);
+    const err2 = await client
+      .create({ key: new PathKey('/apps/linked/deeper/new'), value: { a: 1 } })
+      .catch((e: unknown) => e);
     expect((err2 as DatastoreError).code).toBe('ERR_SYMLINK');
     expect((await readdir(outside)).sort()).toEqual(['secret.yaml']);
     await client.close();
@@ -33,8 +37,12 @@ describe('symbolic links below the root are never followed', () => {
 
   it('refuses to read a linked file or a file in a linked directory', async () => {
     const { client } = await setup();
-    await expect(client.get(new PathKey('/apps/secret'))).rejects.toMatchObject({ code: 'ERR_SYMLINK' });
-    await expect(client.get(new PathKey('/apps/linked/secret'))).rejects.toMatchObject({ code: 'ERR_SYMLINK' });
+    await expect(client.get(new PathKey('/apps/secret'))).rejects.toMatchObject({
+      code: 'ERR_SYMLINK',
+    });
+    await expect(client.get(new PathKey('/apps/linked/secret'))).rejects.toMatchObject({
+      code: 'ERR_SYMLINK',
+    });
     await client.close();
   });
 
@@ -52,17 +60,22 @@ describe('symbolic links below the root are never followed', () => {
 
   it('replaces nothing behind a linked value file on update', async () => {
     const { client } = await setup();
-    const err = await client.apply({ key: new PathKey('/apps/secret'), value: { password: 'x' } }).catch((e: unknown) => e);
+    const err = await client
+      .apply({ key: new PathKey('/apps/secret'), value: { password: 'x' } })
+      .catch((e: unknown) => e);
     expect((err as DatastoreError).code).toBe('ERR_SYMLINK');
     await client.close();
   });
 
-  it('replaces a link planted at a new key\'s sidecar name instead of writing through it', async () => {
+  it("replaces a link planted at a new key's sidecar name instead of writing through it", async () => {
     const { root, outside, client } = await setup();
     await symlink(join(outside, 'secret.yaml'), join(root, 'apps', '.kvdir-fresh.yaml.rev'));
     const created = await client.create({ key: new PathKey('/apps/fresh'), value: { a: 1 } });
     expect(await readFile(join(outside, 'secret.yaml'), 'utf8')).toBe('password: hunter2\n');
-    expect(await client.get(new PathKey('/apps/fresh'))).toMatchObject({ value: { a: 1 }, revision: created.revision });
+    expect(await client.get(new PathKey('/apps/fresh'))).toMatchObject({
+      value: { a: 1 },
+      revision: created.revision,
+    });
   });
 
   it('works through a root that is itself a link', async () => {

@@ -27,23 +27,50 @@ const sorted = (paths: string[]) => [...paths].sort((a, b) => (a < b ? -1 : a > 
 describe('tree walk', () => {
   it('visits keys in the order a sort of all key paths gives, though a directory sorts apart from its name', async () => {
     // '-' and '.' sort before '/', so /a/b-x and /a/b.c come between /a/b and /a/b/c.
-    const paths = ['/a/b', '/a/b/c', '/a/b-x', '/a/b.c', '/a/b0', '/a/B', '/a/%25', '/a/.hidden', '/a/b/c/d', '/z', '/a'];
+    const paths = [
+      '/a/b',
+      '/a/b/c',
+      '/a/b-x',
+      '/a/b.c',
+      '/a/b0',
+      '/a/B',
+      '/a/%25',
+      '/a/.hidden',
+      '/a/b/c/d',
+      '/z',
+      '/a',
+    ];
     const root = await tree(paths);
     const seen: string[] = [];
-    expect(await visitPrefix(nodeFsLike, root, '/', { file: (found) => void seen.push(found.path), problem: () => undefined })).toBe(true);
+    expect(
+      await visitPrefix(nodeFsLike, root, '/', {
+        file: (found) => void seen.push(found.path),
+        problem: () => undefined,
+      }),
+    ).toBe(true);
     expect(seen).toEqual(sorted(paths));
-    expect((await walkPrefix(nodeFsLike, root, '/a/b')).files.map((found) => found.path)).toEqual(['/a/b', '/a/b/c', '/a/b/c/d']);
+    expect((await walkPrefix(nodeFsLike, root, '/a/b')).files.map((found) => found.path)).toEqual([
+      '/a/b',
+      '/a/b/c',
+      '/a/b/c/d',
+    ]);
   });
 
   it('keeps that order for any set of keys (property)', async () => {
     const segment = fc.constantFrom('a', 'b', 'b-x', 'b.c', 'b0', 'B', '.d', '%e', 'é', '~');
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.array(segment, { minLength: 1, maxLength: 3 }).map((names) => `/${names.join('/')}`), { minLength: 1, maxLength: 12 }), async (paths) => {
-        const root = await tree(paths);
-        const { files, existed } = await walkPrefix(nodeFsLike, root, '/');
-        expect(existed).toBe(true);
-        expect(files.map((found) => found.path)).toEqual(sorted(paths));
-      }),
+      fc.asyncProperty(
+        fc.uniqueArray(
+          fc.array(segment, { minLength: 1, maxLength: 3 }).map((names) => `/${names.join('/')}`),
+          { minLength: 1, maxLength: 12 },
+        ),
+        async (paths) => {
+          const root = await tree(paths);
+          const { files, existed } = await walkPrefix(nodeFsLike, root, '/');
+          expect(existed).toBe(true);
+          expect(files.map((found) => found.path)).toEqual(sorted(paths));
+        },
+      ),
       { numRuns: 40 },
     );
   });

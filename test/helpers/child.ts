@@ -9,7 +9,8 @@ afterEach(() => {
   running.clear();
 });
 
-export const childScript = (name: string): string => join(import.meta.dirname, '..', 'children', name);
+export const childScript = (name: string): string =>
+  join(import.meta.dirname, '..', 'children', name);
 
 /** A child Node process with its output collected line by line. */
 export class Child {
@@ -31,11 +32,13 @@ export class Child {
       for (const wake of this.#waiters.splice(0)) wake();
     });
     this.process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    this.exited = new Promise((resolve) => this.process.on('exit', (code) => {
-      running.delete(this.process);
-      for (const wake of this.#waiters.splice(0)) wake();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.process.on('exit', (code) => {
+        running.delete(this.process);
+        for (const wake of this.#waiters.splice(0)) wake();
+        resolve(code);
+      }),
+    );
   }
 
   /** Resolves with the first line matching, or rejects when the child exits first. */
@@ -43,7 +46,8 @@ export class Child {
     for (;;) {
       const found = this.lines.find(match);
       if (found !== undefined) return found;
-      if (this.process.exitCode !== null) throw new Error(`child exited (${this.process.exitCode}) before the line: ${this.stderr}`);
+      if (this.process.exitCode !== null)
+        throw new Error(`child exited (${this.process.exitCode}) before the line: ${this.stderr}`);
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }

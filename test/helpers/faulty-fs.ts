@@ -1,7 +1,8 @@
 import { Volume, createFsFromVolume } from 'memfs';
 import type { FsLike } from '../../src/index.js';
 
-export type FaultOp = 'write' | 'fsync' | 'rename' | 'mkdir' | 'unlink' | 'open' | 'readFile' | 'readdir';
+export type FaultOp =
+  'write' | 'fsync' | 'rename' | 'mkdir' | 'unlink' | 'open' | 'readFile' | 'readdir';
 
 export interface Fault {
   op: FaultOp;
@@ -22,15 +23,32 @@ export function faultyFs() {
   const fdPaths = new Map<number, string>();
   const fail = (op: FaultOp, path: string) => {
     const fault = faults.find((f) => f.op === op && (f.when?.(path) ?? true));
-    if (fault) throw Object.assign(new Error(`${fault.code}: injected on ${op} ${path}`), { code: fault.code, syscall: op, path });
+    if (fault)
+      throw Object.assign(new Error(`${fault.code}: injected on ${op} ${path}`), {
+        code: fault.code,
+        syscall: op,
+        path,
+      });
   };
   const promises = {
     ...inner.promises,
-    readFile: async (path: string, ...rest: unknown[]) => (fail('readFile', path), inner.promises.readFile(path, ...rest)),
-    rename: async (from: string, to: string) => (fail('rename', to), inner.promises.rename(from, to)),
-    mkdir: async (path: string, options: unknown) => (fail('mkdir', path), inner.promises.mkdir(path, options)),
+    readFile: async (path: string, ...rest: unknown[]) => (
+      fail('readFile', path),
+      inner.promises.readFile(path, ...rest)
+    ),
+    rename: async (from: string, to: string) => (
+      fail('rename', to),
+      inner.promises.rename(from, to)
+    ),
+    mkdir: async (path: string, options: unknown) => (
+      fail('mkdir', path),
+      inner.promises.mkdir(path, options)
+    ),
     unlink: async (path: string) => (fail('unlink', path), inner.promises.unlink(path)),
-    readdir: async (path: string, options: unknown) => (fail('readdir', path), inner.promises.readdir(path, options)),
+    readdir: async (path: string, options: unknown) => (
+      fail('readdir', path),
+      inner.promises.readdir(path, options)
+    ),
     open: async (path: string, flags: string, mode?: number) => {
       fail('open', path);
       const handle = await inner.promises.open(path, flags, mode);
@@ -49,7 +67,10 @@ export function faultyFs() {
     promises,
     readFileSync: (path: string) => (fail('readFile', path), inner.readFileSync(path)),
     renameSync: (from: string, to: string) => (fail('rename', to), inner.renameSync(from, to)),
-    mkdirSync: (path: string, options: unknown) => (fail('mkdir', path), inner.mkdirSync(path, options)),
+    mkdirSync: (path: string, options: unknown) => (
+      fail('mkdir', path),
+      inner.mkdirSync(path, options)
+    ),
     unlinkSync: (path: string) => (fail('unlink', path), inner.unlinkSync(path)),
     openSync: (path: string, flags: string, mode?: number) => {
       fail('open', path);
@@ -57,7 +78,10 @@ export function faultyFs() {
       fdPaths.set(fd, path);
       return fd;
     },
-    writeSync: (fd: number, ...rest: unknown[]) => (fail('write', fdPaths.get(fd) ?? ''), inner.writeSync(fd, ...rest)),
+    writeSync: (fd: number, ...rest: unknown[]) => (
+      fail('write', fdPaths.get(fd) ?? ''),
+      inner.writeSync(fd, ...rest)
+    ),
     closeSync: (fd: number) => (fdPaths.delete(fd), inner.closeSync(fd)),
     fsync: (fd: number, callback: (err: Error | null) => void) => {
       counts.fsync++;

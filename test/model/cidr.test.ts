@@ -58,18 +58,24 @@ describe('parseCidr', () => {
     expect(parseCidr('10.1.2.3/0')?.text).toBe('0.0.0.0/0');
     expect(parseCidr('10.1.255.3/17')?.text).toBe('10.1.128.0/17');
     expect(parseCidr('2001:db8:ffff::1/36')?.text).toBe('2001:db8:f000::/36');
-    expect(
-      parseCidr('fd00::1/128'),
-    ).toMatchObject({ version: 6, ip: 'fd00::1', prefixLength: 128 });
+    expect(parseCidr('fd00::1/128')).toMatchObject({
+      version: 6,
+      ip: 'fd00::1',
+      prefixLength: 128,
+    });
   });
 
-  const notCidrs = ['10.0.0.0', '10.0.0.0/33', '::/129', '10.0.0.0/', '10.0.0.0/-1', '10.0.0.0/8/8'];
-  it.each([...notCidrs, 'x/8', '/8', '10.0.0.0/ 8'])(
-    '%j is not a CIDR',
-    (text) => {
-      expect(parseCidr(text)).toBeNull();
-    },
-  );
+  const notCidrs = [
+    '10.0.0.0',
+    '10.0.0.0/33',
+    '::/129',
+    '10.0.0.0/',
+    '10.0.0.0/-1',
+    '10.0.0.0/8/8',
+  ];
+  it.each([...notCidrs, 'x/8', '/8', '10.0.0.0/ 8'])('%j is not a CIDR', (text) => {
+    expect(parseCidr(text)).toBeNull();
+  });
 
   it('writes a CIDR as a path segment with - for /', () => {
     const cidr = parseCidr('fd00::/64');

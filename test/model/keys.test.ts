@@ -335,18 +335,24 @@ describe('InsufficientIdentifiersError names the missing field in Calico order',
     ],
     [
       'workload endpoint: workload',
-      () => new WorkloadEndpointKey({ hostname: h, orchestratorID: o, endpointID: e }).defaultPath(),
+      () =>
+        new WorkloadEndpointKey({ hostname: h, orchestratorID: o, endpointID: e }).defaultPath(),
       'workload',
     ],
     [
       'workload endpoint: name',
-      () => new WorkloadEndpointKey({ hostname: h, orchestratorID: o, workloadID: w }).defaultPath(),
+      () =>
+        new WorkloadEndpointKey({ hostname: h, orchestratorID: o, workloadID: w }).defaultPath(),
       'name',
     ],
     [
       'workload endpoint delete path: name',
       () =>
-        new WorkloadEndpointKey({ hostname: h, orchestratorID: o, workloadID: w }).defaultDeletePath(),
+        new WorkloadEndpointKey({
+          hostname: h,
+          orchestratorID: o,
+          workloadID: w,
+        }).defaultDeletePath(),
       'name',
     ],
     [
@@ -406,7 +412,11 @@ describe('InsufficientIdentifiersError names the missing field in Calico order',
     [
       'workload endpoint status: name',
       () =>
-        new WorkloadEndpointStatusKey({ hostname: h, orchestratorID: o, workloadID: w }).defaultPath(),
+        new WorkloadEndpointStatusKey({
+          hostname: h,
+          orchestratorID: o,
+          workloadID: w,
+        }).defaultPath(),
       'name',
     ],
     ['active status: hostname', () => new ActiveStatusReportKey({}).defaultPath(), 'hostname'],
@@ -503,16 +513,19 @@ describe('misuse is reported at construction with the field named', () => {
 
   it('keeps missing fields as empty strings', () => {
     const key = new WorkloadEndpointKey({ hostname: 'h' });
-    expect(
-      key,
-    ).toMatchObject({ hostname: 'h', orchestratorID: '', workloadID: '', endpointID: '' });
+    expect(key).toMatchObject({
+      hostname: 'h',
+      orchestratorID: '',
+      workloadID: '',
+      endpointID: '',
+    });
   });
 
   it('normalizes CIDRs and IPs as Go does', () => {
     expect(new IPPoolKey({ cidr: '192.168.7.9/24' }).cidr).toBe('192.168.7.0/24');
     expect(new BlockKey({ cidr: '2001:DB8::7/64' }).cidr).toBe('2001:db8::/64');
-    expect(
-      new BGPPeerKey({ scope: 'global', peerIP: '2001:0db8::0001' }).peerIP,
-    ).toBe('2001:db8::1');
+    expect(new BGPPeerKey({ scope: 'global', peerIP: '2001:0db8::0001' }).peerIP).toBe(
+      '2001:db8::1',
+    );
   });
 });

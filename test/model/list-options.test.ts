@@ -178,9 +178,7 @@ describe('keyFromDefaultPath parses and filters', () => {
     expect(options.keyFromDefaultPath(wep)).toStrictEqual(wepKey);
     expect(
       options.keyFromDefaultPath('/calico/v1/host/h9/workload/o9/w1/endpoint/e9')?.toString(),
-    ).toBe(
-      'WorkloadEndpoint(node=h9, orchestrator=o9, workload=w1, name=e9)',
-    );
+    ).toBe('WorkloadEndpoint(node=h9, orchestrator=o9, workload=w1, name=e9)');
     expect(options.keyFromDefaultPath('/calico/v1/host/h1/workload/o1/w2/endpoint/e1')).toBeNull();
     expect(options.keyFromDefaultPath('/calico/v1/host/h1/endpoint/e1')).toBeNull();
   });
@@ -189,7 +187,12 @@ describe('keyFromDefaultPath parses and filters', () => {
     const options = new WorkloadEndpointListOptions({ workloadID: 'ns/pod' });
     const key = options.keyFromDefaultPath('/calico/v1/host/h/workload/k8s/ns%2Fpod/endpoint/eth0');
     expect(key).toStrictEqual(
-      new WorkloadEndpointKey({ ...hw, orchestratorID: 'k8s', workloadID: 'ns/pod', endpointID: 'eth0' }),
+      new WorkloadEndpointKey({
+        ...hw,
+        orchestratorID: 'k8s',
+        workloadID: 'ns/pod',
+        endpointID: 'eth0',
+      }),
     );
   });
 
@@ -217,11 +220,11 @@ describe('keyFromDefaultPath parses and filters', () => {
     );
     expect(
       options.keyFromDefaultPath('/calico/v1/policy/tier/security/policy/a%2fb'),
-    ).toStrictEqual(
-      new PolicyKey({ name: 'a/b' }),
-    );
+    ).toStrictEqual(new PolicyKey({ name: 'a/b' }));
     expect(
-      new PolicyListOptions({ name: 'p2' }).keyFromDefaultPath('/calico/v1/policy/tier/x/policy/p1'),
+      new PolicyListOptions({ name: 'p2' }).keyFromDefaultPath(
+        '/calico/v1/policy/tier/x/policy/p1',
+      ),
     ).toBeNull();
     expect(options.keyFromDefaultPath('/calico/v1/policy/tier/default/policy')).toBeNull();
   });
@@ -229,26 +232,28 @@ describe('keyFromDefaultPath parses and filters', () => {
   it('profile: rules, tags and labels, filtered by name', () => {
     const options = new ProfileListOptions({ name: 'a/b' });
     const root = '/calico/v1/policy/profile/a%2fb';
-    expect(
-      options.keyFromDefaultPath(`${root}/rules`),
-    ).toStrictEqual(new ProfileRulesKey({ name: 'a/b' }));
-    expect(
-      options.keyFromDefaultPath(`${root}/tags`),
-    ).toStrictEqual(new ProfileTagsKey({ name: 'a/b' }));
-    expect(
-      options.keyFromDefaultPath(`${root}/labels`),
-    ).toStrictEqual(new ProfileLabelsKey({ name: 'a/b' }));
+    expect(options.keyFromDefaultPath(`${root}/rules`)).toStrictEqual(
+      new ProfileRulesKey({ name: 'a/b' }),
+    );
+    expect(options.keyFromDefaultPath(`${root}/tags`)).toStrictEqual(
+      new ProfileTagsKey({ name: 'a/b' }),
+    );
+    expect(options.keyFromDefaultPath(`${root}/labels`)).toStrictEqual(
+      new ProfileLabelsKey({ name: 'a/b' }),
+    );
     expect(options.keyFromDefaultPath(`${root}/other`)).toBeNull();
     expect(options.keyFromDefaultPath('/calico/v1/policy/profile/c/rules')).toBeNull();
   });
 
   it('host metadata', () => {
     const options = new HostMetadataListOptions();
+    expect(options.keyFromDefaultPath('calico/v1/host/h/metadata')).toStrictEqual(
+      new HostMetadataKey({ hostname: 'h' }),
+    );
     expect(
-      options.keyFromDefaultPath('calico/v1/host/h/metadata'),
-    ).toStrictEqual(new HostMetadataKey({ hostname: 'h' }));
-    expect(
-      new HostMetadataListOptions({ hostname: 'g' }).keyFromDefaultPath('/calico/v1/host/h/metadata'),
+      new HostMetadataListOptions({ hostname: 'g' }).keyFromDefaultPath(
+        '/calico/v1/host/h/metadata',
+      ),
     ).toBeNull();
     expect(options.keyFromDefaultPath('/calico/v1/host/h/bird_ip')).toBeNull();
   });
@@ -256,9 +261,7 @@ describe('keyFromDefaultPath parses and filters', () => {
   it('global and host config names may hold /', () => {
     expect(
       new GlobalConfigListOptions().keyFromDefaultPath('/calico/v1/config/a/b/c'),
-    ).toStrictEqual(
-      new GlobalConfigKey({ name: 'a/b/c' }),
-    );
+    ).toStrictEqual(new GlobalConfigKey({ name: 'a/b/c' }));
     expect(
       new GlobalConfigListOptions({ name: 'a' }).keyFromDefaultPath('/calico/v1/config/a/b'),
     ).toBeNull();
@@ -294,9 +297,9 @@ describe('keyFromDefaultPath parses and filters', () => {
     const global = '/calico/bgp/v1/global/peer_v4/10.0.0.1';
     const node = '/calico/bgp/v1/host/h/peer_v6/2001:db8::1';
     const all = new BGPPeerListOptions();
-    expect(
-      all.keyFromDefaultPath(global),
-    ).toStrictEqual(new BGPPeerKey({ scope: 'global', peerIP: '10.0.0.1' }));
+    expect(all.keyFromDefaultPath(global)).toStrictEqual(
+      new BGPPeerKey({ scope: 'global', peerIP: '10.0.0.1' }),
+    );
     expect(all.keyFromDefaultPath(node)).toStrictEqual(
       new BGPPeerKey({ scope: 'node', hostname: 'h', peerIP: '2001:db8::1' }),
     );
@@ -318,7 +321,9 @@ describe('keyFromDefaultPath parses and filters', () => {
     expect(key).toBeInstanceOf(GlobalBGPConfigKey);
     expect(key).toStrictEqual(new GlobalBGPConfigKey({ name: 'as_num' }));
     expect(
-      new GlobalBGPConfigListOptions({ name: 'x' }).keyFromDefaultPath('/calico/bgp/v1/global/as_num'),
+      new GlobalBGPConfigListOptions({ name: 'x' }).keyFromDefaultPath(
+        '/calico/bgp/v1/global/as_num',
+      ),
     ).toBeNull();
     expect(options.keyFromDefaultPath('/calico/bgp/v1/global/peer_v4/10.0.0.1')).toBeNull();
   });
@@ -330,22 +335,26 @@ describe('keyFromDefaultPath parses and filters', () => {
     );
     expect(options.keyFromDefaultPath('/calico/bgp/v1/host/g/ip_addr_v4')).toBeNull();
     expect(
-      new HostBGPConfigListOptions({ name: 'as_num' }).keyFromDefaultPath('/calico/bgp/v1/host/h/ip_addr_v4'),
+      new HostBGPConfigListOptions({ name: 'as_num' }).keyFromDefaultPath(
+        '/calico/bgp/v1/host/h/ip_addr_v4',
+      ),
     ).toBeNull();
   });
 
   it('blocks: IP version filter; malformed or misfiled CIDRs give null', () => {
     const path = '/calico/ipam/v2/assignment/ipv4/block/10.0.0.0-26';
-    expect(
-      new BlockListOptions().keyFromDefaultPath(path),
-    ).toStrictEqual(new BlockKey({ cidr: '10.0.0.0/26' }));
+    expect(new BlockListOptions().keyFromDefaultPath(path)).toStrictEqual(
+      new BlockKey({ cidr: '10.0.0.0/26' }),
+    );
     expect(new BlockListOptions({ ipVersion: 4 }).keyFromDefaultPath(path)).not.toBeNull();
     expect(new BlockListOptions({ ipVersion: 6 }).keyFromDefaultPath(path)).toBeNull();
     expect(
       new BlockListOptions().keyFromDefaultPath('/calico/ipam/v2/assignment/ipv4/block/bad'),
     ).toBeNull();
     expect(
-      new BlockListOptions().keyFromDefaultPath('/calico/ipam/v2/assignment/ipv6/block/10.0.0.0-26'),
+      new BlockListOptions().keyFromDefaultPath(
+        '/calico/ipam/v2/assignment/ipv6/block/10.0.0.0-26',
+      ),
     ).toBeNull();
   });
 
@@ -383,18 +392,16 @@ describe('keyFromDefaultPath parses and filters', () => {
     const wepStatus = '/calico/felix/v1/host/h/workload/o/w/endpoint/e';
     expect(
       new WorkloadEndpointStatusListOptions({ workloadID: 'w' }).keyFromDefaultPath(wepStatus),
-    ).toStrictEqual(
-      new WorkloadEndpointStatusKey({ ...hw, endpointID: 'e' }),
-    );
+    ).toStrictEqual(new WorkloadEndpointStatusKey({ ...hw, endpointID: 'e' }));
     expect(new WorkloadEndpointStatusListOptions().keyFromDefaultPath(wep)).toBeNull();
     expect(new WorkloadEndpointListOptions().keyFromDefaultPath(wepStatus)).toBeNull();
     expect(
       new ActiveStatusReportListOptions().keyFromDefaultPath('/calico/felix/v1/host/h/status'),
-    ).toStrictEqual(
-      new ActiveStatusReportKey({ hostname: 'h' }),
-    );
+    ).toStrictEqual(new ActiveStatusReportKey({ hostname: 'h' }));
     expect(
-      new ActiveStatusReportListOptions({ hostname: 'g' }).keyFromDefaultPath('/calico/felix/v1/host/h/status'),
+      new ActiveStatusReportListOptions({ hostname: 'g' }).keyFromDefaultPath(
+        '/calico/felix/v1/host/h/status',
+      ),
     ).toBeNull();
   });
 
@@ -402,9 +409,7 @@ describe('keyFromDefaultPath parses and filters', () => {
     const options = new LastStatusReportListOptions();
     expect(
       options.keyFromDefaultPath('/calico/felix/v1/host/h/last_reported_status'),
-    ).toStrictEqual(
-      new LastStatusReportKey({ hostname: 'h' }),
-    );
+    ).toStrictEqual(new LastStatusReportKey({ hostname: 'h' }));
     expect(options.keyFromDefaultPath('/calico/felix/v1/host/h/last_reported_status/x')).toBeNull();
     expect(
       options.keyFromDefaultPath('/calico/felix/v1/host/h/last_reported_status_old'),

@@ -60,9 +60,9 @@ describe('keyFromDefaultPath (the global parser)', () => {
     expect(keyFromDefaultPath('calico/v1/policy/tier/default/policy/p')).toStrictEqual(
       new PolicyKey({ name: 'p' }),
     );
-    expect(
-      keyFromDefaultPath('calico/v1/host/h/bird_ip'),
-    ).toStrictEqual(new HostIPKey({ hostname: 'h' }));
+    expect(keyFromDefaultPath('calico/v1/host/h/bird_ip')).toStrictEqual(
+      new HostIPKey({ hostname: 'h' }),
+    );
     expect(keyFromDefaultPath('calico/v1/Ready')).toBeNull();
   });
 
@@ -73,9 +73,9 @@ describe('keyFromDefaultPath (the global parser)', () => {
   });
 
   it('parses config names holding /', () => {
-    expect(
-      keyFromDefaultPath('/calico/v1/config/a/b'),
-    ).toStrictEqual(new GlobalConfigKey({ name: 'a/b' }));
+    expect(keyFromDefaultPath('/calico/v1/config/a/b')).toStrictEqual(
+      new GlobalConfigKey({ name: 'a/b' }),
+    );
     expect(keyFromDefaultPath('/calico/v1/host/h/config/a/b')).toStrictEqual(
       new HostConfigKey({ hostname: 'h', name: 'a/b' }),
     );
@@ -114,7 +114,9 @@ describe('keyFromDefaultPath (the global parser)', () => {
   it('never throws, whatever the path holds', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.constantFrom('calico', 'v1', 'host', 'config', 'ipam', 'v4', 'pool', '', '-', '%')),
+        fc.array(
+          fc.constantFrom('calico', 'v1', 'host', 'config', 'ipam', 'v4', 'pool', '', '-', '%'),
+        ),
         fc.string(),
         (parts, tail) => {
           const path = `/${parts.join('/')}/${tail}`;
@@ -132,9 +134,9 @@ describe('keyFromPath', () => {
 
   it('gives a PathKey for any other valid path', () => {
     expect(keyFromPath('/apps/web/settings')).toStrictEqual(new PathKey('/apps/web/settings'));
-    expect(
-      keyFromPath('/calico/v1/host/h/metadata'),
-    ).toStrictEqual(new PathKey('/calico/v1/host/h/metadata'));
+    expect(keyFromPath('/calico/v1/host/h/metadata')).toStrictEqual(
+      new PathKey('/calico/v1/host/h/metadata'),
+    );
   });
 
   it('throws ValidationError for a path that cannot be a key', () => {

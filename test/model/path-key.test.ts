@@ -49,9 +49,9 @@ describe('PathListOptions', () => {
     const options = new PathListOptions();
     expect(options.prefix).toBe('/');
     expect(options.defaultPathRoot()).toBe('/');
-    expect(
-      options.keyFromDefaultPath('/anything/at/all'),
-    ).toStrictEqual(new PathKey('/anything/at/all'));
+    expect(options.keyFromDefaultPath('/anything/at/all')).toStrictEqual(
+      new PathKey('/anything/at/all'),
+    );
     expect(new PathListOptions({ prefix: '' }).defaultPathRoot()).toBe('/');
   });
 
@@ -59,9 +59,9 @@ describe('PathListOptions', () => {
     const options = new PathListOptions({ prefix: '/apps' });
     expect(options.defaultPathRoot()).toBe('/apps');
     expect(options.keyFromDefaultPath('/apps')).toStrictEqual(new PathKey('/apps'));
-    expect(
-      options.keyFromDefaultPath('/apps/web/settings'),
-    ).toStrictEqual(new PathKey('/apps/web/settings'));
+    expect(options.keyFromDefaultPath('/apps/web/settings')).toStrictEqual(
+      new PathKey('/apps/web/settings'),
+    );
     expect(options.keyFromDefaultPath('apps/web')).toStrictEqual(new PathKey('/apps/web'));
     expect(options.keyFromDefaultPath('/apps2/web')).toBeNull();
     expect(options.keyFromDefaultPath('/other')).toBeNull();
@@ -76,8 +76,8 @@ describe('PathListOptions', () => {
 
   it('rejects an invalid prefix', () => {
     expect(() => new PathListOptions({ prefix: 'apps' })).toThrow(ValidationError);
-    expect(
-      () => new PathListOptions({ prefix: '/apps/' }),
-    ).toThrow("error with field prefix = '/apps/'");
+    expect(() => new PathListOptions({ prefix: '/apps/' })).toThrow(
+      "error with field prefix = '/apps/'",
+    );
   });
 });

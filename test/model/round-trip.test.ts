@@ -55,7 +55,17 @@ import {
 } from '../../src/index.js';
 
 const tricky = fc.constantFrom(
-  '/', '%', '%2f', '%2F', '%25', '2f', '-', '.', ' ', 'ü', '日本',
+  '/',
+  '%',
+  '%2f',
+  '%2F',
+  '%25',
+  '2f',
+  '-',
+  '.',
+  ' ',
+  'ü',
+  '日本',
   '😀',
 );
 const unit = fc.oneof(tricky, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }));
@@ -71,10 +81,12 @@ const segment = fc
 /** A config name: segments joined by `/`. */
 const nested = fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
 const ip = fc.oneof(fc.ipV4(), fc.ipV6());
-const cidr = fc.oneof(
-  fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })),
-  fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })),
-).map(([address, prefix]) => `${address}/${prefix}`);
+const cidr = fc
+  .oneof(
+    fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })),
+    fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })),
+  )
+  .map(([address, prefix]) => `${address}/${prefix}`);
 const version = (key: { cidr: string }): 4 | 6 => (key.cidr.includes(':') ? 6 : 4);
 
 interface Case {
@@ -128,7 +140,10 @@ const families: Family[] = [
   {
     name: 'Profile rules, tags and labels',
     cases: fc
-      .tuple(fc.record({ name }), fc.constantFrom(ProfileRulesKey, ProfileTagsKey, ProfileLabelsKey))
+      .tuple(
+        fc.record({ name }),
+        fc.constantFrom(ProfileRulesKey, ProfileTagsKey, ProfileLabelsKey),
+      )
       .map(([f, Part]) => ({ key: new Part(f), filtered: new ProfileListOptions(f) })),
     all: new ProfileListOptions(),
     global: true,
@@ -304,9 +319,9 @@ describe('every valid key round-trips through its path', () => {
       fc.property(pathArb, fc.integer({ min: 0, max: 4 }), (parts, depth) => {
         const key = new PathKey(`/${parts.join('/')}`);
         const prefix = depth === 0 ? '/' : `/${parts.slice(0, depth).join('/')}`;
-        expect(
-          new PathListOptions({ prefix }).keyFromDefaultPath(key.defaultPath()),
-        ).toStrictEqual(key);
+        expect(new PathListOptions({ prefix }).keyFromDefaultPath(key.defaultPath())).toStrictEqual(
+          key,
+        );
         const fromPath = keyFromPath(key.defaultPath());
         expect(fromPath.defaultPath()).toBe(key.defaultPath());
       }),

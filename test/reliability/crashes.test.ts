@@ -45,7 +45,11 @@ async function trial(seed: number): Promise<Trial> {
   const tornSidecars = listed.filter((kv) => isOutsideRevision(kv.revision!)).length;
   const started = Date.now();
   for (const kv of listed) {
-    const written = await client.update({ key: kv.key, value: { repaired: true }, revision: kv.revision! });
+    const written = await client.update({
+      key: kv.key,
+      value: { repaired: true },
+      revision: kv.revision!,
+    });
     expect(isOutsideRevision(written.revision!)).toBe(false);
     expect((await client.get(kv.key)).revision).toBe(written.revision);
   }
@@ -61,7 +65,10 @@ describe('a writer killed with SIGKILL', () => {
   it(`survives ${TRIALS} crash trials: every file parses, every value whole, sidecars agree or are repaired by the next write, stale locks taken over`, async () => {
     const results: Trial[] = [];
     for (let start = 0; start < TRIALS; start += AT_ONCE) {
-      const seeds = Array.from({ length: Math.min(AT_ONCE, TRIALS - start) }, (_, i) => 1000 + start + i);
+      const seeds = Array.from(
+        { length: Math.min(AT_ONCE, TRIALS - start) },
+        (_, i) => 1000 + start + i,
+      );
       results.push(...(await Promise.all(seeds.map(trial))));
     }
     const sum = (f: (t: Trial) => number) => results.reduce((s, t) => s + f(t), 0);

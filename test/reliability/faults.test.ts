@@ -12,23 +12,28 @@ describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, renam
     ['fsync', 'EIO'],
     ['rename', 'EXDEV'],
     ['open', 'EACCES'],
-  ])('a failed %s (%s) leaves the previous value and revision and no temp file', async (op, code) => {
-    const { fs, vol, faults } = faultyFs();
-    const client = new FileBackend({ root, fs });
-    const key = new PathKey('/apps/web');
-    const created = await client.create({ key, value: { v: 1 } });
-    faults.push({ op, code, when: (p) => p.startsWith(`${root}/apps`) });
-    const err = await client.update({ key, value: { v: 2 } }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DatastoreError);
-    expect(((err as DatastoreError).cause as { code: string }).code).toBe(code);
-    expect((err as DatastoreError).message).toContain(`update PathKey(/apps/web) failed: ${code}`);
-    faults.length = 0;
-    const got = await client.get(key);
-    expect(got.value).toEqual({ v: 1 });
-    expect(got.revision).toBe(created.revision);
-    expect(visibleAndTemp(vol)).toEqual([]);
-    await client.close();
-  });
+  ])(
+    'a failed %s (%s) leaves the previous value and revision and no temp file',
+    async (op, code) => {
+      const { fs, vol, faults } = faultyFs();
+      const client = new FileBackend({ root, fs });
+      const key = new PathKey('/apps/web');
+      const created = await client.create({ key, value: { v: 1 } });
+      faults.push({ op, code, when: (p) => p.startsWith(`${root}/apps`) });
+      const err = await client.update({ key, value: { v: 2 } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DatastoreError);
+      expect(((err as DatastoreError).cause as { code: string }).code).toBe(code);
+      expect((err as DatastoreError).message).toContain(
+        `update PathKey(/apps/web) failed: ${code}`,
+      );
+      faults.length = 0;
+      const got = await client.get(key);
+      expect(got.value).toEqual({ v: 1 });
+      expect(got.revision).toBe(created.revision);
+      expect(visibleAndTemp(vol)).toEqual([]);
+      await client.close();
+    },
+  );
 
   it.each<[FaultOp, string, (path: string) => boolean]>([
     ['write', 'ENOSPC', (p) => p.includes('.kvdir-web.yaml.rev')],
@@ -36,32 +41,39 @@ describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, renam
     ['fsync', 'EIO', () => true],
     ['rename', 'EXDEV', () => true],
     ['open', 'EACCES', (p) => p.endsWith('.rev')],
-  ])('a failed create (%s %s) leaves no key, no sidecar and no temp file, and a create afterwards works', async (op, code, when) => {
-    const { fs, vol, faults } = faultyFs();
-    const client = new FileBackend({ root, fs });
-    const key = new PathKey('/apps/web');
-    faults.push({ op, code, when: (p) => p.startsWith(`${root}/apps`) && when(p) });
-    const err = await client.create({ key, value: { v: 1 } }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DatastoreError);
-    expect(((err as DatastoreError).cause as { code: string }).code).toBe(code);
-    faults.length = 0;
-    await expect(client.get(key)).rejects.toThrow('resource does not exist');
-    expect(Object.keys(vol.toJSON()).filter((p) => p.includes('web'))).toEqual([]);
-    const created = await client.create({ key, value: { v: 2 } });
-    expect(await client.get(key)).toMatchObject({ value: { v: 2 }, revision: created.revision });
-    await client.close();
-  });
+  ])(
+    'a failed create (%s %s) leaves no key, no sidecar and no temp file, and a create afterwards works',
+    async (op, code, when) => {
+      const { fs, vol, faults } = faultyFs();
+      const client = new FileBackend({ root, fs });
+      const key = new PathKey('/apps/web');
+      faults.push({ op, code, when: (p) => p.startsWith(`${root}/apps`) && when(p) });
+      const err = await client.create({ key, value: { v: 1 } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DatastoreError);
+      expect(((err as DatastoreError).cause as { code: string }).code).toBe(code);
+      faults.length = 0;
+      await expect(client.get(key)).rejects.toThrow('resource does not exist');
+      expect(Object.keys(vol.toJSON()).filter((p) => p.includes('web'))).toEqual([]);
+      const created = await client.create({ key, value: { v: 2 } });
+      expect(await client.get(key)).toMatchObject({ value: { v: 2 }, revision: created.revision });
+      await client.close();
+    },
+  );
 
-  it('a failed mkdir (EACCES) of a new key\'s directory creates nothing and leaves other keys intact', async () => {
+  it("a failed mkdir (EACCES) of a new key's directory creates nothing and leaves other keys intact", async () => {
     const { fs, vol, faults } = faultyFs();
     const client = new FileBackend({ root, fs });
     const created = await client.create({ key: new PathKey('/apps/web'), value: { v: 1 } });
     faults.push({ op: 'mkdir', code: 'EACCES', when: (p) => p.startsWith(`${root}/apps/new`) });
-    const err = await client.create({ key: new PathKey('/apps/new/key'), value: { v: 2 } }).catch((e: unknown) => e);
+    const err = await client
+      .create({ key: new PathKey('/apps/new/key'), value: { v: 2 } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatastoreError);
     expect(((err as DatastoreError).cause as { code: string }).code).toBe('EACCES');
     faults.length = 0;
-    await expect(client.get(new PathKey('/apps/new/key'))).rejects.toThrow('resource does not exist');
+    await expect(client.get(new PathKey('/apps/new/key'))).rejects.toThrow(
+      'resource does not exist',
+    );
     expect((await client.get(new PathKey('/apps/web'))).revision).toBe(created.revision);
     expect(visibleAndTemp(vol)).toEqual([]);
     await client.close();
@@ -73,9 +85,14 @@ describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, renam
     const keys = Array.from({ length: 8 }, (_, i) => new PathKey(`/many/k${i}`));
     const before = await Promise.all(keys.map((key) => client.create({ key, value: { v: 1 } })));
     faults.push({ op: 'fsync', code: 'EIO', when: (p) => /k[0-3]\.yaml/.test(p) });
-    const results = await Promise.allSettled(keys.map((key) => client.update({ key, value: { v: 2 } })));
+    const results = await Promise.allSettled(
+      keys.map((key) => client.update({ key, value: { v: 2 } })),
+    );
     faults.length = 0;
-    expect(results.map((r) => r.status)).toEqual([...Array(4).fill('rejected'), ...Array(4).fill('fulfilled')]);
+    expect(results.map((r) => r.status)).toEqual([
+      ...Array(4).fill('rejected'),
+      ...Array(4).fill('fulfilled'),
+    ]);
     for (const [i, key] of keys.entries()) {
       const got = await client.get(key);
       expect(got.value).toEqual({ v: i < 4 ? 1 : 2 });

@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileBackend, ParsingDatastoreEntryError, PathKey, PathListOptions } from '../../src/index.js';
+import {
+  FileBackend,
+  ParsingDatastoreEntryError,
+  PathKey,
+  PathListOptions,
+} from '../../src/index.js';
 import type { KvdirError } from '../../src/index.js';
 import { faultyFs } from '../helpers/faulty-fs.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -11,7 +16,12 @@ const MB = 1024 * 1024;
 
 /** Fails the test instead of hanging when an operation does not settle. */
 function settles<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle in ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not settle in ${ms} ms`)), ms).unref(),
+    ),
+  ]);
 }
 
 export async function hostileTree(): Promise<{ root: string; outside: string }> {
@@ -28,10 +38,15 @@ export async function hostileTree(): Promise<{ root: string; outside: string }> 
   await symlink(join(root, 'loop-a.yaml'), join(root, 'loop-b.yaml'));
   execFileSync('mkfifo', [join(root, 'fifo.yaml')]);
   let seed = 7;
-  const byte = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) & 255);
+  const byte = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) & 255;
   await writeFile(join(root, 'binary.yaml'), Buffer.from(Array.from({ length: 4096 }, byte)));
   await writeFile(join(root, 'big.yaml'), Buffer.alloc(50 * MB, 'a'));
-  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)];
+  const bomb = [
+    'a: &a [x, x, x, x, x, x, x, x, x]',
+    ...'bcdefghi'
+      .split('')
+      .map((l, i) => `${l}: &${l} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`),
+  ];
   await writeFile(join(root, 'bomb.yaml'), `${bomb.join('\n')}\n`);
   return { root, outside };
 }
@@ -52,14 +67,21 @@ describe('hostile trees', () => {
     const client = new FileBackend({ root });
     const heapBefore = process.memoryUsage().heapUsed;
     for (const [path, code] of HOSTILE) {
-      const err = await settles(client.get(new PathKey(path)).catch((e: unknown) => e), `get ${path}`);
+      const err = await settles(
+        client.get(new PathKey(path)).catch((e: unknown) => e),
+        `get ${path}`,
+      );
       expect((err as KvdirError).code, path).toBe(code);
     }
-    const bomb = (await client.get(new PathKey('/bomb')).catch((e: unknown) => e)) as ParsingDatastoreEntryError;
+    const bomb = (await client
+      .get(new PathKey('/bomb'))
+      .catch((e: unknown) => e)) as ParsingDatastoreEntryError;
     expect(bomb.message).toContain('bomb.yaml');
     expect((await client.get(new PathKey('/good'))).value).toEqual({ ok: true });
     const heapGrowthMb = (process.memoryUsage().heapUsed - heapBefore) / MB;
-    console.log(`hostile tree: ${HOSTILE.length} hostile entries refused by get; heap growth ${heapGrowthMb.toFixed(1)} MB`);
+    console.log(
+      `hostile tree: ${HOSTILE.length} hostile entries refused by get; heap growth ${heapGrowthMb.toFixed(1)} MB`,
+    );
     expect(heapGrowthMb).toBeLessThan(40);
     await client.close();
   });
@@ -71,13 +93,31 @@ describe('hostile trees', () => {
     const listed = await settles(client.list(new PathListOptions({ prefix: '/' })), 'list');
     expect(listed.map((kv) => kv.key.defaultPath())).toEqual(['/good']);
     expect(reported.map((e) => e.code).sort()).toEqual(
-      ['ERR_NOT_A_FILE', 'ERR_PARSING_DATASTORE_ENTRY', 'ERR_PARSING_DATASTORE_ENTRY', 'ERR_SYMLINK', 'ERR_SYMLINK', 'ERR_SYMLINK', 'ERR_SYMLINK', 'ERR_TOO_LARGE'].sort(),
+      [
+        'ERR_NOT_A_FILE',
+        'ERR_PARSING_DATASTORE_ENTRY',
+        'ERR_PARSING_DATASTORE_ENTRY',
+        'ERR_SYMLINK',
+        'ERR_SYMLINK',
+        'ERR_SYMLINK',
+        'ERR_SYMLINK',
+        'ERR_TOO_LARGE',
+      ].sort(),
     );
     const problems = await settles(client.check('/'), 'check');
-    expect(problems.map((p) => p.file.slice(root.length + 1))).toEqual(
-      ['big.yaml', 'binary.yaml', 'bomb.yaml', 'fifo.yaml', 'link-dir', 'link-file.yaml', 'loop-a.yaml', 'loop-b.yaml'],
+    expect(problems.map((p) => p.file.slice(root.length + 1))).toEqual([
+      'big.yaml',
+      'binary.yaml',
+      'bomb.yaml',
+      'fifo.yaml',
+      'link-dir',
+      'link-file.yaml',
+      'loop-a.yaml',
+      'loop-b.yaml',
+    ]);
+    console.log(
+      `hostile tree: list reported ${reported.length} entries; check reported ${problems.length} files`,
     );
-    console.log(`hostile tree: list reported ${reported.length} entries; check reported ${problems.length} files`);
     await client.close();
   });
 
@@ -89,9 +129,11 @@ describe('hostile trees', () => {
     faults.push({ op: 'readdir', code: 'EACCES', when: (p) => p === '/store/locked' });
     const reported: KvdirError[] = [];
     const listing = new FileBackend({ root: '/store', fs, onListError: (e) => reported.push(e) });
-    expect((await listing.list(new PathListOptions({ prefix: '/' }))).map((kv) => kv.key.defaultPath())).toEqual(['/open/a']);
+    expect(
+      (await listing.list(new PathListOptions({ prefix: '/' }))).map((kv) => kv.key.defaultPath()),
+    ).toEqual(['/open/a']);
     expect(reported).toHaveLength(1);
-    expect(((reported[0]!.cause as { code: string }).code)).toBe('EACCES');
+    expect((reported[0]!.cause as { code: string }).code).toBe('EACCES');
     await client.close();
     await listing.close();
   });

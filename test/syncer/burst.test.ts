@@ -15,7 +15,8 @@ const round2 = (index: number) => `n: ${index}\nround: 2\n`;
 function eachFile(root: string, fn: (file: string, dir: string, index: number) => void): void {
   for (let d = 0; d < DIRS; d++) {
     const dir = join(root, `d${String(d).padStart(3, '0')}`);
-    for (let f = 0; f < PER_DIR; f++) fn(join(dir, `f${String(f).padStart(3, '0')}.yaml`), dir, d * PER_DIR + f);
+    for (let f = 0; f < PER_DIR; f++)
+      fn(join(dir, `f${String(f).padStart(3, '0')}.yaml`), dir, d * PER_DIR + f);
   }
 }
 
@@ -31,7 +32,9 @@ describe('syncer: bursts the kernel cannot queue', () => {
     console.log(`created ${FILES} files in ${(started - creating).toFixed(0)} ms`);
     const { client, rec } = openSyncer(root, pathKeys);
     await rec.waitForStatus(SyncStatus.InSync, 0, 60_000);
-    console.log(`${FILES} files: InSync after ${(rec.statusTimes.at(-1)! - started).toFixed(0)} ms`);
+    console.log(
+      `${FILES} files: InSync after ${(rec.statusTimes.at(-1)! - started).toFixed(0)} ms`,
+    );
     expect(rec.picture.size).toBe(FILES);
 
     // Synchronous: the event loop is blocked for the whole rewrite, so inotify's queue overflows.
@@ -42,7 +45,13 @@ describe('syncer: bursts the kernel cannot queue', () => {
     });
     const rewritten = performance.now();
     const isRound2 = (value: unknown) => (value as { round?: number } | undefined)?.round === 2;
-    await rec.waitFor(() => rec.picture.size === FILES && [...rec.picture.values()].every((held) => isRound2(held.value)), 'every file at round 2', 60_000);
+    await rec.waitFor(
+      () =>
+        rec.picture.size === FILES &&
+        [...rec.picture.values()].every((held) => isRound2(held.value)),
+      'every file at round 2',
+      60_000,
+    );
     console.log(
       `rewrite of ${FILES} files by rename: ${(rewritten - rewriteStart).toFixed(0)} ms blocked; picture complete ${(performance.now() - rewritten).toFixed(0)} ms later, ${rec.batches.length} batches`,
     );
@@ -51,7 +60,10 @@ describe('syncer: bursts the kernel cannot queue', () => {
     const tree = new Map<string, Expected>();
     eachFile(root, (_file, _dir, index) => {
       const path = `/d${String(Math.floor(index / PER_DIR)).padStart(3, '0')}/f${String(index % PER_DIR).padStart(3, '0')}`;
-      tree.set(path, { revision: revisionOf(undefined, fingerprint(Buffer.from(round2(index)))), value: { n: index, round: 2 } });
+      tree.set(path, {
+        revision: revisionOf(undefined, fingerprint(Buffer.from(round2(index)))),
+        value: { n: index, round: 2 },
+      });
     });
     expect(pictureDiff(rec, tree)).toEqual([]);
     const sample = await listed(client, '/d042');

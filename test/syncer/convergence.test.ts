@@ -26,19 +26,69 @@ type Op =
   | { op: 'moveOutAndBack'; dir: string };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('clientWrite' as const), path: fc.constantFrom(...KEYS), n: fc.nat(5) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('outsideWrite' as const), path: fc.constantFrom(...KEYS), n: fc.nat(5), viaRename: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('clientDelete' as const), path: fc.constantFrom(...KEYS) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('outsideDelete' as const), path: fc.constantFrom(...KEYS) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('removeDir' as const), dir: fc.constantFrom(...DIRS) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('moveDir' as const), from: fc.constantFrom(...DIRS), to: fc.constantFrom(...DIRS) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('moveOutAndBack' as const), dir: fc.constantFrom(...DIRS) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('clientWrite' as const),
+      path: fc.constantFrom(...KEYS),
+      n: fc.nat(5),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('outsideWrite' as const),
+      path: fc.constantFrom(...KEYS),
+      n: fc.nat(5),
+      viaRename: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('clientDelete' as const),
+      path: fc.constantFrom(...KEYS),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('outsideDelete' as const),
+      path: fc.constantFrom(...KEYS),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('removeDir' as const), dir: fc.constantFrom(...DIRS) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('moveDir' as const),
+      from: fc.constantFrom(...DIRS),
+      to: fc.constantFrom(...DIRS),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('moveOutAndBack' as const),
+      dir: fc.constantFrom(...DIRS),
+    }),
+  },
 );
 
 const ignoreMissing = (err: unknown) => {
   const code = (err as { code?: string }).code;
   // Expected outcomes of random operations: nothing there, a target in the way, a move into itself.
-  if (code === 'ENOENT' || code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EINVAL' || code === 'ENOTDIR') return;
+  if (
+    code === 'ENOENT' ||
+    code === 'ENOTEMPTY' ||
+    code === 'EEXIST' ||
+    code === 'EINVAL' ||
+    code === 'ENOTDIR'
+  )
+    return;
   if ((err as { code?: string }).code === 'ERR_RESOURCE_DOES_NOT_EXIST') return;
   throw err;
 };
@@ -80,35 +130,47 @@ async function run(op: Op, root: string, client: FileBackend, parking: string): 
 describe('syncer: convergence', () => {
   it('the picture always converges to list(), revisions included', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.boolean(), async (ops, concurrent) => {
-        const root = join(await tempDir(), 'store');
-        const parking = await tempDir();
-        // Some keys exist before the syncer starts.
-        const seeder = await import('../../src/index.js').then(({ FileBackend }) => new FileBackend({ root, fsync: false }));
-        await seeder.apply({ key: new PathKey('/a/b'), value: { n: 0, by: 'seed' } });
-        await seeder.apply({ key: new PathKey('/b/x'), value: { n: 0, by: 'seed' } });
-        await seeder.close();
-        const { client, syncer, rec } = openSyncer(root, pathKeys);
-        await rec.waitForStatus(SyncStatus.InSync);
-        if (concurrent) {
-          // Operations race with each other (and with the syncer's reads). Racing client calls on
-          // overlapping paths may fail (a write under a directory being deleted): only what the
-          // tree ends up holding matters here.
-          await Promise.all(ops.map((op) => run(op, root, client, parking).catch(() => undefined)));
-        } else {
-          for (const op of ops) await run(op, root, client, parking);
-        }
-        await waitForConvergence(rec, client, { timeoutMs: 10_000 });
-        // Nothing late undoes it: after a sentinel went through, the picture still equals list().
-        await settled(rec, client);
-        expect(pictureDiff(rec, await listed(client))).toEqual([]);
-        expect(rec.violations).toEqual([]);
-        // A watcher error (the machine's inotify watches used up) adds a resync: allowed here.
-        expect(rec.statuses.slice(0, 3)).toEqual([SyncStatus.WaitForDatastore, SyncStatus.ResyncInProgress, SyncStatus.InSync]);
-        expect(rec.status).toBe(SyncStatus.InSync);
-        await syncer.stop();
-        await client.close();
-      }),
+      fc.asyncProperty(
+        fc.array(opArb, { minLength: 1, maxLength: 25 }),
+        fc.boolean(),
+        async (ops, concurrent) => {
+          const root = join(await tempDir(), 'store');
+          const parking = await tempDir();
+          // Some keys exist before the syncer starts.
+          const seeder = await import('../../src/index.js').then(
+            ({ FileBackend }) => new FileBackend({ root, fsync: false }),
+          );
+          await seeder.apply({ key: new PathKey('/a/b'), value: { n: 0, by: 'seed' } });
+          await seeder.apply({ key: new PathKey('/b/x'), value: { n: 0, by: 'seed' } });
+          await seeder.close();
+          const { client, syncer, rec } = openSyncer(root, pathKeys);
+          await rec.waitForStatus(SyncStatus.InSync);
+          if (concurrent) {
+            // Operations race with each other (and with the syncer's reads). Racing client calls on
+            // overlapping paths may fail (a write under a directory being deleted): only what the
+            // tree ends up holding matters here.
+            await Promise.all(
+              ops.map((op) => run(op, root, client, parking).catch(() => undefined)),
+            );
+          } else {
+            for (const op of ops) await run(op, root, client, parking);
+          }
+          await waitForConvergence(rec, client, { timeoutMs: 10_000 });
+          // Nothing late undoes it: after a sentinel went through, the picture still equals list().
+          await settled(rec, client);
+          expect(pictureDiff(rec, await listed(client))).toEqual([]);
+          expect(rec.violations).toEqual([]);
+          // A watcher error (the machine's inotify watches used up) adds a resync: allowed here.
+          expect(rec.statuses.slice(0, 3)).toEqual([
+            SyncStatus.WaitForDatastore,
+            SyncStatus.ResyncInProgress,
+            SyncStatus.InSync,
+          ]);
+          expect(rec.status).toBe(SyncStatus.InSync);
+          await syncer.stop();
+          await client.close();
+        },
+      ),
       // No shrinking: every attempt at a smaller case would wait for convergence again; the
       // report shows the operations as generated.
       { numRuns: 25, endOnFailure: true },

@@ -13,14 +13,31 @@ describe('DirIdentities', () => {
 
   it('forgets a directory and everything below it, not its siblings with a common prefix', () => {
     const dirs = new DirIdentities();
-    for (const [dir, id] of [['/r/a', '1'], ['/r/a/b', '2'], ['/r/a/b/c', '3'], ['/r/ab', '4']] as const) dirs.set(dir, id);
+    for (const [dir, id] of [
+      ['/r/a', '1'],
+      ['/r/a/b', '2'],
+      ['/r/a/b/c', '3'],
+      ['/r/ab', '4'],
+    ] as const)
+      dirs.set(dir, id);
     dirs.forget('/r/a');
-    expect(['/r/a', '/r/a/b', '/r/a/b/c', '/r/ab'].map((dir) => dirs.has(dir))).toEqual([false, false, false, true]);
+    expect(['/r/a', '/r/a/b', '/r/a/b/c', '/r/ab'].map((dir) => dirs.has(dir))).toEqual([
+      false,
+      false,
+      false,
+      true,
+    ]);
   });
 
   it('renews the directories below one watched anew, dropping those that are gone', () => {
     const dirs = new DirIdentities();
-    for (const [dir, id] of [['/r/a', '1'], ['/r/a/b', '2'], ['/r/a/gone', '3'], ['/r/z', '4']] as const) dirs.set(dir, id);
+    for (const [dir, id] of [
+      ['/r/a', '1'],
+      ['/r/a/b', '2'],
+      ['/r/a/gone', '3'],
+      ['/r/z', '4'],
+    ] as const)
+      dirs.set(dir, id);
     const now: Record<string, string> = { '/r/a/b': '20', '/r/z': '40' };
     dirs.renewBelow('/r/a', (dir) => now[dir]);
     expect(dirs.replaced('/r/a/b', '20')).toBe(false);

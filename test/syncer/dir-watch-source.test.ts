@@ -42,7 +42,14 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5000): 
 
 const handles: DirectoryWatchHandle[] = [];
 
-async function watching(source = dirWatchSource): Promise<{ root: string; events: Events; handle: DirectoryWatchHandle; sentinel: () => Promise<void> }> {
+async function watching(
+  source = dirWatchSource,
+): Promise<{
+  root: string;
+  events: Events;
+  handle: DirectoryWatchHandle;
+  sentinel: () => Promise<void>;
+}> {
   const root = join(await tempDir(), 'root');
   await mkdir(root);
   const events = new Events();
@@ -71,7 +78,13 @@ describe('directory watcher (one fs.watch per directory)', () => {
     await symlink(join(base, 'a'), join(base, 'link'), 'dir');
     const handle = await dirWatchSource.watch(base, new Events());
     handles.push(handle);
-    expect(handle.directories()).toEqual([base, join(base, 'a'), join(base, 'a', 'b'), join(base, 'a', 'b', 'c'), join(base, 'd')]);
+    expect(handle.directories()).toEqual([
+      base,
+      join(base, 'a'),
+      join(base, 'a', 'b'),
+      join(base, 'a', 'b', 'c'),
+      join(base, 'd'),
+    ]);
   });
 
   it('reports value files and sidecars, and no dotfile, temp file or anything inside a dot-directory', async () => {
@@ -88,7 +101,11 @@ describe('directory watcher (one fs.watch per directory)', () => {
     expect(reported.get(join(root, 'k.yaml'))).toBe('file');
     expect(reported.get(join(root, '.kvdir-k.yaml.rev'))).toBe('file');
     expect(reported.get(join(root, 'notes.txt'))).toBe('file');
-    expect([...reported.keys()].filter((path) => path.includes('/.') && !path.endsWith('.kvdir-k.yaml.rev'))).toEqual([]);
+    expect(
+      [...reported.keys()].filter(
+        (path) => path.includes('/.') && !path.endsWith('.kvdir-k.yaml.rev'),
+      ),
+    ).toEqual([]);
   });
 
   it('reports a new link as unknown (not as a file, which the syncer would ignore without a .yaml name)', async () => {
@@ -121,7 +138,12 @@ describe('directory watcher (one fs.watch per directory)', () => {
     await writeFile(join(outside, 'x.yaml'), 'x: 1\n');
     await writeFile(join(outside, 'e', 'y.yaml'), 'y: 1\n');
     await sentinel();
-    expect(events.paths().slice(mark).filter((path) => path.startsWith(join(root, 'd') + '/'))).toEqual([]);
+    expect(
+      events
+        .paths()
+        .slice(mark)
+        .filter((path) => path.startsWith(join(root, 'd') + '/')),
+    ).toEqual([]);
   });
 
   it('watches a directory replaced under its name (another renamed over it) anew', async () => {
@@ -131,7 +153,10 @@ describe('directory watcher (one fs.watch per directory)', () => {
     await mkdir(join(other, 'sub'), { recursive: true });
     await until(() => handle.directories().includes(join(root, 'd')), 'd watched');
     await rename(other, join(root, 'd'));
-    await until(() => handle.directories().includes(join(root, 'd', 'sub')), 'the new d/sub watched');
+    await until(
+      () => handle.directories().includes(join(root, 'd', 'sub')),
+      'the new d/sub watched',
+    );
     await writeFile(join(root, 'd', 'sub', 'k.yaml'), 'x: 1\n');
     expect(await events.waitFor(join(root, 'd', 'sub', 'k.yaml'))).toBe('file');
   });
@@ -168,7 +193,9 @@ describe('directory watcher (one fs.watch per directory)', () => {
     let dropping = false;
     const dropped: string[] = [];
     const lossy: WatchOne = (dir, options, listener) =>
-      fsWatch(dir, options, (event, name) => (dropping ? void dropped.push(String(name)) : listener(event, name)));
+      fsWatch(dir, options, (event, name) =>
+        dropping ? void dropped.push(String(name)) : listener(event, name),
+      );
     const { root, events, handle } = await watching(directoryWatchSource(lossy));
     await mkdir(join(root, 'old'));
     await until(() => handle.directories().includes(join(root, 'old')), 'old watched');
@@ -193,7 +220,11 @@ describe('directory watcher (one fs.watch per directory)', () => {
 
   it('reports a watch that cannot be set up (ENOSPC) once through onError, and goes on watching the rest', async () => {
     const full: WatchOne = (dir, options, listener) => {
-      if (dir.endsWith('/full')) throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`), { code: 'ENOSPC' });
+      if (dir.endsWith('/full'))
+        throw Object.assign(
+          new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`),
+          { code: 'ENOSPC' },
+        );
       return fsWatch(dir, options, listener);
     };
     const { root, events, handle } = await watching(directoryWatchSource(full));
@@ -219,6 +250,8 @@ describe('directory watcher (one fs.watch per directory)', () => {
 
     const controller = new AbortController();
     controller.abort(new Error('stopped'));
-    await expect(dirWatchSource.watch(root, new Events(), controller.signal)).rejects.toThrow('stopped');
+    await expect(dirWatchSource.watch(root, new Events(), controller.signal)).rejects.toThrow(
+      'stopped',
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { clipToPrefixes, isUnder, scopeFromId, scopeId, scopeOfEvent } from '../../src/syncer/event-scope.js';
+import {
+  clipToPrefixes,
+  isUnder,
+  scopeFromId,
+  scopeId,
+  scopeOfEvent,
+} from '../../src/syncer/event-scope.js';
 import type { Scope } from '../../src/syncer/event-scope.js';
 import type { EventKind } from '../../src/syncer/watch-source.js';
 
@@ -67,14 +73,18 @@ describe('scope helpers', () => {
 
   it('clips scopes to the synced prefixes', () => {
     const prefixes = ['/calico/v1/config', '/calico/v1/policy'];
-    expect(clipToPrefixes({ kind: 'key', path: '/calico/v1/config/x' }, prefixes)).toEqual([{ kind: 'key', path: '/calico/v1/config/x' }]);
+    expect(clipToPrefixes({ kind: 'key', path: '/calico/v1/config/x' }, prefixes)).toEqual([
+      { kind: 'key', path: '/calico/v1/config/x' },
+    ]);
     expect(clipToPrefixes({ kind: 'key', path: '/calico/v1/host/x' }, prefixes)).toEqual([]);
     expect(clipToPrefixes({ kind: 'tree', path: '/calico' }, prefixes)).toEqual([
       { kind: 'tree', path: '/calico/v1/config' },
       { kind: 'tree', path: '/calico/v1/policy' },
     ]);
     expect(clipToPrefixes({ kind: 'tree', path: '/other' }, prefixes)).toEqual([]);
-    expect(clipToPrefixes({ kind: 'invalid', relative: 'calico/v1/policy/%zz.yaml' }, prefixes)).toHaveLength(1);
+    expect(
+      clipToPrefixes({ kind: 'invalid', relative: 'calico/v1/policy/%zz.yaml' }, prefixes),
+    ).toHaveLength(1);
     expect(clipToPrefixes({ kind: 'invalid', relative: '%zz.yaml' }, prefixes)).toEqual([]);
   });
 
@@ -85,7 +95,10 @@ describe('scope helpers', () => {
       { kind: 'tree', path: '/a', again: true },
       { kind: 'invalid', relative: 'a/%zz.yaml' },
     ];
-    for (const scope of scopes) expect(scopeFromId(scopeId(scope))).toEqual(scope.kind === 'tree' && scope.again !== true ? { kind: 'tree', path: scope.path } : scope);
+    for (const scope of scopes)
+      expect(scopeFromId(scopeId(scope))).toEqual(
+        scope.kind === 'tree' && scope.again !== true ? { kind: 'tree', path: scope.path } : scope,
+      );
     expect(new Set(scopes.map(scopeId)).size).toBe(scopes.length);
   });
 });

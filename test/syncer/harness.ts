@@ -44,7 +44,11 @@ export function openClient(options: FileBackendOptions): FileBackend {
 }
 
 /** A client on `root` and a started syncer on it, recording into a Recorder. */
-export function openSyncer(root: string, options: TestSyncerOptions = {}, backend: Partial<FileBackendOptions> = {}): Opened {
+export function openSyncer(
+  root: string,
+  options: TestSyncerOptions = {},
+  backend: Partial<FileBackendOptions> = {},
+): Opened {
   const client = new FileBackend({ root, fsync: false, ...backend });
   const rec = new Recorder();
   const syncer = client.syncer(rec, { ...fast, ...options });
@@ -61,17 +65,25 @@ export interface Expected {
 /** What the tree holds under `prefix`, by key path, as list() reads it. */
 export async function listed(client: FileBackend, prefix = '/'): Promise<Map<string, Expected>> {
   const pairs = await client.list(new PathListOptions({ prefix }));
-  return new Map(pairs.map((pair) => [pair.key.defaultPath(), { revision: pair.revision, value: pair.value }]));
+  return new Map(
+    pairs.map((pair) => [pair.key.defaultPath(), { revision: pair.revision, value: pair.value }]),
+  );
 }
 
 /** The differences between a recorder's picture and `expected`; empty when they agree. */
-export function pictureDiff(rec: Recorder, expected: Map<string, Expected>, compareValues = true): string[] {
+export function pictureDiff(
+  rec: Recorder,
+  expected: Map<string, Expected>,
+  compareValues = true,
+): string[] {
   const diffs: string[] = [];
   for (const [path, want] of expected) {
     const held = rec.picture.get(path);
     if (held === undefined) diffs.push(`missing ${path}`);
-    else if (held.revision !== want.revision) diffs.push(`${path}: revision ${held.revision} != ${want.revision}`);
-    else if (compareValues && !isDeepStrictEqual(held.value, want.value)) diffs.push(`${path}: value differs`);
+    else if (held.revision !== want.revision)
+      diffs.push(`${path}: revision ${held.revision} != ${want.revision}`);
+    else if (compareValues && !isDeepStrictEqual(held.value, want.value))
+      diffs.push(`${path}: value differs`);
   }
   for (const path of rec.picture.keys()) if (!expected.has(path)) diffs.push(`extra ${path}`);
   return diffs;
@@ -90,7 +102,11 @@ export async function waitForConvergence(
   try {
     await rec.waitFor(
       async () => {
-        diffs = pictureDiff(rec, await listed(client, options.prefix), options.compareValues ?? true);
+        diffs = pictureDiff(
+          rec,
+          await listed(client, options.prefix),
+          options.compareValues ?? true,
+        );
         return diffs.length === 0;
       },
       'the picture to equal list()',

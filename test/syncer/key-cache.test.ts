@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { PathKey } from '../../src/index.js';
 import { KeyCache } from '../../src/syncer/key-cache.js';
 
-const entry = (path: string, revision = 'r1') => ({ key: new PathKey(path), revision, signature: 's' });
+const entry = (path: string, revision = 'r1') => ({
+  key: new PathKey(path),
+  revision,
+  signature: 's',
+});
 
 function cacheOf(...paths: string[]): KeyCache {
   const cache = new KeyCache();

@@ -38,7 +38,11 @@ describe('syncer: lifecycle', () => {
     await settled(control.rec, control.client);
     expect(control.rec.picture.has('/after/stop')).toBe(true);
     expect(rec.batches.length).toBe(seen);
-    expect(rec.statuses).toEqual([SyncStatus.WaitForDatastore, SyncStatus.ResyncInProgress, SyncStatus.InSync]);
+    expect(rec.statuses).toEqual([
+      SyncStatus.WaitForDatastore,
+      SyncStatus.ResyncInProgress,
+      SyncStatus.InSync,
+    ]);
     expect(rec.violations).toEqual([]);
   });
 
@@ -78,13 +82,17 @@ describe('syncer: lifecycle', () => {
     ['syncer.stop() once InSync', 'await ready;\nawait syncer.stop();'],
     ['client.close() once InSync', 'await ready;\nawait client.close();'],
     ['syncer.stop() while the watcher starts up', 'await syncer.stop();'],
-  ])('a process whose syncer was started and then stopped by %s exits by itself', async (_name, stopCode) => {
-    expect(existsSync(DIST), `${DIST} is missing: run npm run build first (npm test does)`).toBe(true);
-    const dir = await tempDir();
-    const script = join(dir, 'child.mjs');
-    await writeFile(
-      script,
-      `import { FileBackend, PathKey, SyncStatus } from ${JSON.stringify(pathToFileURL(DIST).href)};
+  ])(
+    'a process whose syncer was started and then stopped by %s exits by itself',
+    async (_name, stopCode) => {
+      expect(existsSync(DIST), `${DIST} is missing: run npm run build first (npm test does)`).toBe(
+        true,
+      );
+      const dir = await tempDir();
+      const script = join(dir, 'child.mjs');
+      await writeFile(
+        script,
+        `import { FileBackend, PathKey, SyncStatus } from ${JSON.stringify(pathToFileURL(DIST).href)};
 const client = new FileBackend({ root: ${JSON.stringify(join(dir, 'store'))}, fsync: false });
 for (let i = 0; i < 300; i++) await client.create({ key: new PathKey(\`/a/\${i % 10}/\${i}\`), value: { n: i } });
 let inSync;
@@ -97,22 +105,23 @@ syncer.start();
 ${stopCode}
 console.log('stopped');
 `,
-    );
-    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve(null);
-      }, 20_000);
-      child.on('exit', (exitCode) => {
-        clearTimeout(timer);
-        resolve(exitCode);
+      );
+      const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve(null);
+        }, 20_000);
+        child.on('exit', (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
       });
-    });
-    expect(output).toContain('stopped');
-    expect(code, `the child did not exit by itself; output: ${output}`).toBe(0);
-  });
+      expect(output).toContain('stopped');
+      expect(code, `the child did not exit by itself; output: ${output}`).toBe(0);
+    },
+  );
 });

@@ -9,9 +9,13 @@ import type { Watcher } from './harness.js';
 import type { Recorder } from './recorder.js';
 import { calicoSentinel, nonSentinel, settled } from './settle.js';
 
-const kinds = (rec: Recorder, mark: number) => nonSentinel(rec.updatesSince(mark)).map((u) => [u.updateType, u.key.defaultPath()]);
+const kinds = (rec: Recorder, mark: number) =>
+  nonSentinel(rec.updatesSince(mark)).map((u) => [u.updateType, u.key.defaultPath()]);
 
-async function started(watcher: Watcher, options = pathKeys): Promise<{ root: string; client: FileBackend; rec: Recorder }> {
+async function started(
+  watcher: Watcher,
+  options = pathKeys,
+): Promise<{ root: string; client: FileBackend; rec: Recorder }> {
   const root = join(await tempDir(), 'store');
   await mkdir(root);
   const { client, rec } = openSyncer(root, { ...options, watcher });
@@ -25,17 +29,29 @@ describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) 
     const key = new PathKey('/apps/web/config');
     let mark = rec.mark();
     const created = await client.create({ key, value: { replicas: 1 } });
-    const onNew = await rec.waitForUpdate(key.defaultPath(), (u) => u.revision === created.revision, mark);
+    const onNew = await rec.waitForUpdate(
+      key.defaultPath(),
+      (u) => u.revision === created.revision,
+      mark,
+    );
     expect(onNew).toMatchObject({ updateType: UpdateType.KVNew, value: { replicas: 1 } });
 
     mark = rec.mark();
     const updated = await client.update({ key, value: { replicas: 2 } });
-    const onUpdate = await rec.waitForUpdate(key.defaultPath(), (u) => u.revision === updated.revision, mark);
+    const onUpdate = await rec.waitForUpdate(
+      key.defaultPath(),
+      (u) => u.revision === updated.revision,
+      mark,
+    );
     expect(onUpdate).toMatchObject({ updateType: UpdateType.KVUpdated, value: { replicas: 2 } });
 
     mark = rec.mark();
     await client.delete({ key });
-    const onDelete = await rec.waitForUpdate(key.defaultPath(), (u) => u.updateType === UpdateType.KVDeleted, mark);
+    const onDelete = await rec.waitForUpdate(
+      key.defaultPath(),
+      (u) => u.updateType === UpdateType.KVDeleted,
+      mark,
+    );
     expect(onDelete.value).toBeUndefined();
     await settled(rec, client, mark);
     expect(rec.picture.has(key.defaultPath())).toBe(false);
@@ -50,7 +66,9 @@ describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) 
     const mark = rec.mark();
     await client.delete({ key: new PathKey('/tree') });
     await rec.waitFor(() => !leaves.some((path) => rec.picture.has(path)), 'every leaf deleted');
-    const batches = rec.batchesSince(mark).filter((batch) => batch.some((u) => u.updateType === UpdateType.KVDeleted));
+    const batches = rec
+      .batchesSince(mark)
+      .filter((batch) => batch.some((u) => u.updateType === UpdateType.KVDeleted));
     expect(batches).toHaveLength(1);
     expect(batches[0]!.map((u) => u.key.defaultPath()).sort()).toEqual([...leaves].sort());
     expect(batches[0]!.every((u) => u.updateType === UpdateType.KVDeleted)).toBe(true);
@@ -76,7 +94,10 @@ describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) 
     await settled(rec, client, mark);
     const expected = (await listed(client)).get('/cfg/app')!;
     expect(kinds(rec, mark)).toEqual([[UpdateType.KVUpdated, '/cfg/app']]);
-    expect(rec.picture.get('/cfg/app')).toMatchObject({ revision: expected.revision, value: { level: 'debug' } });
+    expect(rec.picture.get('/cfg/app')).toMatchObject({
+      revision: expected.revision,
+      value: { level: 'debug' },
+    });
     expect(rec.failures).toEqual([]);
     expect(rec.violations).toEqual([]);
   });
@@ -126,7 +147,11 @@ describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) 
     let mark = rec.mark();
     const broken = 'ok: [true\n';
     await writeFile(join(root, 'cfg', 'broken.yaml'), broken);
-    const onBroken = await rec.waitForUpdate('/cfg/broken', (u) => u.updateType === UpdateType.KVUpdated, mark);
+    const onBroken = await rec.waitForUpdate(
+      '/cfg/broken',
+      (u) => u.updateType === UpdateType.KVUpdated,
+      mark,
+    );
     expect(onBroken.value).toBeUndefined();
     expect(onBroken.revision).toBeDefined();
     expect(rec.failures).toEqual([{ rawKey: '/cfg/broken', rawValue: broken }]);
@@ -170,9 +195,14 @@ describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) 
     const { client, rec } = await started(watcher, { ...pathKeys, maxDelayMs: 2000 });
     const mark = rec.mark();
     const returned = new Set<string>();
-    for (let i = 0; i < 200; i++) returned.add((await client.apply({ key: new PathKey(`/busy/${i % 4}`), value: { i } })).revision!);
+    for (let i = 0; i < 200; i++)
+      returned.add(
+        (await client.apply({ key: new PathKey(`/busy/${i % 4}`), value: { i } })).revision!,
+      );
     await waitForConvergence(rec, client);
-    const foreign = rec.updatesSince(mark).filter((u) => u.revision !== undefined && !returned.has(u.revision));
+    const foreign = rec
+      .updatesSince(mark)
+      .filter((u) => u.revision !== undefined && !returned.has(u.revision));
     expect(foreign.map((u) => `${u.key.defaultPath()} ${u.revision}`)).toEqual([]);
     expect(rec.violations).toEqual([]);
   });
@@ -183,7 +213,12 @@ describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) 
     await mkdir(join(root, 'cfg'), { recursive: true });
     await writeFile(join(root, 'cfg', 'a.yaml'), 'a: 1\n');
     const told: string[] = [];
-    const { client, rec } = openSyncer(root, { ...pathKeys, watcher, resyncIntervalMs: 0, onWarning: (warning) => told.push(warning.message) });
+    const { client, rec } = openSyncer(root, {
+      ...pathKeys,
+      watcher,
+      resyncIntervalMs: 0,
+      onWarning: (warning) => told.push(warning.message),
+    });
     await rec.waitForStatus(SyncStatus.InSync);
     const outside = await tempDir();
     await writeFile(join(outside, 'secret.yaml'), 's: 1\n');
@@ -216,7 +251,11 @@ describe.each(WATCHERS)('syncer: live changes on disk (watcher: %s)', (watcher) 
     const mark = rec.mark();
     const written = await client.create({ key, value: { who: 'me' }, ttl: 400 });
     const expiresAt = Date.now() + 400;
-    const onNew = await rec.waitForUpdate(key.defaultPath(), (u) => u.revision === written.revision, mark);
+    const onNew = await rec.waitForUpdate(
+      key.defaultPath(),
+      (u) => u.revision === written.revision,
+      mark,
+    );
     expect(onNew.ttl).toBeGreaterThan(0);
     expect(onNew.ttl).toBeLessThanOrEqual(400);
     await rec.waitForUpdate(key.defaultPath(), (u) => u.updateType === UpdateType.KVDeleted, mark);

@@ -26,7 +26,11 @@ describe('syncer: on memfs', () => {
     const created = await client.create({ key, value: { a: 1 } });
     await rec.waitForUpdate('/apps/one', (u) => u.revision === created.revision, mark);
     const updated = await client.update({ key, value: { a: 2 } });
-    await rec.waitForUpdate('/apps/one', (u) => u.revision === updated.revision && u.updateType === UpdateType.KVUpdated, mark);
+    await rec.waitForUpdate(
+      '/apps/one',
+      (u) => u.revision === updated.revision && u.updateType === UpdateType.KVUpdated,
+      mark,
+    );
     await client.delete({ key: new PathKey('/calico/v1/host/node-1') });
     await waitForConvergence(rec, client, { compareValues: false });
     expect(rec.violations).toEqual([]);
@@ -51,10 +55,14 @@ describe('syncer: on memfs', () => {
     );
 
     mark = rec.mark();
-    const node2 = [...rec.picture.keys()].filter((path) => path.startsWith('/calico/v1/host/node-2/'));
+    const node2 = [...rec.picture.keys()].filter((path) =>
+      path.startsWith('/calico/v1/host/node-2/'),
+    );
     vol.rmSync(`${v1}/host/node-2`, { recursive: true });
     await rec.waitFor(() => node2.every((path) => !rec.picture.has(path)), 'node-2 deleted');
-    const deletions = rec.batchesSince(mark).filter((batch) => batch.some((u) => u.updateType === UpdateType.KVDeleted));
+    const deletions = rec
+      .batchesSince(mark)
+      .filter((batch) => batch.some((u) => u.updateType === UpdateType.KVDeleted));
     expect(deletions).toHaveLength(1);
     expect(deletions[0]!.length).toBe(node2.length);
 
@@ -82,12 +90,22 @@ describe('syncer: on memfs', () => {
   });
 
   it('names the files it skips by their path below the root, also when the root is the volume root', async () => {
-    const { fs, vol } = memfs({ '/a/real.yaml': 'x: 1\n', '/a/big.yaml': `x: ${'y'.repeat(200)}\n` });
+    const { fs, vol } = memfs({
+      '/a/real.yaml': 'x: 1\n',
+      '/a/big.yaml': `x: ${'y'.repeat(200)}\n`,
+    });
     vol.symlinkSync('/a/real.yaml', '/a/l.yaml');
     const told: string[] = [];
-    const { rec } = openSyncer('/', { onWarning: (warning) => told.push(warning.message) }, { fs: fs as unknown as FsLike, maxValueBytes: 100 });
+    const { rec } = openSyncer(
+      '/',
+      { onWarning: (warning) => told.push(warning.message) },
+      { fs: fs as unknown as FsLike, maxValueBytes: 100 },
+    );
     await rec.waitForStatus(SyncStatus.InSync);
-    expect(told.sort()).toEqual(['skipping /a/big.yaml: /a/big.yaml is 204 bytes, over the limit of 100 bytes (maxValueBytes)', 'skipping /a/l.yaml: refusing to follow a symbolic link']);
+    expect(told.sort()).toEqual([
+      'skipping /a/big.yaml: /a/big.yaml is 204 bytes, over the limit of 100 bytes (maxValueBytes)',
+      'skipping /a/l.yaml: refusing to follow a symbolic link',
+    ]);
     expect([...rec.picture.keys()]).toEqual(['/a/real']);
   });
 });

@@ -35,7 +35,8 @@ export class Recorder implements SyncerCallbacks {
   onStatusUpdated(status: SyncStatus): void {
     if (this.stopped) this.violations.push(`status ${syncStatusToString(status)} after stop`);
     const last = this.statuses.at(-1);
-    if (status === last) this.violations.push(`status ${syncStatusToString(status)} twice in a row`);
+    if (status === last)
+      this.violations.push(`status ${syncStatusToString(status)} twice in a row`);
     this.statuses.push(status);
     this.statusTimes.push(performance.now());
   }
@@ -77,7 +78,11 @@ export class Recorder implements SyncerCallbacks {
   }
 
   /** Polls `predicate` until it holds; fails with `what` (and the recorder's state) after `timeoutMs`. */
-  async waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  async waitFor(
+    predicate: () => boolean | Promise<boolean>,
+    what: string,
+    timeoutMs = 20_000,
+  ): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
       if (await predicate()) return;
@@ -90,15 +95,26 @@ export class Recorder implements SyncerCallbacks {
 
   /** Waits until the status list, from index `from`, contains `status`. */
   async waitForStatus(status: SyncStatus, from = 0, timeoutMs = 20_000): Promise<void> {
-    await this.waitFor(() => this.statuses.slice(from).includes(status), `status ${syncStatusToString(status)}`, timeoutMs);
+    await this.waitFor(
+      () => this.statuses.slice(from).includes(status),
+      `status ${syncStatusToString(status)}`,
+      timeoutMs,
+    );
   }
 
   /** Waits for an update of `path` with `predicate` since batch `mark`. */
-  async waitForUpdate(path: string, predicate: (update: Update) => boolean, mark = 0, timeoutMs = 20_000): Promise<Update> {
+  async waitForUpdate(
+    path: string,
+    predicate: (update: Update) => boolean,
+    mark = 0,
+    timeoutMs = 20_000,
+  ): Promise<Update> {
     let found: Update | undefined;
     await this.waitFor(
       () => {
-        found = this.updatesSince(mark).find((update) => update.key.defaultPath() === path && predicate(update));
+        found = this.updatesSince(mark).find(
+          (update) => update.key.defaultPath() === path && predicate(update),
+        );
         return found !== undefined;
       },
       `an update of ${path}`,
@@ -111,7 +127,12 @@ export class Recorder implements SyncerCallbacks {
     const statuses = this.statuses.map((status) => syncStatusToString(status)).join(' -> ');
     const last = this.batches
       .slice(-3)
-      .map((batch) => batch.slice(0, 5).map((update) => `${kindName(update.updateType)} ${update.key.defaultPath()}`).join(', '))
+      .map((batch) =>
+        batch
+          .slice(0, 5)
+          .map((update) => `${kindName(update.updateType)} ${update.key.defaultPath()}`)
+          .join(', '),
+      )
       .join(' | ');
     return `statuses [${statuses}], ${this.batches.length} batches (last: ${last}), picture ${this.picture.size} keys, ${this.failures.length} parse failures, violations ${JSON.stringify(this.violations)}`;
   }
@@ -125,12 +146,15 @@ export class Recorder implements SyncerCallbacks {
         this.picture.set(path, { revision: update.revision, value: update.value, update });
         break;
       case UpdateType.KVUpdated:
-        if (held === undefined) this.violations.push(`KVUpdated for ${path}, which the consumer does not hold`);
-        if (held !== undefined && held.revision === update.revision) this.violations.push(`KVUpdated for ${path} with an unchanged revision`);
+        if (held === undefined)
+          this.violations.push(`KVUpdated for ${path}, which the consumer does not hold`);
+        if (held !== undefined && held.revision === update.revision)
+          this.violations.push(`KVUpdated for ${path} with an unchanged revision`);
         this.picture.set(path, { revision: update.revision, value: update.value, update });
         break;
       case UpdateType.KVDeleted:
-        if (held === undefined) this.violations.push(`KVDeleted for ${path}, which the consumer does not hold`);
+        if (held === undefined)
+          this.violations.push(`KVDeleted for ${path}, which the consumer does not hold`);
         if (update.value !== undefined) this.violations.push(`KVDeleted for ${path} with a value`);
         this.picture.delete(path);
         break;

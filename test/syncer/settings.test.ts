@@ -6,7 +6,13 @@ import { normalizePrefixes, settingsOf } from '../../src/syncer/settings.js';
 describe('settings', () => {
   it('applies defaults', () => {
     const settings = settingsOf({});
-    expect(settings).toMatchObject({ prefixes: ['/'], waitForReady: false, quietWindowMs: 50, maxDelayMs: 500, resyncIntervalMs: 300_000 });
+    expect(settings).toMatchObject({
+      prefixes: ['/'],
+      waitForReady: false,
+      quietWindowMs: 50,
+      maxDelayMs: 500,
+      resyncIntervalMs: 300_000,
+    });
   });
 
   it('never lets the max delay be shorter than the quiet window', () => {
@@ -14,7 +20,9 @@ describe('settings', () => {
   });
 
   it('drops prefixes another one covers, and trailing slashes', () => {
-    expect(normalizePrefixes(['/calico/v1/policy', '/calico/v1', '/calico/v1/config/'])).toEqual(['/calico/v1']);
+    expect(normalizePrefixes(['/calico/v1/policy', '/calico/v1', '/calico/v1/config/'])).toEqual([
+      '/calico/v1',
+    ]);
     expect(normalizePrefixes(['/b', '/a/', '/ab'])).toEqual(['/a', '/ab', '/b']);
     expect(normalizePrefixes(['/x', '/'])).toEqual(['/']);
   });

@@ -17,10 +17,19 @@ export const calicoSentinel: Key = new GlobalConfigKey({ name: 'zz-sentinel' });
 
 const SENTINEL_PATHS = new Set([pathSentinel.defaultPath(), calicoSentinel.defaultPath()]);
 
-export async function settled(rec: Recorder, client: FileBackend, mark = 0, key: Key = pathSentinel): Promise<void> {
+export async function settled(
+  rec: Recorder,
+  client: FileBackend,
+  mark = 0,
+  key: Key = pathSentinel,
+): Promise<void> {
   const value = key === calicoSentinel ? String(++counter) : { n: ++counter };
   const written = await client.apply({ key, value });
-  await rec.waitForUpdate(key.defaultPath(), (update) => update.revision === written.revision, mark);
+  await rec.waitForUpdate(
+    key.defaultPath(),
+    (update) => update.revision === written.revision,
+    mark,
+  );
 }
 
 /** Updates that are not a sentinel's. */

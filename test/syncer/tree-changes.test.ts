@@ -10,9 +10,12 @@ import type { Recorder } from './recorder.js';
 import { nonSentinel, settled } from './settle.js';
 
 const deletionBatches = (rec: Recorder, mark: number) =>
-  rec.batchesSince(mark).filter((batch) => batch.some((update) => update.updateType === UpdateType.KVDeleted));
+  rec
+    .batchesSince(mark)
+    .filter((batch) => batch.some((update) => update.updateType === UpdateType.KVDeleted));
 
-const pathsUnder = (rec: Recorder, prefix: string) => [...rec.picture.keys()].filter((path) => path.startsWith(`${prefix}/`)).sort();
+const pathsUnder = (rec: Recorder, prefix: string) =>
+  [...rec.picture.keys()].filter((path) => path.startsWith(`${prefix}/`)).sort();
 
 describe.each(WATCHERS)('syncer: whole subtrees on disk (watcher: %s)', (watcher) => {
   it('reports rm -rf of a subtree as one batch with a KVDeleted for every leaf', async () => {
@@ -23,7 +26,10 @@ describe.each(WATCHERS)('syncer: whole subtrees on disk (watcher: %s)', (watcher
     expect(leaves.length).toBeGreaterThan(5);
     const mark = rec.mark();
     execFileSync('rm', ['-rf', join(root, 'calico', 'v1', 'host', 'node-2')]);
-    await rec.waitFor(() => pathsUnder(rec, '/calico/v1/host/node-2').length === 0, 'every leaf deleted');
+    await rec.waitFor(
+      () => pathsUnder(rec, '/calico/v1/host/node-2').length === 0,
+      'every leaf deleted',
+    );
     const batches = deletionBatches(rec, mark);
     expect(batches).toHaveLength(1);
     expect(batches[0]!.map((update) => update.key.defaultPath()).sort()).toEqual(leaves);
@@ -36,22 +42,37 @@ describe.each(WATCHERS)('syncer: whole subtrees on disk (watcher: %s)', (watcher
     const outside = join(await tempDir(), 'parked');
     const { client, rec } = openSyncer(root, { watcher });
     await rec.waitForStatus(SyncStatus.InSync);
-    const before = new Map(pathsUnder(rec, '/calico/v1/host/node-3').map((path) => [path, rec.picture.get(path)!.revision]));
+    const before = new Map(
+      pathsUnder(rec, '/calico/v1/host/node-3').map((path) => [
+        path,
+        rec.picture.get(path)!.revision,
+      ]),
+    );
     expect(before.size).toBeGreaterThan(3);
 
     let mark = rec.mark();
     await rename(join(root, 'calico', 'v1', 'host', 'node-3'), outside);
-    await rec.waitFor(() => pathsUnder(rec, '/calico/v1/host/node-3').length === 0, 'the moved keys deleted');
+    await rec.waitFor(
+      () => pathsUnder(rec, '/calico/v1/host/node-3').length === 0,
+      'the moved keys deleted',
+    );
     const deletions = deletionBatches(rec, mark);
     expect(deletions).toHaveLength(1);
-    expect(deletions[0]!.map((update) => update.key.defaultPath()).sort()).toEqual([...before.keys()]);
+    expect(deletions[0]!.map((update) => update.key.defaultPath()).sort()).toEqual([
+      ...before.keys(),
+    ]);
 
     mark = rec.mark();
     await rename(outside, join(root, 'calico', 'v1', 'host', 'node-3'));
-    await rec.waitFor(() => pathsUnder(rec, '/calico/v1/host/node-3').length === before.size, 'the moved keys back');
+    await rec.waitFor(
+      () => pathsUnder(rec, '/calico/v1/host/node-3').length === before.size,
+      'the moved keys back',
+    );
     const news = rec.updatesSince(mark);
     expect(news.every((update) => update.updateType === UpdateType.KVNew)).toBe(true);
-    expect(new Map(news.map((update) => [update.key.defaultPath(), update.revision]))).toEqual(before);
+    expect(new Map(news.map((update) => [update.key.defaultPath(), update.revision]))).toEqual(
+      before,
+    );
     await waitForConvergence(rec, client, { compareValues: false });
     expect(rec.violations).toEqual([]);
   });
@@ -93,19 +114,28 @@ describe.each(WATCHERS)('syncer: whole subtrees on disk (watcher: %s)', (watcher
     // half-written (a file seen empty, then updated), which is correct but not this test's point.
     const mark = rec.mark();
     const staged = `${root}.staged`;
-    await cp(join(import.meta.dirname, '..', '..', 'fixtures', 'calico'), staged, { recursive: true });
+    await cp(join(import.meta.dirname, '..', '..', 'fixtures', 'calico'), staged, {
+      recursive: true,
+    });
     await rename(staged, root);
     await rec.waitForStatus(SyncStatus.InSync, statusMark);
     await waitForConvergence(rec, client, { compareValues: false });
     expect(rec.picture.size).toBe(keys);
-    expect(rec.updatesSince(mark).every((update) => update.updateType === UpdateType.KVNew)).toBe(true);
-    expect(rec.statuses.slice(statusMark)).toEqual([SyncStatus.WaitForDatastore, SyncStatus.ResyncInProgress, SyncStatus.InSync]);
+    expect(rec.updatesSince(mark).every((update) => update.updateType === UpdateType.KVNew)).toBe(
+      true,
+    );
+    expect(rec.statuses.slice(statusMark)).toEqual([
+      SyncStatus.WaitForDatastore,
+      SyncStatus.ResyncInProgress,
+      SyncStatus.InSync,
+    ]);
     expect(rec.violations).toEqual([]);
   });
 
   it('reports a git checkout between two branches as exactly the diff', async () => {
     const root = await fixtureCopy('calico');
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     git('init', '-q', '-b', 'main');
     git('config', 'user.name', 'kvdir tests');
     git('config', 'user.email', 'tests@kvdir.invalid');
@@ -139,7 +169,9 @@ describe.each(WATCHERS)('syncer: whole subtrees on disk (watcher: %s)', (watcher
       await waitForConvergence(rec, client, { compareValues: false });
       await settled(rec, client, mark);
       const updates = nonSentinel(rec.updatesSince(mark));
-      expect(new Map(updates.map((update) => [update.key.defaultPath(), update.updateType]))).toEqual(expected);
+      expect(
+        new Map(updates.map((update) => [update.key.defaultPath(), update.updateType])),
+      ).toEqual(expected);
       expect(updates).toHaveLength(expected.size);
     }
     expect(rec.failures).toEqual([]);
@@ -149,7 +181,11 @@ describe.each(WATCHERS)('syncer: whole subtrees on disk (watcher: %s)', (watcher
 
 /** `git diff --name-status` as key path -> the update it must cause. */
 function diffOf(nameStatus: string): Map<string, number> {
-  const types: Record<string, number> = { A: UpdateType.KVNew, M: UpdateType.KVUpdated, D: UpdateType.KVDeleted };
+  const types: Record<string, number> = {
+    A: UpdateType.KVNew,
+    M: UpdateType.KVUpdated,
+    D: UpdateType.KVDeleted,
+  };
   const diff = new Map<string, number>();
   for (const line of nameStatus.trim().split('\n')) {
     const [status, file] = line.split('\t') as [string, string];

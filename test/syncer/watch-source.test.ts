@@ -10,7 +10,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileBackend, PathKey, SyncStatus, UpdateType, ValidationError } from '../../src/index.js';
 import type { FileBackendOptions, KvdirError } from '../../src/index.js';
 import { lockPathOf } from '../../src/fs/locks.js';
-import { decodeSidecar, encodeSidecar, fingerprint, nextSidecar, revisionOf } from '../../src/fs/revision.js';
+import {
+  decodeSidecar,
+  encodeSidecar,
+  fingerprint,
+  nextSidecar,
+  revisionOf,
+} from '../../src/fs/revision.js';
 import type { WatchHandle, WatchHandlers, WatchSource } from '../../src/syncer/watch-source.js';
 import { RACY_MARGIN_MS } from '../../src/syncer/file-signature.js';
 import { FakeClock } from '../helpers/fake-clock.js';
@@ -40,7 +46,8 @@ class FakeSource implements WatchSource {
 }
 
 const warnings: Array<{ code: string | undefined; message: string }> = [];
-const onWarning = (warning: Error & { code?: string }) => warnings.push({ code: warning.code, message: warning.message });
+const onWarning = (warning: Error & { code?: string }) =>
+  warnings.push({ code: warning.code, message: warning.message });
 beforeEach(() => {
   warnings.length = 0;
   process.on('warning', onWarning);
@@ -54,7 +61,11 @@ async function started(options: TestSyncerOptions = {}, backend: Partial<FileBac
   await mkdir(root);
   const source = new FakeSource();
   // No periodic resync: only what the test makes happen can find changes.
-  const opened = openSyncer(root, { ...pathKeys, resyncIntervalMs: 0, watchSource: source, ...options }, backend);
+  const opened = openSyncer(
+    root,
+    { ...pathKeys, resyncIntervalMs: 0, watchSource: source, ...options },
+    backend,
+  );
   await opened.rec.waitForStatus(SyncStatus.InSync);
   return { ...opened, root, source };
 }
@@ -62,7 +73,10 @@ async function started(options: TestSyncerOptions = {}, backend: Partial<FileBac
 describe('syncer: through the watch-source port', () => {
   it('on a watcher error (ENOSPC) goes back to ResyncInProgress, then InSync, and polling rescans deliver changes', async () => {
     const { client, rec, root, source } = await started({ pollMs: 100 });
-    const error = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+    const error = Object.assign(
+      new Error('ENOSPC: System limit for number of file watchers reached'),
+      { code: 'ENOSPC' },
+    );
     source.handlers!.onError(error);
     await rec.waitFor(() => rec.statuses.length === 5, 'ResyncInProgress then InSync');
     expect(rec.statuses.slice(3)).toEqual([SyncStatus.ResyncInProgress, SyncStatus.InSync]);
@@ -84,19 +98,32 @@ describe('syncer: through the watch-source port', () => {
 
   it('tells onWarning, when given, what it recovers from, with the cause, and emits no process warning', async () => {
     const told: KvdirError[] = [];
-    const { client, rec, root, source } = await started({ pollMs: 100, onWarning: (warning) => told.push(warning) }, { maxValueBytes: 100 });
-    const error = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+    const { client, rec, root, source } = await started(
+      { pollMs: 100, onWarning: (warning) => told.push(warning) },
+      { maxValueBytes: 100 },
+    );
+    const error = Object.assign(
+      new Error('ENOSPC: System limit for number of file watchers reached'),
+      { code: 'ENOSPC' },
+    );
     source.handlers!.onError(error);
     // Moved in whole, so that the polling rescans never see it half-written.
     await writeFile(join(root, '..', 'big.tmp'), `x: ${'y'.repeat(200)}\n`);
     await rename(join(root, '..', 'big.tmp'), join(root, 'big.yaml'));
     source.emit('big.yaml');
-    await rec.waitFor(() => told.some((w) => w.code === 'KVDIR_SYNCER_UNREADABLE'), 'the unreadable warning');
+    await rec.waitFor(
+      () => told.some((w) => w.code === 'KVDIR_SYNCER_UNREADABLE'),
+      'the unreadable warning',
+    );
     const watchError = told.find((w) => w.code === 'KVDIR_WATCH_ERROR');
-    expect(watchError?.message).toBe('watcher error (ENOSPC: System limit for number of file watchers reached); falling back to polling rescans');
+    expect(watchError?.message).toBe(
+      'watcher error (ENOSPC: System limit for number of file watchers reached); falling back to polling rescans',
+    );
     expect(watchError?.cause).toBe(error);
     const unreadable = told.find((w) => w.code === 'KVDIR_SYNCER_UNREADABLE');
-    expect(unreadable?.message).toMatch(/^skipping \/big\.yaml: .*big\.yaml is 204 bytes, over the limit of 100 bytes \(maxValueBytes\)$/);
+    expect(unreadable?.message).toMatch(
+      /^skipping \/big\.yaml: .*big\.yaml is 204 bytes, over the limit of 100 bytes \(maxValueBytes\)$/,
+    );
     expect((unreadable?.cause as KvdirError).code).toBe('ERR_TOO_LARGE');
     // Later polling rescans (no events now) look at it again and say nothing more.
     const written = await client.create({ key: new PathKey('/after'), value: { a: 1 } });
@@ -112,7 +139,10 @@ describe('syncer: through the watch-source port', () => {
     /** A started syncer with a `cfg` directory, its warnings, and helpers that wait for looks to be done. */
     async function skipping(options: TestSyncerOptions = {}) {
       const told: KvdirError[] = [];
-      const opened = await started({ onWarning: (warning) => told.push(warning), ...options }, { maxValueBytes: 100 });
+      const opened = await started(
+        { onWarning: (warning) => told.push(warning), ...options },
+        { maxValueBytes: 100 },
+      );
       const { rec, root, source } = opened;
       const cfg = join(root, 'cfg');
       await mkdir(cfg);
@@ -133,7 +163,13 @@ describe('syncer: through the watch-source port', () => {
         await writeFile(join(root, '..', 'place.tmp'), `x: ${'y'.repeat(bytes - 4)}\n`);
         await rename(join(root, '..', 'place.tmp'), join(cfg, name));
       };
-      const seen = (from = 0) => told.slice(from).map((w) => `${w.message.replace(/: \/.*/, ': (path)')} (${(w.cause as KvdirError).code})`).sort();
+      const seen = (from = 0) =>
+        told
+          .slice(from)
+          .map(
+            (w) => `${w.message.replace(/: \/.*/, ': (path)')} (${(w.cause as KvdirError).code})`,
+          )
+          .sort();
       return { ...opened, told, cfg, settle, place, seen };
     }
 
@@ -154,8 +190,11 @@ describe('syncer: through the watch-source port', () => {
       await settle(['cfg', 'dir']);
       await symlink('k0.yaml', join(cfg, 'link.yaml'));
       await settle(['cfg', 'dir']);
-      expect(seen(3)).toEqual(['skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)']);
-      for (const name of ['link', 'fifo', 'big']) expect(rec.picture.has(`/cfg/${name}`)).toBe(false);
+      expect(seen(3)).toEqual([
+        'skipping /cfg/link.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
+      ]);
+      for (const name of ['link', 'fifo', 'big'])
+        expect(rec.picture.has(`/cfg/${name}`)).toBe(false);
       expect(warnings).toEqual([]);
     });
 
@@ -164,13 +203,18 @@ describe('syncer: through the watch-source port', () => {
       await symlink('k0.yaml', join(cfg, 'late.yaml'));
       await place('big.yaml', 200);
       await settle(['cfg/late.yaml', 'file'], ['cfg/big.yaml', 'file']);
-      expect(seen()).toEqual(['skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)', 'skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)']);
+      expect(seen()).toEqual([
+        'skipping /cfg/big.yaml: (path) (ERR_TOO_LARGE)',
+        'skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
+      ]);
       // Gone, then back: no walk in between.
       await rm(join(cfg, 'late.yaml'));
       await settle(['cfg/late.yaml', 'file']);
       await symlink('k0.yaml', join(cfg, 'late.yaml'));
       await settle(['cfg/late.yaml', 'file']);
-      expect(seen(2)).toEqual(['skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)']);
+      expect(seen(2)).toEqual([
+        'skipping /cfg/late.yaml: refusing to follow a symbolic link (ERR_SYMLINK)',
+      ]);
       // Small enough to read, then too large again.
       await place('big.yaml', 50);
       await settle(['cfg/big.yaml', 'file']);
@@ -194,20 +238,27 @@ describe('syncer: through the watch-source port', () => {
       await symlink(outside, join(cfg, 'sub'), 'dir');
       await settle(['cfg/sub', 'unknown']);
       expect(rec.picture.has('/cfg/sub/a')).toBe(false);
-      expect(told.map((w) => w.message)).toEqual(['skipping /cfg/sub: refusing to follow a symbolic link']);
+      expect(told.map((w) => w.message)).toEqual([
+        'skipping /cfg/sub: refusing to follow a symbolic link',
+      ]);
       await settle(['', 'dir']);
       expect(told).toHaveLength(1);
     });
 
     it('names a file whose key keyFromPath refuses by its file, apart from a directory of the same name', async () => {
-      const { cfg, told, settle, seen } = await skipping({ keyFromPath: (path) => (path.startsWith('/cfg/x') ? null : new PathKey(path)) });
+      const { cfg, told, settle, seen } = await skipping({
+        keyFromPath: (path) => (path.startsWith('/cfg/x') ? null : new PathKey(path)),
+      });
       await writeFile(join(cfg, '..', '..', 'huge.tmp'), `x: ${'y'.repeat(4 * 1024 * 1024)}\n`);
       await rename(join(cfg, '..', '..', 'huge.tmp'), join(cfg, 'x.yaml'));
       await symlink(await tempDir(), join(cfg, 'x'), 'dir');
       await settle(['cfg', 'dir']);
       await settle(['cfg', 'dir']);
       await settle(['cfg', 'dir']);
-      expect(seen()).toEqual(['skipping /cfg/x.yaml: (path) (ERR_TOO_LARGE)', 'skipping /cfg/x: refusing to follow a symbolic link (ERR_SYMLINK)']);
+      expect(seen()).toEqual([
+        'skipping /cfg/x.yaml: (path) (ERR_TOO_LARGE)',
+        'skipping /cfg/x: refusing to follow a symbolic link (ERR_SYMLINK)',
+      ]);
       expect(told).toHaveLength(2);
     });
 
@@ -230,7 +281,10 @@ describe('syncer: through the watch-source port', () => {
       await rec.waitForStatus(SyncStatus.WaitForDatastore, mark);
       await rename(`${root}.gone`, root);
       await rec.waitForStatus(SyncStatus.InSync, mark);
-      expect(told.map((w) => w.message)).toEqual(['skipping /cfg/link.yaml: refusing to follow a symbolic link', 'skipping /cfg/link.yaml: refusing to follow a symbolic link']);
+      expect(told.map((w) => w.message)).toEqual([
+        'skipping /cfg/link.yaml: refusing to follow a symbolic link',
+        'skipping /cfg/link.yaml: refusing to follow a symbolic link',
+      ]);
     });
   });
 
@@ -241,8 +295,13 @@ describe('syncer: through the watch-source port', () => {
         throw new Error('logger down');
       },
     });
-    source.handlers!.onError(Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }));
-    await rec.waitFor(() => warnings.some((w) => w.code === 'KVDIR_CALLBACK_ERROR'), 'the callback error');
+    source.handlers!.onError(
+      Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }),
+    );
+    await rec.waitFor(
+      () => warnings.some((w) => w.code === 'KVDIR_CALLBACK_ERROR'),
+      'the callback error',
+    );
     expect(warnings.map((w) => w.code)).toEqual(['KVDIR_WATCH_ERROR', 'KVDIR_CALLBACK_ERROR']);
     expect(warnings[0]?.message).toMatch(/^kvdir syncer: watcher error \(EMFILE/);
     expect(warnings[1]?.message).toBe('kvdir syncer: onWarning threw: logger down');
@@ -255,7 +314,9 @@ describe('syncer: through the watch-source port', () => {
     const root = await tempDir();
     const client = new FileBackend({ root });
     const callbacks = { onStatusUpdated: () => {}, onUpdates: () => {} };
-    expect(() => client.syncer(callbacks, { onWarning: 'log' as never })).toThrow("error with field onWarning = 'log' (must be a function)");
+    expect(() => client.syncer(callbacks, { onWarning: 'log' as never })).toThrow(
+      "error with field onWarning = 'log' (must be a function)",
+    );
     expect(() => client.syncer(callbacks, { keyFromPath: {} as never })).toThrow(ValidationError);
     await client.close();
   });
@@ -301,7 +362,8 @@ describe('syncer: through the watch-source port', () => {
 
   it('after the root was replaced by another directory, resyncs and sends only the differences', async () => {
     const { client, rec, root, source } = await started({ pollMs: 100 });
-    for (const name of ['same', 'changed', 'gone']) await client.create({ key: new PathKey(`/cfg/${name}`), value: { name } });
+    for (const name of ['same', 'changed', 'gone'])
+      await client.create({ key: new PathKey(`/cfg/${name}`), value: { name } });
     source.emit('cfg', 'dir');
     await waitForConvergence(rec, client);
     const replacement = join(await tempDir(), 'next');
@@ -315,7 +377,11 @@ describe('syncer: through the watch-source port', () => {
     await rename(replacement, root);
     await rec.waitForStatus(SyncStatus.InSync, statusMark);
     await waitForConvergence(rec, client);
-    expect(rec.statuses.slice(statusMark)).toEqual([SyncStatus.WaitForDatastore, SyncStatus.ResyncInProgress, SyncStatus.InSync]);
+    expect(rec.statuses.slice(statusMark)).toEqual([
+      SyncStatus.WaitForDatastore,
+      SyncStatus.ResyncInProgress,
+      SyncStatus.InSync,
+    ]);
     const kinds = new Map(rec.updatesSince(mark).map((u) => [u.key.defaultPath(), u.updateType]));
     expect(kinds).toEqual(
       new Map([
@@ -352,7 +418,11 @@ describe('syncer: through the watch-source port', () => {
     await writeFile(join(root, '.kvdir-w.yaml.rev'), encodeSidecar(next));
     await rm(lock, { recursive: true });
     const final = await rec.waitForUpdate('/w', () => true, mark);
-    expect(final).toMatchObject({ updateType: UpdateType.KVUpdated, revision: revisionOf(next, fingerprint(bytes)), value: { v: 2 } });
+    expect(final).toMatchObject({
+      updateType: UpdateType.KVUpdated,
+      revision: revisionOf(next, fingerprint(bytes)),
+      value: { v: 2 },
+    });
     expect((await client.get(new PathKey('/w'))).revision).toBe(final.revision);
     expect(rec.violations).toEqual([]);
   });
@@ -363,12 +433,19 @@ describe('syncer: through the watch-source port', () => {
     const root = join(await tempDir(), 'store');
     await mkdir(root);
     const source = new FakeSource();
-    const { client, rec } = openSyncer(root, { ...pathKeys, resyncIntervalMs: 0, watchSource: source }, { clock });
+    const { client, rec } = openSyncer(
+      root,
+      { ...pathKeys, resyncIntervalMs: 0, watchSource: source },
+      { clock },
+    );
     await rec.waitForStatus(SyncStatus.InSync);
     await client.create({ key: new PathKey('/lease/holder'), value: { who: 'me' }, ttl: 1000 });
     // Set-up, not an assertion: the file must be old enough for its stat signature to be trusted.
     const created = Date.now();
-    await rec.waitFor(() => Date.now() - created > RACY_MARGIN_MS + 20, 'the file to be old enough');
+    await rec.waitFor(
+      () => Date.now() - created > RACY_MARGIN_MS + 20,
+      'the file to be old enough',
+    );
     source.emit('lease', 'dir');
     clock.advance(50);
     await rec.waitForUpdate('/lease/holder', (u) => u.updateType === UpdateType.KVNew);

@@ -30,11 +30,17 @@ export async function check(ctx: Context): Promise<number> {
       },
     })
     .finally(() => progress?.clear());
-  const cleaned = problems.map((problem) => ({ ...problem, message: withoutPosition(problem.message) }));
+  const cleaned = problems.map((problem) => ({
+    ...problem,
+    message: withoutPosition(problem.message),
+  }));
   if (ctx.output !== undefined) {
     ctx.print(formatDocument(cleaned, ctx.output));
   } else if (cleaned.length > 0) {
-    const shown = cleaned.map((problem) => ({ ...problem, file: displayPath(problem.file, ctx.cwd) }));
+    const shown = cleaned.map((problem) => ({
+      ...problem,
+      file: displayPath(problem.file, ctx.cwd),
+    }));
     ctx.print(shown.map(formatProblem).join('\n'));
   }
   const found = problems.length === 0 ? 'no problems' : plural(problems.length, 'problem');
@@ -45,7 +51,8 @@ export async function check(ctx: Context): Promise<number> {
 /** A check of a directory that is not there would pass: a gate pointed at the wrong place must fail instead. */
 async function requireDirectory(root: string): Promise<void> {
   const found = await stat(root).catch(() => undefined);
-  if (found?.isDirectory() !== true) throw new CliError(`no datastore directory at ${root}`, ExitCode.DatastoreError);
+  if (found?.isDirectory() !== true)
+    throw new CliError(`no datastore directory at ${root}`, ExitCode.DatastoreError);
 }
 
 function plural(count: number, noun: string): string {
@@ -53,7 +60,10 @@ function plural(count: number, noun: string): string {
 }
 
 export function formatProblem(problem: CheckProblem): string {
-  const position = problem.line === undefined ? '' : `:${problem.line}${problem.col === undefined ? '' : `:${problem.col}`}`;
+  const position =
+    problem.line === undefined
+      ? ''
+      : `:${problem.line}${problem.col === undefined ? '' : `:${problem.col}`}`;
   return `${problem.file}${position}: ${problem.message}`;
 }
 

@@ -19,6 +19,10 @@ export async function del(ctx: Context): Promise<number> {
   if (revision !== undefined) kv.revision = revision;
   await client.delete(kv);
   const count = listed.length + unreadable;
-  ctx.report(`deleted ${count} ${count === 1 ? 'key' : 'keys'}`, { path: key.defaultPath(), key: key.toString(), deleted: count });
+  ctx.report(`deleted ${count} ${count === 1 ? 'key' : 'keys'}`, {
+    path: key.defaultPath(),
+    key: key.toString(),
+    deleted: count,
+  });
   return ExitCode.Ok;
 }

@@ -14,7 +14,12 @@ export async function get(ctx: Context): Promise<number> {
 export async function list(ctx: Context): Promise<number> {
   const pairs = await ctx.open().list(keysUnder(prefixArg(ctx.positionals[0])));
   if (ctx.output !== undefined) {
-    ctx.print(formatDocument(pairs.map((pair) => toRecord(pair)), ctx.output));
+    ctx.print(
+      formatDocument(
+        pairs.map((pair) => toRecord(pair)),
+        ctx.output,
+      ),
+    );
   } else if (pairs.length > 0) {
     ctx.print(pairs.map((pair) => pair.key.defaultPath()).join('\n'));
   }

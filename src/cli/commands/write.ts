@@ -13,7 +13,8 @@ type WriteOp = 'create' | 'update' | 'apply';
 export function writeCommand(op: WriteOp): (ctx: Context) => Promise<number> {
   return async (ctx) => {
     const file = ctx.string('file');
-    if (file === undefined) throw new UsageError(`${op}: the value is required: -f <file> (or -f - for stdin)`, op);
+    if (file === undefined)
+      throw new UsageError(`${op}: the value is required: -f <file> (or -f - for stdin)`, op);
     return write(ctx, op, await readValueFile(file, ctx.io, ctx.cwd));
   };
 }
