@@ -97,7 +97,7 @@ export type {
 // Key/value pairs, updates and the syncer's status
 export { SyncStatus, UpdateType, syncStatusToString } from './model/kv.js';
 export type { KVPair, Update } from './model/kv.js';
-export type { Client, Syncer, SyncerCallbacks, SyncerOptions } from './model/client.js';
+export type { Client, Syncer, SyncerCallbacks, SyncerOptions } from './model/api.js';
 
 // Errors
 export {
@@ -114,9 +114,9 @@ export {
 export type { ErroredField, ParseLocation } from './model/errors.js';
 
 // Backend
-export { FileBackend } from './fs/file-backend.js';
-export type { FileBackendOptions } from './fs/file-backend.js';
-export type { CheckOptions, CheckProblem } from './fs/check.js';
-export type { FsLike } from './fs/fs-like.js';
-export type { LockOptions } from './fs/locks.js';
-export type { Clock } from './clock.js';
+export { FileBackend } from './backends/file/file-backend.js';
+export type { FileBackendOptions } from './backends/file/file-backend.js';
+export type { CheckOptions, CheckProblem } from './backends/file/check.js';
+export type { FsLike } from './backends/file/fs-like.js';
+export type { LockOptions } from './backends/file/locks.js';
+export type { Clock } from './core/clock.js';

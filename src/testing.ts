@@ -5,7 +5,7 @@
 import nodeFs from 'node:fs';
 import { join, posix } from 'node:path';
 import { Volume, createFsFromVolume } from 'memfs';
-import type { FsLike } from './fs/fs-like.js';
+import type { FsLike } from './backends/file/fs-like.js';
 
 export interface MemfsFixture {
   /** Pass as `new FileBackend({ root, fs })`. */

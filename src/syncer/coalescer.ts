@@ -4,7 +4,7 @@
  * `maxDelayMs` old under continuous churn. Releases never overlap: while the consumer of a
  * batch is working, new events wait for the next one.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 
 export interface CoalescerOptions {
   quietWindowMs: number;

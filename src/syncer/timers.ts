@@ -3,7 +3,7 @@
  * for one-shot, repeating and sleeping waits (a sleep resolves early when its owner closes),
  * `ExpiryTimers` for the TTL of each key.
  */
-import type { Clock } from '../clock.js';
+import type { Clock } from '../core/clock.js';
 
 export class Timers {
   readonly #clock: Clock;

@@ -1,6 +1,6 @@
 // Holds the cross-process lock of one key until told to release it on stdin.
 // argv: <root> <key path>
-import { KeyLocks, defaultLockOptions } from '../../dist/src/fs/locks.js';
+import { KeyLocks, defaultLockOptions } from '../../dist/src/backends/file/locks.js';
 
 const [root, keyPath] = process.argv.slice(2);
 const locks = new KeyLocks(root, true, defaultLockOptions);

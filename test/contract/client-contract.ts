@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DatastoreError,
-  FileBackend,
   GlobalConfigKey,
   GlobalConfigListOptions,
   HostConfigKey,
@@ -29,7 +28,8 @@ import {
   WorkloadEndpointKey,
   WorkloadEndpointListOptions,
 } from '../../src/index.js';
-import type { FileBackendOptions, KvdirError } from '../../src/index.js';
+import type { FileBackendOptions, KvdirError ,
+  FileBackend} from '../../src/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 /** A fresh, isolated store: its root, its fs, and a way to open clients on it. */

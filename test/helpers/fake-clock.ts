@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 
 /** A clock that moves only when a test says so; timers fire in order on `advance`. */
 export class FakeClock implements Clock {

@@ -2,6 +2,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { fixturePath } from './paths.js';
 
 const dirs: string[] = [];
 
@@ -16,7 +17,7 @@ export async function tempDir(prefix = 'kvdir-test-'): Promise<string> {
 export async function fixtureCopy(name: string): Promise<string> {
   const dir = await tempDir();
   const root = join(dir, name);
-  await cp(join(import.meta.dirname, '..', '..', 'fixtures', name), root, { recursive: true });
+  await cp(fixturePath(name), root, { recursive: true });
   return root;
 }
 

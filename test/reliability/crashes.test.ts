@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isOutsideRevision } from '../../src/fs/revision.js';
+import { isOutsideRevision } from '../../src/backends/file/revision.js';
 import { FileBackend, PathKey, PathListOptions } from '../../src/index.js';
 import { Child, childScript } from '../helpers/child.js';
 import { tempDir } from '../helpers/temp-dir.js';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   FileBackend,
-  ParsingDatastoreEntryError,
   PathKey,
   PathListOptions,
 } from '../../src/index.js';
-import type { KvdirError } from '../../src/index.js';
+import type { KvdirError ,
+  ParsingDatastoreEntryError} from '../../src/index.js';
 import { faultyFs } from '../helpers/faulty-fs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

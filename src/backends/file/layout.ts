@@ -1,0 +1,144 @@
+/**
+ * Where a key lives on disk: the pure mapping between key paths (`/a/b/c`) and files
+ * (`<root>/a/b/c.yaml`), and the names of kvdir's own hidden files.
+ *
+ * - The value of `/a/b/c` is the file `a/b/c.yaml`; the directory `a/b/c/` holds the keys below.
+ * - A path segment is a file name as it is, except that a leading `.` is written `%2e` and a
+ *   leading `%` is written `%25`, so no key becomes a dotfile (`.`, `..`, or one of kvdir's own
+ *   files) and every name maps back. A NUL, an empty segment, a segment ending in `.yaml`
+ *   (its directory would collide with a value file) or one longer than MAX_SEGMENT_BYTES is
+ *   refused.
+ * - kvdir's own files all start with `.kvdir-`: the sidecar `.kvdir-c.yaml.rev` beside
+ *   `c.yaml`, temp files `.kvdir-c.yaml.tmp-*`, removed subtrees `.kvdir-trash-*`, and the
+ *   lock folder `<root>/.kvdir-locks/`. The one `.gitignore` line `.kvdir-*` covers them all.
+ */
+import { join, relative, sep } from 'node:path';
+import { ValidationError } from '../../model/errors.js';
+
+export const VALUE_SUFFIX = '.yaml';
+export const INTERNAL_PREFIX = '.kvdir-';
+export const LOCK_DIR = '.kvdir-locks';
+/** Room left in a 255-byte file name for the value suffix and kvdir's hidden names. */
+export const MAX_SEGMENT_BYTES = 200;
+
+/** The files that hold one key. */
+export interface KeyFiles {
+  /** The key path, e.g. `/a/b/c`. */
+  path: string;
+  /** `<root>/a/b/c.yaml`. */
+  file: string;
+  /** `<root>/a/b/.kvdir-c.yaml.rev`. */
+  sidecar: string;
+  /** `<root>/a/b/c`: the directory that holds the keys below. */
+  dir: string;
+  /** `<root>/a/b`. */
+  parent: string;
+}
+
+/** Splits and checks a key path; throws ValidationError naming the problem. */
+export function pathSegments(path: string): string[] {
+  const problem = pathProblem(path);
+  if (problem !== undefined)
+    throw new ValidationError([{ name: 'path', value: path, reason: problem }]);
+  return path.slice(1).split('/');
+}
+
+function pathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return 'a key path starts with /';
+  if (path === '/') return 'the root is not a key';
+  if (path.includes('\0')) return 'a key path may not contain NUL';
+  for (const segment of path.slice(1).split('/')) {
+    if (segment === '') return 'a key path may not have an empty segment';
+    if (segment.endsWith(VALUE_SUFFIX)) return `a path segment may not end in ${VALUE_SUFFIX}`;
+    if (Buffer.byteLength(encodeSegment(segment)) > MAX_SEGMENT_BYTES) {
+      return `a path segment may be at most ${MAX_SEGMENT_BYTES} bytes once encoded`;
+    }
+  }
+  return undefined;
+}
+
+export function encodeSegment(segment: string): string {
+  if (segment.startsWith('.')) return `%2e${segment.slice(1)}`;
+  if (segment.startsWith('%')) return `%25${segment.slice(1)}`;
+  return segment;
+}
+
+/** The segment a file or directory name stands for, or undefined when kvdir never writes it. */
+export function decodeSegment(name: string): string | undefined {
+  if (name === '' || name.startsWith('.') || name.endsWith(VALUE_SUFFIX)) return undefined;
+  if (!name.startsWith('%')) return name;
+  if (name.startsWith('%2e')) return `.${name.slice(3)}`;
+  if (name.startsWith('%25')) return `%${name.slice(3)}`;
+  return undefined;
+}
+
+/** Where `path` (a file or directory under `root`) is below it, `/`-separated: `a/b.yaml`, `''` for the root. */
+export function relativeToRoot(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+/** The directory on disk for a key-path prefix (`/` is the root itself). */
+export function dirForPath(root: string, path: string): string {
+  return path === '/' || path === '' ? root : join(root, ...pathSegments(path).map(encodeSegment));
+}
+
+export function keyFiles(root: string, path: string): KeyFiles {
+  const segments = pathSegments(path).map(encodeSegment);
+  const leaf = segments.pop() as string;
+  const parent = join(root, ...segments);
+  return {
+    path,
+    file: join(parent, leaf + VALUE_SUFFIX),
+    sidecar: join(parent, sidecarName(leaf + VALUE_SUFFIX)),
+    dir: join(parent, leaf),
+    parent,
+  };
+}
+
+export function sidecarName(valueFileName: string): string {
+  return `${INTERNAL_PREFIX}${valueFileName}.rev`;
+}
+
+export function tempName(target: string, unique: string): string {
+  return `${INTERNAL_PREFIX}${target}.tmp-${unique}`;
+}
+
+export function isInternalName(name: string): boolean {
+  return name.startsWith(INTERNAL_PREFIX);
+}
+
+/** True for a name that can be a value file (`x.yaml`, not hidden). */
+export function isValueFileName(name: string): boolean {
+  return name.endsWith(VALUE_SUFFIX) && name.length > VALUE_SUFFIX.length && !name.startsWith('.');
+}
+
+/**
+ * The key path of a value file, given its path relative to the root (`/`-separated);
+ * undefined when the name is not one kvdir maps (a dotfile, a non-YAML file, a
+ * segment kvdir would have encoded).
+ */
+export function keyPathOfFile(relative: string): string | undefined {
+  const names = relative.split('/');
+  const last = names.pop();
+  if (last === undefined || !isValueFileName(last)) return undefined;
+  names.push(last.slice(0, -VALUE_SUFFIX.length));
+  const segments: string[] = [];
+  for (const name of names) {
+    const segment = decodeSegment(name);
+    if (segment === undefined) return undefined;
+    segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}
+
+/** The key-path prefix a directory (relative to the root) stands for, or undefined. */
+export function keyPathOfDir(relative: string): string | undefined {
+  if (relative === '' || relative === '.') return '/';
+  const segments: string[] = [];
+  for (const name of relative.split('/')) {
+    const segment = decodeSegment(name);
+    if (segment === undefined) return undefined;
+    segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}

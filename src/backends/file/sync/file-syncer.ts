@@ -1,0 +1,390 @@
+/**
+ * The syncer of a FileBackend. Its life is a loop of sessions, one per incarnation of the
+ * root: wait for the datastore (WaitForDatastore), start watching, walk every prefix once
+ * (ResyncInProgress: every key as KVNew, and whatever changed meanwhile), then InSync: watcher
+ * hints collected over a quiet window become one batch each (see `reconciler.ts`).
+ *
+ * It trusts no event and checks what the watcher cannot say: a batch with many scopes (a
+ * burst, when the kernel may have dropped events) becomes a full resync now and another one
+ * once things settle; a watcher error turns on polling rescans (ResyncInProgress until the
+ * first one is done); the root's identity is polled: a removed root ends the session with
+ * every key deleted (WaitForDatastore until it is back), a root replaced by another directory
+ * (a swapped symbolic link, a directory renamed over it) ends it too, and the next session's
+ * resync sends the differences; a periodic full resync is the last safety net. Every resync
+ * sends only differences. All I/O runs as jobs of one serial queue.
+ */
+import type { Syncer, SyncerCallbacks, SyncerOptions } from '../../../model/api.js';
+import { ReadyFlagKey } from '../../../model/config.js';
+import { DatastoreError } from '../../../model/errors.js';
+import type { KvdirError } from '../../../model/errors.js';
+import { SyncStatus } from '../../../model/kv.js';
+import { isNodeFs, realPath } from '../fs-like.js';
+import type { TreeStore } from '../store.js';
+import type { Batch } from '../../../syncer/batch.js';
+import { chokidarSource } from './watch/chokidar.js';
+import { Coalescer } from '../../../syncer/coalescer.js';
+import { identityFromStats } from './watch/dir-identities.js';
+import { dirWatchSource } from './watch/directories.js';
+import { clipToPrefixes, scopeFromId, scopeId, scopeOfEvent } from './event-scope.js';
+import { fsWatchSource } from './watch/memfs.js';
+import { Reconciler } from './reconciler.js';
+import { settingsOf } from './settings.js';
+import type { FileSyncerInternals, Settings } from './settings.js';
+import { Session } from './session.js';
+import type { EndReason } from './session.js';
+import { ExpiryTimers, Timers } from '../../../syncer/timers.js';
+import type { WatchHandlers, WatchSource } from './watch/port.js';
+
+export type { FileSyncerInternals } from './settings.js';
+
+export class FileSyncer implements Syncer {
+  readonly #store: TreeStore;
+  readonly #callbacks: SyncerCallbacks;
+  readonly #settings: Settings;
+  readonly #source: WatchSource;
+  readonly #onStopped: () => void;
+  readonly #onWarning: (warning: KvdirError) => void;
+  /** Waits outside sessions; closed by stop(). */
+  readonly #timers: Timers;
+  readonly #expiries: ExpiryTimers;
+  readonly #reconciler: Reconciler;
+  readonly #coalescer: Coalescer<string>;
+  #status: SyncStatus | undefined;
+  #session: Session | undefined;
+  #started = false;
+  #stopped = false;
+  #lifecycle: Promise<void> = Promise.resolve();
+  #stopping: Promise<void> | undefined;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    store: TreeStore,
+    callbacks: SyncerCallbacks,
+    options: SyncerOptions & FileSyncerInternals,
+    onStopped: () => void,
+  ) {
+    this.#store = store;
+    this.#callbacks = callbacks;
+    this.#settings = settingsOf(options);
+    this.#source =
+      options.watchSource ??
+      (!isNodeFs(store.fs)
+        ? fsWatchSource(store.fs)
+        : this.#settings.watcher === 'chokidar'
+          ? chokidarSource
+          : dirWatchSource);
+    this.#onStopped = onStopped;
+    this.#onWarning = this.#settings.onWarning ?? emitWarning;
+    this.#timers = new Timers(store.clock);
+    this.#expiries = new ExpiryTimers(store.clock, (path) =>
+      this.#coalescer.add(scopeId({ kind: 'key', path })),
+    );
+    this.#reconciler = new Reconciler(store, this.#settings, {
+      setExpiry: (path, expiresAt) => this.#expiries.set(path, expiresAt),
+      cancelled: () => this.#stopped,
+      unreadable: (file, error) =>
+        this.#warn(`skipping ${file}: ${error.message}`, 'KVDIR_SYNCER_UNREADABLE', error),
+    });
+    this.#coalescer = new Coalescer(store.clock, this.#settings, (ids) =>
+      this.#serialSafe(() => this.#reconcile(ids)),
+    );
+  }
+
+  start(): void {
+    if (this.#started || this.#stopped) return;
+    this.#started = true;
+    this.#lifecycle = this.#run();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#stopped = true;
+    this.#coalescer.close();
+    this.#expiries.clear();
+    this.#timers.close();
+    this.#session?.end('stopped');
+    await this.#lifecycle;
+    await this.#queue;
+    this.#onStopped();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      this.#setStatus(SyncStatus.WaitForDatastore);
+      await this.#waitForDatastore();
+      if (this.#stopped) return;
+      const reason = await this.#runSession();
+      if (reason === 'root-gone') {
+        this.#setStatus(SyncStatus.WaitForDatastore);
+        await this.#serial(async () => void this.#deliver(this.#reconciler.forgetAll()));
+      } else if (reason === 'error') {
+        await this.#timers.sleep(this.#settings.pollMs);
+      }
+    }
+  }
+
+  /** Watches the root, resyncs, reports InSync, and lasts until the root goes or the syncer stops. */
+  async #runSession(): Promise<EndReason> {
+    const session = new Session(new Timers(this.#store.clock));
+    this.#session = session;
+    try {
+      session.rootId = await this.#rootIdentity();
+      if (session.rootId === undefined) return 'root-gone';
+      // A root reached through a symbolic link is watched where it leads (a watcher that does not
+      // follow links would see nothing below it); a swapped link changes the root's identity.
+      const watched = await realPath(this.#store.fs, this.#store.root).catch(
+        () => this.#store.root,
+      );
+      session.timers.every(this.#settings.pollMs, () => this.#checkRoot(session));
+      session.watch = await this.#source.watch(
+        watched,
+        this.#handlers(session, watched),
+        session.signal,
+      );
+      if (session.open) {
+        this.#setStatus(SyncStatus.ResyncInProgress);
+        // The watcher was set up just now: no repair of its coverage needed yet.
+        await this.#serial(() => this.#fullResync(false));
+        await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
+      }
+      if (session.open) {
+        session.inSync = true;
+        this.#setStatus(SyncStatus.InSync);
+        if (this.#settings.resyncIntervalMs > 0) {
+          session.timers.every(this.#settings.resyncIntervalMs, () =>
+            this.#serialSafe(async () => void (await this.#fullResync())),
+          );
+        }
+      }
+      return await session.ended;
+    } catch (err) {
+      // Ended while setting up (stopped, root gone): the watch source gave up on purpose.
+      if (!session.open) return await session.ended;
+      this.#warn(`${(err as Error).message}; starting over`, 'KVDIR_SYNCER_RESTART', err);
+      return 'error';
+    } finally {
+      session.end('stopped');
+      this.#session = undefined;
+      await session.watch?.close().catch(() => undefined);
+    }
+  }
+
+  /** Watcher events under `root` (the real path of the store's root) become scopes in the coalescer. */
+  #handlers(session: Session, root: string): WatchHandlers {
+    return {
+      onChange: (path, kind) => {
+        if (!session.open) return;
+        if (path === root) {
+          void this.#checkRoot(session);
+          return;
+        }
+        if (!path.startsWith(`${root}/`)) return;
+        const scope = scopeOfEvent(path.slice(root.length + 1), kind);
+        if (scope !== undefined && clipToPrefixes(scope, this.#settings.prefixes).length > 0)
+          this.#coalescer.add(scopeId(scope));
+      },
+      onError: (error) => this.#onWatchError(session, error),
+    };
+  }
+
+  async #waitForDatastore(): Promise<void> {
+    for (let delay = 25; !this.#stopped; delay = Math.min(delay * 2, this.#settings.pollMs)) {
+      if (await this.#datastoreReady()) return;
+      await this.#timers.sleep(delay);
+    }
+  }
+
+  /** The root is a readable directory, and the Ready flag is set where the options ask for it. */
+  async #datastoreReady(): Promise<boolean> {
+    const readable = await this.#store.fs.promises
+      .readdir(this.#store.root, { withFileTypes: true })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!readable || !this.#settings.waitForReady) return readable;
+    const key = new ReadyFlagKey();
+    try {
+      const entry = await this.#store.read(this.#store.keyFiles(key.defaultPath()));
+      return this.#store.isLive(entry) && this.#store.decode(key, entry) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  async #rootIdentity(): Promise<string | undefined> {
+    const stats = await this.#store.fs.promises.stat(this.#store.root).catch(() => undefined);
+    return stats?.isDirectory() === true ? identityFromStats(stats) : undefined;
+  }
+
+  /** Ends the session when the root was removed or replaced (a watcher reports nothing after that). */
+  async #checkRoot(session: Session): Promise<void> {
+    if (!session.open) return;
+    const id = await this.#rootIdentity();
+    if (id !== session.rootId) session.end(id === undefined ? 'root-gone' : 'root-replaced');
+  }
+
+  /** A watcher error: coverage may now be partial, so say so, rescan, and poll from now on. */
+  #onWatchError(session: Session, error: Error): void {
+    if (!session.open || session.polling) return;
+    session.polling = true;
+    this.#warn(
+      `watcher error (${error.message}); falling back to polling rescans`,
+      'KVDIR_WATCH_ERROR',
+      error,
+    );
+    if (session.inSync) this.#setStatus(SyncStatus.ResyncInProgress);
+    const rescan = (): Promise<void> =>
+      this.#serialSafe(async () => {
+        await this.#fullResync();
+        if (session.open && session.inSync) this.#setStatus(SyncStatus.InSync);
+      });
+    void rescan();
+    session.timers.every(this.#settings.pollMs, rescan);
+  }
+
+  /**
+   * Walks every prefix; sends what differs from what the consumer holds. Says how much it sent.
+   * First the watcher's coverage is repaired (after lost events, a new directory may have no
+   * watch), so that whatever changes after the walk has passed it is reported.
+   */
+  async #fullResync(repairWatches = true): Promise<number> {
+    if (repairWatches) await this.#session?.watch?.rescan?.();
+    let sent = 0;
+    for (const prefix of this.#settings.prefixes) {
+      if (this.#stopped) break;
+      const { batch, deferred } = await this.#reconciler.resync(
+        prefix,
+        (chunk) => (sent += this.#deliver(chunk)),
+      );
+      sent += this.#deliver(batch);
+      this.#lookAgainLater(deferred);
+    }
+    return sent;
+  }
+
+  /** Keys caught in the middle of a kvdir write: looked at again in the next batch. */
+  #lookAgainLater(paths: string[]): void {
+    for (const path of paths) this.#coalescer.add(scopeId({ kind: 'key', path }));
+  }
+
+  /** One batch for the scopes a quiet window collected. */
+  async #reconcile(ids: Set<string>): Promise<void> {
+    if (ids.size === 0 || this.#stopped) return;
+    if (ids.size >= this.#settings.burstThreshold) {
+      await this.#fullResync();
+      this.#followUpResync();
+      return;
+    }
+    const { batch, newTrees, deferred } = await this.#reconciler.reconcileScopes(
+      [...ids].map(scopeFromId),
+    );
+    this.#deliver(batch);
+    this.#lookAgainLater(deferred);
+    for (const path of newTrees) {
+      this.#session?.timers.after(this.#settings.settleMs, () =>
+        this.#coalescer.add(scopeId({ kind: 'tree', path, again: true })),
+      );
+    }
+  }
+
+  /**
+   * After a burst, the kernel may have dropped events: one more full resync once things have
+   * been quiet for `settleMs`, and another after it as long as these still find changes.
+   */
+  #followUpResync(): void {
+    const session = this.#session;
+    if (session === undefined) return;
+    session.cancelFollowUp?.();
+    session.cancelFollowUp = session.timers.after(this.#settings.settleMs, () => {
+      session.cancelFollowUp = undefined;
+      void this.#serialSafe(async () => {
+        if ((await this.#fullResync()) > 0) this.#followUpResync();
+      });
+    });
+  }
+
+  #setStatus(status: SyncStatus): void {
+    if (this.#stopped || status === this.#status) return;
+    this.#status = status;
+    this.#call(() => this.#callbacks.onStatusUpdated(status));
+  }
+
+  /** Sends a batch (parse failures first, as they were found while reading); says how much it sent. */
+  #deliver(batch: Batch): number {
+    if (this.#stopped) return 0;
+    const parseFailed = this.#callbacks.parseFailed;
+    if (parseFailed !== undefined) {
+      for (const { rawKey, rawValue } of batch.failures)
+        this.#call(() => parseFailed.call(this.#callbacks, rawKey, rawValue));
+    }
+    if (batch.updates.length > 0) this.#call(() => this.#callbacks.onUpdates(batch.updates));
+    return batch.updates.length + batch.failures.length;
+  }
+
+  /** A callback that throws is the consumer's bug: rethrow it outside the syncer's loop. */
+  #call(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
+  }
+
+  /**
+   * Something the syncer recovered from, told to `onWarning`. A callback that throws does not
+   * stop the syncer: the warning and the callback's error go to process warnings instead.
+   */
+  #warn(message: string, code: string, cause: unknown): void {
+    if (this.#stopped) return;
+    const warning = new DatastoreError(message, cause, undefined, code);
+    try {
+      this.#onWarning(warning);
+    } catch (err) {
+      emitWarning(warning);
+      emitWarning(
+        new DatastoreError(
+          `onWarning threw: ${(err as Error)?.message ?? String(err)}`,
+          err,
+          undefined,
+          'KVDIR_CALLBACK_ERROR',
+        ),
+      );
+    }
+  }
+
+  /** Runs jobs one at a time, in order; the promise rejects with the job's error. */
+  #serial<T>(job: () => Promise<T>): Promise<T | undefined> {
+    const run = this.#queue.then(() => (this.#stopped ? undefined : job()));
+    this.#queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** A job whose failure is reported and answered with a full resync a little later. */
+  async #serialSafe(job: () => Promise<void>): Promise<void> {
+    try {
+      await this.#serial(job);
+    } catch (err) {
+      if (this.#stopped) return;
+      this.#warn(`${(err as Error).message}; resyncing`, 'KVDIR_SYNCER_ERROR', err);
+      this.#session?.timers.after(
+        this.#settings.pollMs,
+        () => void this.#serialSafe(async () => void (await this.#fullResync())),
+      );
+    }
+  }
+}
+
+/** The default `onWarning`: a process warning, `(node:PID) Warning: kvdir syncer: ...`. */
+function emitWarning(warning: KvdirError): void {
+  process.emitWarning(`kvdir syncer: ${warning.message}`, { code: warning.code });
+}

@@ -1,0 +1,509 @@
+/**
+ * The diff engine: compares what the tree holds now with what the consumer was sent (the key
+ * cache) and says what to send. Events are hints only; this is the one place that reads the
+ * tree, and every update it makes comes from a fresh stat and read:
+ * - `KVNew` for a key the consumer does not hold, `KVUpdated` when its revision changed,
+ *   `KVDeleted` when its value file is gone or expired; an unchanged revision sends nothing;
+ * - a value that does not parse is sent with `value` undefined and reported as a parse failure;
+ *   a file that is not a key (or that `keyFromPath` refuses) is only reported, once per content,
+ *   and with '' once it is gone;
+ * - when a deleted key's directory is gone too, the whole missing subtree is swept in the same
+ *   batch, so a recursive delete arrives as one batch even when its events were split.
+ */
+import { dirname, join } from 'node:path';
+import { DatastoreError, ParsingDatastoreEntryError } from '../../../model/errors.js';
+import type { Key } from '../../../model/key.js';
+import { UpdateType } from '../../../model/kv.js';
+import type { Update } from '../../../model/kv.js';
+import { errnoCode, readBytes } from '../fs-like.js';
+import type { StatsLike } from '../fs-like.js';
+import { dirForPath, keyPathOfDir, relativeToRoot } from '../layout.js';
+import type { KeyFiles } from '../layout.js';
+import { fingerprint } from '../revision.js';
+import type { StoredEntry, TreeStore } from '../store.js';
+import type { WalkProblem } from '../tree-walk.js';
+import { Batch, Breather, forEachYielding } from '../../../syncer/batch.js';
+import { clipToPrefixes, isUnder, scopePath } from './event-scope.js';
+import type { Scope } from './event-scope.js';
+import { fileSignature, statIdentity } from './file-signature.js';
+import { KeyCache } from '../../../syncer/key-cache.js';
+import { SkippedFiles } from './skipped-files.js';
+import { WritesInFlight } from './write-in-flight.js';
+import type { Settings } from './settings.js';
+
+/** Largest file that is not a key read to be reported to parseFailed (the store's default value limit). */
+const MAX_RAW_BYTES = 4 * 1024 * 1024;
+
+/** Errors of a value file that list() skips too: a link, not a regular file, over the size limit. */
+const UNREADABLE = new Set(['ERR_SYMLINK', 'ERR_NOT_A_FILE', 'ERR_TOO_LARGE']);
+
+export interface ReconcileResult {
+  batch: Batch;
+  /** Directories that were looked at because of an event and exist: they get a second look. */
+  newTrees: string[];
+  /** Keys caught in the middle of a kvdir write: to be looked at in a later batch. */
+  deferred: string[];
+}
+
+/**
+ * Keys left for a later batch because a kvdir write of them was half done, and which keys may
+ * be: any (looks after events) or only those the consumer holds (full resyncs, which report a
+ * key the consumer does not hold at once, so that InSync comes with every key).
+ */
+class Deferred {
+  readonly paths: string[] = [];
+  readonly knownOnly: boolean;
+
+  constructor(knownOnly: boolean) {
+    this.knownOnly = knownOnly;
+  }
+}
+
+interface TreeOptions {
+  onChunk?: (batch: Batch) => void;
+  deferred?: Deferred;
+}
+
+/** What a look at a key's files found before reading them. */
+interface KeyStat {
+  signature: string;
+  /** The signature even when it is too fresh to trust: tells whether the files changed since. */
+  identity: string;
+  /** When the value file last changed (ms since the epoch, wall clock). */
+  changedAt: number;
+}
+
+/** A file reported to parseFailed: where it is and what it held when reported. */
+interface InvalidFile {
+  file: string;
+  signature: string;
+  print: string;
+}
+
+export interface ReconcilerHooks {
+  /** When a key expires (ms since the epoch), or undefined once it has no TTL or is gone. */
+  setExpiry(path: string, expiresAt: number | undefined): void;
+  /** True once the syncer stops: a long walk gives up early. */
+  cancelled(): boolean;
+  /**
+   * A value file that cannot be read as a value, or a link or other file in the tree that is
+   * not followed (as list() skips them), named by its path below the root (`/a/b.yaml`):
+   * treated as absent. Told once while it stays so (see skipped-files.ts).
+   */
+  unreadable(file: string, error: Error): void;
+}
+
+export class Reconciler {
+  readonly #store: TreeStore;
+  readonly #settings: Settings;
+  readonly #hooks: ReconcilerHooks;
+  readonly #cache = new KeyCache();
+  readonly #invalid = new Map<string, InvalidFile>();
+  readonly #inFlight: WritesInFlight;
+  /** Walks made so far (see `#tree`). */
+  #walks = 0;
+  readonly #skipped: SkippedFiles;
+
+  constructor(store: TreeStore, settings: Settings, hooks: ReconcilerHooks) {
+    this.#store = store;
+    this.#settings = settings;
+    this.#hooks = hooks;
+    this.#inFlight = new WritesInFlight(store, settings);
+    this.#skipped = new SkippedFiles((file, error) => hooks.unreadable(file, error));
+  }
+
+  /** One batch for the scopes a quiet window collected. */
+  async reconcileScopes(scopes: readonly Scope[]): Promise<ReconcileResult> {
+    const clipped = scopes.flatMap((scope) => clipToPrefixes(scope, this.#settings.prefixes));
+    const trees = outermost(clipped.flatMap((scope) => (scope.kind === 'tree' ? [scope] : [])));
+    const covered = (path: string): boolean => trees.some((tree) => isUnder(path, tree.path));
+    const batch = new Batch();
+    const newTrees: string[] = [];
+    const deferred = new Deferred(false);
+    for (const tree of trees) {
+      const { batch: found, existed } = await this.#tree(tree.path, { deferred });
+      batch.append(found);
+      if (existed && tree.again !== true) newTrees.push(tree.path);
+    }
+    const keys = clipped.flatMap((scope) =>
+      scope.kind === 'key' && !covered(scope.path) ? [scope.path] : [],
+    );
+    await forEachYielding(
+      keys,
+      async (path) => void batch.append(await this.#refreshKey(path, false, deferred)),
+    );
+    for (const scope of clipped) {
+      if (scope.kind === 'invalid' && !covered(`/${scope.relative}`)) {
+        batch.append(
+          await this.#refreshInvalid(
+            `/${scope.relative}`,
+            join(this.#store.root, scope.relative),
+            false,
+          ),
+        );
+      }
+    }
+    await this.#sweepMissingDirs(
+      batch,
+      trees.map((tree) => tree.path),
+    );
+    return { batch, newTrees, deferred: deferred.paths };
+  }
+
+  /**
+   * A full look at a prefix; files that did not change since they were read are not read
+   * again. Says what to send last, and which keys to look at again in a later batch.
+   */
+  async resync(
+    prefix: string,
+    onChunk: (batch: Batch) => void,
+  ): Promise<{ batch: Batch; deferred: string[] }> {
+    const deferred = new Deferred(true);
+    const { batch } = await this.#tree(prefix, { onChunk, deferred });
+    return { batch, deferred: deferred.paths };
+  }
+
+  /** Every key the consumer holds, as deletions, and every reported file as gone (the root is gone). */
+  forgetAll(): Batch {
+    const batch = new Batch();
+    for (const path of [...this.#cache.paths()]) this.#deleted(path, batch);
+    for (const rawKey of [...this.#invalid.keys()]) this.#forgetInvalid(rawKey, batch);
+    this.#skipped.clearAll();
+    return batch;
+  }
+
+  /**
+   * Compares the subtree at `prefix` (its own value file included) with the cache, reading
+   * only files whose signature changed. `onChunk` takes batches as they fill up (full resyncs);
+   * `deferred` takes keys caught in the middle of a kvdir write (event-driven looks).
+   */
+  async #tree(
+    prefix: string,
+    options: TreeOptions = {},
+  ): Promise<{ batch: Batch; existed: boolean }> {
+    const { onChunk, deferred } = options;
+    // Keys found by this walk are marked with its number: the cached ones left unmarked are gone.
+    const walk = ++this.#walks;
+    const batch = new Batch();
+    const problems: WalkProblem[] = [];
+    const seenInvalid = new Set<string>();
+    const breather = new Breather();
+    let cancelled = false;
+    const existed = await this.#store.visit(prefix, {
+      file: async ({ path }) => {
+        cancelled ||= this.#hooks.cancelled();
+        if (cancelled) return;
+        batch.append(await this.#refreshKey(path, true, deferred));
+        // A file whose path keyFromPath refuses is held as an invalid file under its key path.
+        if (this.#invalid.has(path)) seenInvalid.add(path);
+        const cached = this.#cache.get(path);
+        if (cached !== undefined) cached.walk = walk;
+        if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize)
+          onChunk(batch.take());
+        await breather.breathe();
+      },
+      problem: (problem) => void problems.push(problem),
+    });
+    if (cancelled) return { batch: new Batch(), existed: false };
+    for (const problem of problems) {
+      const rawKey = `/${problem.relative}`;
+      seenInvalid.add(rawKey);
+      if (problem.reason === 'not-a-key')
+        batch.append(
+          await this.#refreshInvalid(rawKey, join(this.#store.root, problem.relative), true),
+        );
+      else this.#skipped.skip(rawKey, problemError(problem), walk);
+    }
+    const own = prefix === '/' ? undefined : this.#relative(this.#store.keyFiles(prefix).file);
+    this.#skipped.sweep(walk, this.#relative(dirForPath(this.#store.root, prefix)), own);
+    const gone = this.#cache
+      .pathsUnder(prefix)
+      .filter((path) => this.#cache.get(path)?.walk !== walk);
+    await forEachYielding(
+      gone,
+      async (path) => void batch.append(await this.#refreshKey(path, false)),
+    );
+    for (const [rawKey, invalid] of [...this.#invalid]) {
+      if (!seenInvalid.has(rawKey) && isUnder(rawKey, prefix))
+        batch.append(await this.#refreshInvalid(rawKey, invalid.file, false));
+    }
+    return { batch, existed };
+  }
+
+  /**
+   * Looks at one key again. `trust`: skip the read when the stat signature is the one it was
+   * read at (full resyncs); events always read (a read without a parse is cheap). `deferred`:
+   * where to put the key instead of reporting it when a kvdir write of it is half done.
+   */
+  async #refreshKey(path: string, trust: boolean, deferred?: Deferred): Promise<Batch> {
+    const batch = new Batch();
+    if ((await this.#lookAtKey(path, trust, batch, deferred)) === 'wait')
+      deferred?.paths.push(path);
+    else this.#inFlight.forget(path);
+    return batch;
+  }
+
+  /** Puts what changed for one key into `batch`; 'wait' when a kvdir write of it is half done. */
+  async #lookAtKey(
+    path: string,
+    trust: boolean,
+    batch: Batch,
+    deferred: Deferred | undefined,
+  ): Promise<'done' | 'wait'> {
+    const files = this.#store.keyFiles(path);
+    const takenAt = Date.now();
+    const valueStats = lstatSyncOrAbsent(this.#store, files.file);
+    const stat = this.#stat(files, takenAt, valueStats);
+    const cached = this.#cache.get(path);
+    if (stat === undefined) {
+      this.#noteOddFile(this.#relative(files.file), valueStats);
+      if (cached !== undefined) this.#deleted(path, batch);
+      this.#forgetInvalid(path, batch);
+      return 'done';
+    }
+    const { signature } = stat;
+    // An unchanged file needs no read, unless its TTL ran out since (expiry is not a file change).
+    const expired = cached?.expiresAt !== undefined && cached.expiresAt <= this.#store.clock.now();
+    if (trust && signature !== '' && cached?.signature === signature && !expired) return 'done';
+    const key = this.#keyOf(path);
+    if (key === null) {
+      if (cached !== undefined) this.#deleted(path, batch);
+      batch.append(await this.#refreshInvalid(path, files.file, trust));
+      return 'done';
+    }
+    const entry = await this.#read(files);
+    if (entry === undefined || !this.#store.isLive(entry)) {
+      if (cached !== undefined) this.#deleted(path, batch);
+      return 'done';
+    }
+    const changedSince = (): boolean => this.#stat(files)?.identity !== stat.identity;
+    const mayWait = deferred !== undefined && (!deferred.knownOnly || cached !== undefined);
+    if (mayWait && (await this.#inFlight.shouldWait(path, entry, stat.changedAt, changedSince)))
+      return 'wait';
+    this.#hooks.setExpiry(path, entry.sidecar?.e);
+    if (cached !== undefined && cached.revision === entry.revision) {
+      cached.signature = signature;
+      return 'done';
+    }
+    batch.updates.push(
+      this.#update(
+        key,
+        entry,
+        cached === undefined ? UpdateType.KVNew : UpdateType.KVUpdated,
+        batch,
+      ),
+    );
+    this.#cache.set(path, {
+      key,
+      revision: entry.revision,
+      signature,
+      ...(entry.sidecar?.e === undefined ? {} : { expiresAt: entry.sidecar.e }),
+    });
+    return 'done';
+  }
+
+  #update(key: Key, entry: StoredEntry, updateType: UpdateType, batch: Batch): Update {
+    const update: Update = { key, revision: entry.revision, updateType };
+    try {
+      update.value = this.#store.decode(key, entry);
+    } catch (err) {
+      if (!(err instanceof ParsingDatastoreEntryError)) throw err;
+      batch.failures.push({ rawKey: entry.files.path, rawValue: err.rawValue });
+    }
+    const ttl = this.#store.ttlLeft(entry);
+    if (ttl !== undefined) update.ttl = ttl;
+    return update;
+  }
+
+  /** Reports a file that is not a key once per content, and '' once it is gone. */
+  async #refreshInvalid(rawKey: string, file: string, trust: boolean): Promise<Batch> {
+    const batch = new Batch();
+    const takenAt = Date.now();
+    const stats = await lstatOrAbsent(this.#store, file);
+    const known = this.#invalid.get(rawKey);
+    if (stats?.isFile() !== true) {
+      this.#noteOddFile(this.#relative(file), stats);
+      return this.#forgetInvalid(rawKey, batch);
+    }
+    const signature = fileSignature(stats, undefined, takenAt);
+    if (trust && signature !== '' && known?.signature === signature) return batch;
+    if (Number(stats.size) > MAX_RAW_BYTES) {
+      const error = new DatastoreError(
+        `${file} is ${String(stats.size)} bytes: not read to report it`,
+        undefined,
+        undefined,
+        'ERR_TOO_LARGE',
+      );
+      this.#skipped.skip(this.#relative(file), error, this.#walks);
+      return this.#forgetInvalid(rawKey, batch);
+    }
+    const bytes = await readBytes(this.#store.fs, file).catch(absentOnMissing);
+    if (bytes === undefined) return this.#forgetInvalid(rawKey, batch);
+    this.#skipped.clear(this.#relative(file));
+    const print = fingerprint(bytes);
+    this.#invalid.set(rawKey, { file, signature, print });
+    if (known?.print !== print) batch.failures.push({ rawKey, rawValue: bytes.toString('utf8') });
+    return batch;
+  }
+
+  #forgetInvalid(rawKey: string, batch: Batch): Batch {
+    if (this.#invalid.delete(rawKey)) batch.failures.push({ rawKey, rawValue: '' });
+    return batch;
+  }
+
+  #deleted(path: string, batch: Batch): void {
+    const cached = this.#cache.get(path);
+    if (cached === undefined) return;
+    this.#cache.delete(path);
+    this.#hooks.setExpiry(path, undefined);
+    batch.updates.push({ key: cached.key, updateType: UpdateType.KVDeleted });
+    batch.deleted.push(path);
+  }
+
+  /**
+   * For each key this batch deleted whose directory is gone as well, sweeps the highest
+   * missing directory, so every key of a removed subtree goes out in this one batch.
+   */
+  async #sweepMissingDirs(batch: Batch, done: string[]): Promise<void> {
+    for (const path of [...batch.deleted]) {
+      if (done.some((tree) => isUnder(path, tree))) continue;
+      const top = await this.#highestMissingDir(path);
+      if (top === undefined) continue;
+      done.push(top);
+      for (const scope of clipToPrefixes({ kind: 'tree', path: top }, this.#settings.prefixes)) {
+        batch.append((await this.#tree(scopePath(scope))).batch);
+      }
+    }
+  }
+
+  /** The key path of the highest directory above `path`'s value file that no longer exists. */
+  async #highestMissingDir(path: string): Promise<string | undefined> {
+    const root = this.#store.root;
+    let missing: string | undefined;
+    for (
+      let dir = this.#store.keyFiles(path).parent;
+      dir.length >= root.length;
+      dir = dirname(dir)
+    ) {
+      if ((await lstatOrAbsent(this.#store, dir))?.isDirectory() === true) break;
+      missing = dir;
+      if (dir === root) break;
+    }
+    return missing === undefined
+      ? undefined
+      : keyPathOfDir(missing === root ? '' : missing.slice(root.length + 1));
+  }
+
+  #keyOf(path: string): Key | null {
+    try {
+      return this.#settings.keyFromPath(path);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The stat signature of a key's files, or undefined when it has no regular value file.
+   * Synchronous, as the store's reads are: two lstat calls take microseconds.
+   */
+  #stat(
+    files: KeyFiles,
+    takenAt = Date.now(),
+    value = lstatSyncOrAbsent(this.#store, files.file),
+  ): KeyStat | undefined {
+    if (value?.isFile() !== true) return undefined;
+    const sidecar = lstatSyncOrAbsent(this.#store, files.sidecar);
+    const sidecarStats = sidecar?.isFile() === true ? sidecar : undefined;
+    return {
+      signature: fileSignature(value, sidecarStats, takenAt),
+      identity: statIdentity(value, sidecarStats),
+      changedAt: Math.max(Number(value.mtimeMs), Number(value.ctimeMs)),
+    };
+  }
+
+  async #read(files: KeyFiles): Promise<StoredEntry | undefined> {
+    try {
+      const entry = await this.#store.read(files);
+      this.#skipped.clear(this.#relative(files.file));
+      return entry;
+    } catch (err) {
+      if (!UNREADABLE.has(errnoCode(err) ?? '')) return absentOnMissing(err);
+      this.#skipped.skip(this.#relative(files.file), err as Error, this.#walks);
+      return undefined;
+    }
+  }
+
+  /**
+   * What a look at a file that is no regular file found: a link or a special file (FIFO,
+   * socket, device) is skipped; nothing there (or a directory, walked as one) is not.
+   */
+  #noteOddFile(file: string, stats: StatsLike | undefined): void {
+    if (stats?.isSymbolicLink() === true)
+      this.#skipped.skip(file, problemError({ relative: file, reason: 'symlink' }), this.#walks);
+    else if (stats !== undefined && !stats.isDirectory() && !stats.isFile())
+      this.#skipped.skip(file, problemError({ relative: file, reason: 'not-a-file' }), this.#walks);
+    else this.#skipped.clear(file);
+  }
+
+  /** A file's path below the root, as `/a/b.yaml` (`''` for the root itself): how SkippedFiles names it. */
+  #relative(file: string): string {
+    const relative = relativeToRoot(this.#store.root, file);
+    return relative === '' ? '' : `/${relative}`;
+  }
+}
+
+/** The error a walk problem stands for, worded as list() words it. */
+function problemError(problem: WalkProblem): Error {
+  if (problem.reason === 'symlink')
+    return new DatastoreError(
+      'refusing to follow a symbolic link',
+      undefined,
+      undefined,
+      'ERR_SYMLINK',
+    );
+  if (problem.reason === 'not-a-file')
+    return new DatastoreError('not a regular file', undefined, undefined, 'ERR_NOT_A_FILE');
+  const cause = problem.cause as Error | undefined;
+  return new DatastoreError(
+    `cannot read the directory: ${cause?.message ?? String(cause)}`,
+    cause,
+    undefined,
+    errnoCode(cause) ?? 'ERR_DATASTORE',
+  );
+}
+
+/** Outermost trees only: a tree inside another one in the same batch is looked at by that one. */
+function outermost<T extends { path: string; again?: boolean }>(trees: T[]): T[] {
+  const sorted = [...trees].sort((a, b) =>
+    a.path < b.path
+      ? -1
+      : a.path > b.path
+        ? 1
+        : Number(a.again === true) - Number(b.again === true),
+  );
+  const kept: T[] = [];
+  for (const tree of sorted) {
+    if (!kept.some((outer) => isUnder(tree.path, outer.path))) kept.push(tree);
+  }
+  return kept;
+}
+
+function lstatOrAbsent(store: TreeStore, path: string): Promise<StatsLike | undefined> {
+  return store.fs.promises.lstat(path).catch(absentOnMissing);
+}
+
+function lstatSyncOrAbsent(store: TreeStore, path: string): StatsLike | undefined {
+  try {
+    return store.fs.lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    return absentOnMissing(err);
+  }
+}
+
+/** What the syncer reads as "not there": what list() skips as well (gone, or not readable). */
+function absentOnMissing(err: unknown): undefined {
+  const code = errnoCode(err);
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM')
+    return undefined;
+  throw err;
+}
