@@ -28,8 +28,7 @@ import {
   WorkloadEndpointKey,
   WorkloadEndpointListOptions,
 } from '../../src/index.js';
-import type { FileBackendOptions, KvdirError ,
-  FileBackend} from '../../src/index.js';
+import type { FileBackendOptions, KvdirError, FileBackend } from '../../src/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 /** A fresh, isolated store: its root, its fs, and a way to open clients on it. */

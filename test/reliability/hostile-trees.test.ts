@@ -2,13 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  FileBackend,
-  PathKey,
-  PathListOptions,
-} from '../../src/index.js';
-import type { KvdirError ,
-  ParsingDatastoreEntryError} from '../../src/index.js';
+import { FileBackend, PathKey, PathListOptions } from '../../src/index.js';
+import type { KvdirError, ParsingDatastoreEntryError } from '../../src/index.js';
 import { faultyFs } from '../helpers/faulty-fs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -6,8 +6,7 @@
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Client, Syncer, SyncerCallbacks, SyncerOptions } from '../../model/api.js';
-import type {
-  KvdirError} from '../../model/errors.js';
+import type { KvdirError } from '../../model/errors.js';
 import {
   DatastoreError,
   ResourceAlreadyExistsError,
