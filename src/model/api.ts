@@ -61,9 +61,9 @@ export interface SyncerOptions {
   watcher?: 'directories' | 'chokidar';
   /**
    * Told what the syncer recovered from, as a `KvdirError` whose `code` says what: a file it
-   * could not read and skipped (`KVDIR_SYNCER_UNREADABLE`), a watcher error it now polls around
-   * (`KVDIR_WATCH_ERROR`), an error it answered with a full resync (`KVDIR_SYNCER_ERROR`) or by
-   * starting over (`KVDIR_SYNCER_RESTART`). The original error is its `cause`.
+   * could not read and skipped (`ERR_SYNCER_UNREADABLE`), a watcher error it now polls around
+   * (`ERR_WATCH_ERROR`), an error it answered with a full resync (`ERR_SYNCER_ERROR`) or by
+   * starting over (`ERR_SYNCER_RESTART`). The original error is its `cause`.
    * Default: `process.emitWarning`.
    */
   onWarning?: (warning: KvdirError) => void;

@@ -110,7 +110,7 @@ export class NodeKey implements Key {
 
   #composite(): DatastoreError {
     const message = 'Node is a composite type, so not handled with a single path';
-    return new DatastoreError(message, undefined, this, 'ERR_COMPOSITE_KEY');
+    return new DatastoreError(message, { code: 'ERR_COMPOSITE_KEY', key: this });
   }
 }
 

@@ -33,7 +33,7 @@ describe('kvdir check', () => {
     const result = await run(['check'], { cwd: root });
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
-      'calico/v1/config/Linked.yaml: symbolic link: kvdir does not follow links',
+      'calico/v1/config/Linked.yaml: refusing to follow a symbolic link',
       expect.stringMatching(/^calico\/v1\/config\/LogSeverityScreen\.yaml:2:1: \S/),
       'calico/v1/policy/tier/default/policy/allow-dns.yaml:2:11: Nested mappings are not allowed in compact mappings',
       '',
@@ -62,7 +62,7 @@ describe('kvdir check', () => {
     expect(JSON.parse(json.stdout)).toEqual([
       {
         file: join(root, 'calico/v1/config/Linked.yaml'),
-        message: 'symbolic link: kvdir does not follow links',
+        message: 'refusing to follow a symbolic link',
       },
       {
         file: join(root, 'calico/v1/config/LogSeverityScreen.yaml'),

@@ -7,6 +7,7 @@ import { ParsingDatastoreEntryError } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import { keyFromPath } from '../../model/parser.js';
 import type { TreeStore } from './store.js';
+import { walkProblemReason } from './tree-walk.js';
 
 export interface CheckProblem {
   /** The file or directory, absolute. */
@@ -24,13 +25,6 @@ export interface CheckOptions {
   keyFromPath?: (path: string) => Key | null;
 }
 
-const REASONS = {
-  symlink: 'symbolic link: kvdir does not follow links',
-  'not-a-key': 'not a key: kvdir never writes this file name',
-  'not-a-file': 'not a regular file',
-  unreadable: 'directory cannot be read',
-} as const;
-
 export async function checkTree(
   store: TreeStore,
   prefix: string,
@@ -40,10 +34,7 @@ export async function checkTree(
   const walked = await store.walk(prefix);
   const problems: CheckProblem[] = walked.problems.map((problem) => ({
     file: `${store.root}/${problem.relative}`,
-    message:
-      problem.cause instanceof Error
-        ? `${REASONS[problem.reason]}: ${problem.cause.message}`
-        : REASONS[problem.reason],
+    message: walkProblemReason(problem),
   }));
   let done = 0;
   for (const found of walked.files) {

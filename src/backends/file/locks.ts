@@ -74,12 +74,10 @@ export class KeyLocks {
       try {
         const result = await fn();
         if (lease.compromised !== undefined) {
-          throw new DatastoreError(
-            `the lock on ${id} was taken over while held`,
-            lease.compromised,
-            undefined,
-            'ERR_LOCK_COMPROMISED',
-          );
+          throw new DatastoreError(`the lock on ${id} was taken over while held`, {
+            code: 'ERR_LOCK_COMPROMISED',
+            cause: lease.compromised,
+          });
         }
         return result;
       } finally {
@@ -173,9 +171,7 @@ export class KeyLocks {
       if ((err as { code?: string }).code !== 'ELOCKED') throw err;
       throw new DatastoreError(
         `timed out after ${this.#options.wait} ms waiting for the lock on ${id} (${lockPath})`,
-        err,
-        undefined,
-        'ERR_LOCKED',
+        { code: 'ERR_LOCKED', cause: err },
       );
     });
     lease.since = Date.now();

@@ -110,7 +110,13 @@ export class TreeStore {
       ...(col === undefined ? {} : { col }),
     };
     const rawValue = text.ok ? text.text : entry.bytes.toString('utf8');
-    throw new ParsingDatastoreEntryError(entry.files.path, rawValue, location, message, key);
+    throw new ParsingDatastoreEntryError({
+      rawKey: entry.files.path,
+      rawValue,
+      ...location,
+      reason: message,
+      key,
+    });
   }
 
   encode(key: Key, value: unknown): Buffer {
@@ -268,12 +274,7 @@ export class TreeStore {
     if (stats.isSymbolicLink()) throw symlinkError(files.file);
     this.#assertInside(files.parent);
     if (!stats.isFile())
-      throw new DatastoreError(
-        `not a regular file: ${files.file}`,
-        undefined,
-        undefined,
-        'ERR_NOT_A_FILE',
-      );
+      throw new DatastoreError(`not a regular file: ${files.file}`, { code: 'ERR_NOT_A_FILE' });
     if (Number(stats.size) > this.#maxValueBytes)
       throw tooLarge(files.file, Number(stats.size), this.#maxValueBytes);
     return stats;
@@ -349,19 +350,12 @@ export class TreeStore {
 function tooLarge(file: string, size: number, max: number): DatastoreError {
   return new DatastoreError(
     `${file} is ${size} bytes, over the limit of ${max} bytes (maxValueBytes)`,
-    undefined,
-    undefined,
-    'ERR_TOO_LARGE',
+    { code: 'ERR_TOO_LARGE' },
   );
 }
 
 function symlinkError(path: string): DatastoreError {
-  return new DatastoreError(
-    `refusing to follow a symbolic link: ${path}`,
-    undefined,
-    undefined,
-    'ERR_SYMLINK',
-  );
+  return new DatastoreError(`refusing to follow a symbolic link: ${path}`, { code: 'ERR_SYMLINK' });
 }
 
 function absentIfMissing(err: unknown): undefined {

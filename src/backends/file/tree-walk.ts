@@ -5,6 +5,8 @@
  * whose names are not ones kvdir maps to a key.
  */
 import { join } from 'node:path';
+import type { ErrorCode } from '../../model/errors.js';
+import { DatastoreError } from '../../model/errors.js';
 import type { FsLike, StatsLike } from './fs-like.js';
 import { direntName, readDir } from './fs-like.js';
 import { isMissing } from './errno.js';
@@ -141,4 +143,35 @@ async function visitDir(
       await visitDir(fs, item.subdir.dir, item.subdir.relative, visitor);
   }
   return true;
+}
+
+const PROBLEM_CODES = {
+  symlink: 'ERR_SYMLINK',
+  'not-a-key': 'ERR_NOT_A_KEY',
+  'not-a-file': 'ERR_NOT_A_FILE',
+  unreadable: 'ERR_UNREADABLE',
+} as const satisfies Record<WalkProblem['reason'], ErrorCode>;
+
+/** What is wrong with a file or directory a walk found, in the words list, check and the syncer all use. */
+export function walkProblemReason(problem: WalkProblem): string {
+  switch (problem.reason) {
+    case 'symlink':
+      return 'refusing to follow a symbolic link';
+    case 'not-a-key':
+      return 'not a key: kvdir never writes this file name';
+    case 'not-a-file':
+      return 'not a regular file';
+    case 'unreadable': {
+      const cause = problem.cause;
+      return `cannot read the directory: ${cause instanceof Error ? cause.message : String(cause)}`;
+    }
+  }
+}
+
+/** A walk problem as the error `list` reports it: `<reason>: <path below the root>`. */
+export function walkProblemError(problem: WalkProblem): DatastoreError {
+  return new DatastoreError(`${walkProblemReason(problem)}: ${problem.relative}`, {
+    code: PROBLEM_CODES[problem.reason],
+    ...(problem.cause === undefined ? {} : { cause: problem.cause }),
+  });
 }

@@ -16,7 +16,7 @@
 import type { Syncer, SyncerCallbacks, SyncerOptions } from '../../../model/api.js';
 import { ReadyFlagKey } from '../../../model/config.js';
 import { DatastoreError } from '../../../model/errors.js';
-import type { KvdirError } from '../../../model/errors.js';
+import type { ErrorCode, KvdirError } from '../../../model/errors.js';
 import { SyncStatus } from '../../../model/kv.js';
 import { isNodeFs, realPath } from '../fs-like.js';
 import type { TreeStore } from '../store.js';
@@ -36,6 +36,7 @@ import { ExpiryTimers, Timers } from '../../../syncer/timers.js';
 import type { WatchHandlers, WatchSource } from './watch/port.js';
 
 export type { FileSyncerInternals } from './settings.js';
+export type FileSyncerOptions = SyncerOptions & FileSyncerInternals;
 
 export class FileSyncer implements Syncer {
   readonly #store: TreeStore;
@@ -83,7 +84,7 @@ export class FileSyncer implements Syncer {
       setExpiry: (path, expiresAt) => this.#expiries.set(path, expiresAt),
       cancelled: () => this.#stopped,
       unreadable: (file, error) =>
-        this.#warn(`skipping ${file}: ${error.message}`, 'KVDIR_SYNCER_UNREADABLE', error),
+        this.#warn(`skipping ${file}: ${error.message}`, 'ERR_SYNCER_UNREADABLE', error),
     });
     this.#coalescer = new Coalescer(store.clock, this.#settings, (ids) =>
       this.#serialSafe(() => this.#reconcile(ids)),
@@ -164,7 +165,7 @@ export class FileSyncer implements Syncer {
     } catch (err) {
       // Ended while setting up (stopped, root gone): the watch source gave up on purpose.
       if (!session.open) return await session.ended;
-      this.#warn(`${(err as Error).message}; starting over`, 'KVDIR_SYNCER_RESTART', err);
+      this.#warn(`${(err as Error).message}; starting over`, 'ERR_SYNCER_RESTART', err);
       return 'error';
     } finally {
       session.end('stopped');
@@ -234,7 +235,7 @@ export class FileSyncer implements Syncer {
     session.polling = true;
     this.#warn(
       `watcher error (${error.message}); falling back to polling rescans`,
-      'KVDIR_WATCH_ERROR',
+      'ERR_WATCH_ERROR',
       error,
     );
     if (session.inSync) this.#setStatus(SyncStatus.ResyncInProgress);
@@ -341,20 +342,18 @@ export class FileSyncer implements Syncer {
    * Something the syncer recovered from, told to `onWarning`. A callback that throws does not
    * stop the syncer: the warning and the callback's error go to process warnings instead.
    */
-  #warn(message: string, code: string, cause: unknown): void {
+  #warn(message: string, code: ErrorCode, cause: unknown): void {
     if (this.#stopped) return;
-    const warning = new DatastoreError(message, cause, undefined, code);
+    const warning = new DatastoreError(message, { code, cause });
     try {
       this.#onWarning(warning);
     } catch (err) {
       emitWarning(warning);
       emitWarning(
-        new DatastoreError(
-          `onWarning threw: ${(err as Error)?.message ?? String(err)}`,
-          err,
-          undefined,
-          'KVDIR_CALLBACK_ERROR',
-        ),
+        new DatastoreError(`onWarning threw: ${(err as Error)?.message ?? String(err)}`, {
+          code: 'ERR_CALLBACK_ERROR',
+          cause: err,
+        }),
       );
     }
   }
@@ -375,7 +374,7 @@ export class FileSyncer implements Syncer {
       await this.#serial(job);
     } catch (err) {
       if (this.#stopped) return;
-      this.#warn(`${(err as Error).message}; resyncing`, 'KVDIR_SYNCER_ERROR', err);
+      this.#warn(`${(err as Error).message}; resyncing`, 'ERR_SYNCER_ERROR', err);
       this.#session?.timers.after(
         this.#settings.pollMs,
         () => void this.#serialSafe(async () => void (await this.#fullResync())),

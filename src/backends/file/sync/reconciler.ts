@@ -22,6 +22,7 @@ import type { KeyFiles } from '../layout.js';
 import { fingerprint } from '../revision.js';
 import type { StoredEntry, TreeStore } from '../store.js';
 import type { WalkProblem } from '../tree-walk.js';
+import { walkProblemError, walkProblemReason } from '../tree-walk.js';
 import { Batch, Breather, forEachYielding } from '../../../syncer/batch.js';
 import { clipToPrefixes, isUnder, scopePath } from './event-scope.js';
 import type { Scope } from './event-scope.js';
@@ -330,9 +331,7 @@ export class Reconciler {
     if (Number(stats.size) > MAX_RAW_BYTES) {
       const error = new DatastoreError(
         `${file} is ${String(stats.size)} bytes: not read to report it`,
-        undefined,
-        undefined,
-        'ERR_TOO_LARGE',
+        { code: 'ERR_TOO_LARGE' },
       );
       this.#skipped.skip(this.#relative(file), error, this.#walks);
       return this.#forgetInvalid(rawKey, batch);
@@ -452,24 +451,10 @@ export class Reconciler {
   }
 }
 
-/** The error a walk problem stands for, worded as list() words it. */
+/** The error a walk problem stands for, in the words list() and check use. */
 function problemError(problem: WalkProblem): Error {
-  if (problem.reason === 'symlink')
-    return new DatastoreError(
-      'refusing to follow a symbolic link',
-      undefined,
-      undefined,
-      'ERR_SYMLINK',
-    );
-  if (problem.reason === 'not-a-file')
-    return new DatastoreError('not a regular file', undefined, undefined, 'ERR_NOT_A_FILE');
-  const cause = problem.cause as Error | undefined;
-  return new DatastoreError(
-    `cannot read the directory: ${cause?.message ?? String(cause)}`,
-    cause,
-    undefined,
-    errnoCode(cause) ?? 'ERR_DATASTORE',
-  );
+  const error = walkProblemError(problem);
+  return new DatastoreError(walkProblemReason(problem), { code: error.code, cause: problem.cause });
 }
 
 /** Outermost trees only: a tree inside another one in the same batch is looked at by that one. */

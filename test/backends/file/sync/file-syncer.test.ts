@@ -90,8 +90,8 @@ describe('syncer: through the watch-source port', () => {
     source.handlers!.onError(error);
     await rec.waitFor(() => rec.statuses.length === 5, 'ResyncInProgress then InSync');
     expect(rec.statuses.slice(3)).toEqual([SyncStatus.ResyncInProgress, SyncStatus.InSync]);
-    await rec.waitFor(() => warnings.some((w) => w.code === 'KVDIR_WATCH_ERROR'), 'a warning');
-    expect(warnings.find((w) => w.code === 'KVDIR_WATCH_ERROR')?.message).toContain('ENOSPC');
+    await rec.waitFor(() => warnings.some((w) => w.code === 'ERR_WATCH_ERROR'), 'a warning');
+    expect(warnings.find((w) => w.code === 'ERR_WATCH_ERROR')?.message).toContain('ENOSPC');
 
     // No event is emitted for these: only the polling rescans can find them.
     await mkdir(join(root, 'late'), { recursive: true });
@@ -122,15 +122,15 @@ describe('syncer: through the watch-source port', () => {
     await rename(join(root, '..', 'big.tmp'), join(root, 'big.yaml'));
     source.emit('big.yaml');
     await rec.waitFor(
-      () => told.some((w) => w.code === 'KVDIR_SYNCER_UNREADABLE'),
+      () => told.some((w) => w.code === 'ERR_SYNCER_UNREADABLE'),
       'the unreadable warning',
     );
-    const watchError = told.find((w) => w.code === 'KVDIR_WATCH_ERROR');
+    const watchError = told.find((w) => w.code === 'ERR_WATCH_ERROR');
     expect(watchError?.message).toBe(
       'watcher error (ENOSPC: System limit for number of file watchers reached); falling back to polling rescans',
     );
     expect(watchError?.cause).toBe(error);
-    const unreadable = told.find((w) => w.code === 'KVDIR_SYNCER_UNREADABLE');
+    const unreadable = told.find((w) => w.code === 'ERR_SYNCER_UNREADABLE');
     expect(unreadable?.message).toMatch(
       /^skipping \/big\.yaml: .*big\.yaml is 204 bytes, over the limit of 100 bytes \(maxValueBytes\)$/,
     );
@@ -140,7 +140,7 @@ describe('syncer: through the watch-source port', () => {
     await rec.waitForUpdate('/after', (u) => u.revision === written.revision);
     await client.create({ key: new PathKey('/after2'), value: { a: 2 } });
     await rec.waitForUpdate('/after2', (u) => u.updateType === UpdateType.KVNew);
-    expect(told.map((w) => w.code)).toEqual(['KVDIR_WATCH_ERROR', 'KVDIR_SYNCER_UNREADABLE']);
+    expect(told.map((w) => w.code)).toEqual(['ERR_WATCH_ERROR', 'ERR_SYNCER_UNREADABLE']);
     expect(warnings).toEqual([]);
     expect(rec.picture.has('/big')).toBe(false);
   });
@@ -309,10 +309,10 @@ describe('syncer: through the watch-source port', () => {
       Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' }),
     );
     await rec.waitFor(
-      () => warnings.some((w) => w.code === 'KVDIR_CALLBACK_ERROR'),
+      () => warnings.some((w) => w.code === 'ERR_CALLBACK_ERROR'),
       'the callback error',
     );
-    expect(warnings.map((w) => w.code)).toEqual(['KVDIR_WATCH_ERROR', 'KVDIR_CALLBACK_ERROR']);
+    expect(warnings.map((w) => w.code)).toEqual(['ERR_WATCH_ERROR', 'ERR_CALLBACK_ERROR']);
     expect(warnings[0]?.message).toMatch(/^kvdir syncer: watcher error \(EMFILE/);
     expect(warnings[1]?.message).toBe('kvdir syncer: onWarning threw: logger down');
     // Polling still delivers.

@@ -1,0 +1,235 @@
+/**
+ * What every `Client` shares, whatever it stores in: the checks of the public methods (misuse
+ * is reported at once, with the field named), the closed state, a remembered `close()` that
+ * stops the client's syncers first, the HostMetadata fallback of `get`, the Ready flag of
+ * `ensureInitialized`, and error wrapping. A backend extends it and implements the protected
+ * underscore methods, which receive checked arguments and run only on an open client
+ * (abstract-level's pattern: public `put` checks, `_put` stores).
+ */
+import type { Client, Syncer, SyncerCallbacks, SyncerOptions } from '../model/api.js';
+import { ReadyFlagKey } from '../model/config.js';
+import type { ErrorContext, KvdirError } from '../model/errors.js';
+import {
+  DatastoreError,
+  ResourceAlreadyExistsError,
+  ResourceDoesNotExistError,
+  ValidationError,
+  toKvdirError,
+} from '../model/errors.js';
+import { HostMetadataKey } from '../model/host.js';
+import type { Key, ListInterface } from '../model/key.js';
+import type { KVPair } from '../model/kv.js';
+
+export type WriteOp = 'create' | 'update' | 'apply';
+
+/** A write's arguments once checked: a key, a value, and a revision and TTL where given. */
+export interface CheckedWrite {
+  key: Key;
+  value: unknown;
+  /** Set: the write is a compare-and-swap against this revision. */
+  revision: string | undefined;
+  /** Milliseconds; undefined or 0: no expiry. */
+  ttl: number | undefined;
+}
+
+export abstract class BaseClient implements Client {
+  readonly #syncers = new Set<Syncer>();
+  #closing: Promise<void> | undefined;
+
+  create(kv: KVPair): Promise<KVPair> {
+    return this.#write('create', kv);
+  }
+
+  update(kv: KVPair): Promise<KVPair> {
+    return this.#write('update', kv);
+  }
+
+  apply(kv: KVPair): Promise<KVPair> {
+    return this.#write('apply', kv);
+  }
+
+  async delete(kv: KVPair): Promise<void> {
+    this.#checkOpen();
+    const { key, revision } = checkPair(kv, false);
+    try {
+      await this._delete(key, revision);
+    } catch (err) {
+      throw this._toError(err, { op: 'delete', key });
+    }
+  }
+
+  async get(key: Key): Promise<KVPair> {
+    this.#checkOpen();
+    checkKey(key);
+    try {
+      const pair = await this._get(key);
+      if (pair !== undefined) return pair;
+      // Calico v1: a host with keys but no metadata key (an old deployment) has empty metadata.
+      if (
+        key instanceof HostMetadataKey &&
+        (await this._hasEntriesBelow(key.defaultDeletePath()))
+      ) {
+        return { key, value: {} };
+      }
+      throw new ResourceDoesNotExistError(key);
+    } catch (err) {
+      throw this._toError(err, { op: 'get', key });
+    }
+  }
+
+  async list(options: ListInterface): Promise<KVPair[]> {
+    this.#checkOpen();
+    if (
+      typeof options?.defaultPathRoot !== 'function' ||
+      typeof options.keyFromDefaultPath !== 'function'
+    ) {
+      throw new ValidationError([
+        { name: 'options', value: options, reason: 'list options are required' },
+      ]);
+    }
+    try {
+      return await this._list(options);
+    } catch (err) {
+      throw this._toError(err, { op: 'list' });
+    }
+  }
+
+  syncer(callbacks: SyncerCallbacks, options: SyncerOptions = {}): Syncer {
+    this.#checkOpen();
+    checkCallbacks(callbacks);
+    if (typeof options !== 'object' || options === null) {
+      throw new ValidationError([
+        { name: 'options', value: options, reason: 'syncer options are an object' },
+      ]);
+    }
+    const syncer = this._syncer(callbacks, options, () => this.#syncers.delete(syncer));
+    this.#syncers.add(syncer);
+    return syncer;
+  }
+
+  /** Makes the datastore ready to use: whatever the backend needs, and the Ready flag set. */
+  async ensureInitialized(): Promise<void> {
+    this.#checkOpen();
+    try {
+      await this._prepare();
+      await this.create({ key: new ReadyFlagKey(), value: true });
+    } catch (err) {
+      if (!(err instanceof ResourceAlreadyExistsError)) {
+        throw this._toError(err, { op: 'ensureInitialized' });
+      }
+    }
+  }
+
+  /** Stops every syncer of this client, then releases the backend; the same promise every time. */
+  close(): Promise<void> {
+    this.#closing ??= Promise.all([...this.#syncers].map((syncer) => syncer.stop())).then(() =>
+      this._close(),
+    );
+    return this.#closing;
+  }
+
+  /** True once `close()` was called: every method then rejects with `ERR_CLOSED`. */
+  protected get closed(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Stores a checked write (its existence and revision checks included); returns the new pair. */
+  protected abstract _write(op: WriteOp, write: CheckedWrite): Promise<KVPair>;
+  /** Deletes recursively, then the empty implicit parents; a missing key is ResourceDoesNotExist. */
+  protected abstract _delete(key: Key, revision: string | undefined): Promise<void>;
+  /** The key's pair, or undefined when it does not exist (or expired). */
+  protected abstract _get(key: Key): Promise<KVPair | undefined>;
+  /** Every matching key, in path order; a missing root gives []. */
+  protected abstract _list(options: ListInterface): Promise<KVPair[]>;
+  /** A new syncer; it calls `onStopped` once it has stopped for good. */
+  protected abstract _syncer(
+    callbacks: SyncerCallbacks,
+    options: SyncerOptions,
+    onStopped: () => void,
+  ): Syncer;
+  /** Whether anything is stored at or below `path` (the HostMetadata fallback of `get`). */
+  protected abstract _hasEntriesBelow(path: string): Promise<boolean>;
+  /** What `ensureInitialized` must do before it sets the Ready flag (make the root, connect). */
+  protected abstract _prepare(): Promise<void>;
+  /** Releases what the backend holds; called once, after every syncer has stopped. */
+  protected abstract _close(): Promise<void>;
+
+  /** Any failure as a KvdirError; a backend maps its own errors (errno, gRPC) first. */
+  protected _toError(err: unknown, context: ErrorContext): KvdirError {
+    return toKvdirError(err, context);
+  }
+
+  async #write(op: WriteOp, kv: KVPair): Promise<KVPair> {
+    this.#checkOpen();
+    const { key, revision } = checkPair(kv, true);
+    try {
+      return await this._write(op, { key, value: kv.value, revision, ttl: kv.ttl || undefined });
+    } catch (err) {
+      throw this._toError(err, { op, key });
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.closed) throw new DatastoreError('the client is closed', { code: 'ERR_CLOSED' });
+  }
+}
+
+function checkKey(key: Key): void {
+  if (typeof key?.defaultPath !== 'function' || typeof key.valueKind !== 'function') {
+    throw new ValidationError([
+      { name: 'key', value: key, reason: 'a Key (e.g. new PolicyKey({ name })) is required' },
+    ]);
+  }
+}
+
+/** Misuse is reported at once, with the field named. */
+function checkPair(kv: KVPair, isWrite: boolean): { key: Key; revision: string | undefined } {
+  if (typeof kv !== 'object' || kv === null) {
+    throw new ValidationError([
+      { name: 'kv', value: kv, reason: 'a KVPair { key, value } is required' },
+    ]);
+  }
+  checkKey(kv.key);
+  if (isWrite && kv.value === undefined) {
+    throw new ValidationError(
+      [{ name: 'value', value: kv.value, reason: 'a value is required' }],
+      kv.key,
+    );
+  }
+  if (kv.revision !== undefined && typeof kv.revision !== 'string') {
+    throw new ValidationError(
+      [{ name: 'revision', value: kv.revision, reason: 'a revision is a string' }],
+      kv.key,
+    );
+  }
+  if (
+    kv.ttl !== undefined &&
+    !(typeof kv.ttl === 'number' && Number.isFinite(kv.ttl) && kv.ttl >= 0)
+  ) {
+    throw new ValidationError(
+      [{ name: 'ttl', value: kv.ttl, reason: 'a ttl is a number of milliseconds >= 0' }],
+      kv.key,
+    );
+  }
+  return { key: kv.key, revision: kv.revision === '' ? undefined : kv.revision };
+}
+
+function checkCallbacks(callbacks: SyncerCallbacks): void {
+  if (typeof callbacks !== 'object' || callbacks === null) {
+    throw new ValidationError([
+      { name: 'callbacks', value: callbacks, reason: 'onStatusUpdated and onUpdates are required' },
+    ]);
+  }
+  for (const name of ['onStatusUpdated', 'onUpdates'] as const) {
+    if (typeof callbacks[name] !== 'function') {
+      throw new ValidationError([
+        { name, value: callbacks[name], reason: 'a syncer callback must be a function' },
+      ]);
+    }
+  }
+  if (callbacks.parseFailed !== undefined && typeof callbacks.parseFailed !== 'function') {
+    throw new ValidationError([
+      { name: 'parseFailed', value: callbacks.parseFailed, reason: 'must be a function' },
+    ]);
+  }
+}
