@@ -5,23 +5,21 @@
 import { ValidationError } from './errors.js';
 import { stringField } from './fields.js';
 import type { Key, ListInterface, ValueKind } from './key.js';
+import { isUnder, keyPathProblem } from './key-path.js';
 
-/** The problem with a key path, or undefined when it is a valid one. */
+/**
+ * The problem with a key path, or undefined when it is a valid one.
+ * @deprecated The name reads as a yes/no question; use `keyPathProblem`, which it calls.
+ */
 export function isValidKeyPath(path: string): string | undefined {
-  if (typeof path !== 'string') return 'must be a string';
-  if (!path.startsWith('/')) return "must start with '/'";
-  if (path === '/') return "must name a key below '/'";
-  if (path.endsWith('/')) return "must not end with '/'";
-  if (path.includes('//')) return "must not contain an empty segment ('//')";
-  if (path.includes('\0')) return 'must not contain a NUL character';
-  return undefined;
+  return keyPathProblem(path);
 }
 
 export class PathKey implements Key {
   readonly path: string;
 
   constructor(path: string) {
-    const problem = isValidKeyPath(path);
+    const problem = keyPathProblem(path);
     if (problem !== undefined) {
       throw new ValidationError([{ name: 'path', value: path, reason: problem }]);
     }
@@ -61,7 +59,7 @@ export class PathListOptions implements ListInterface {
   constructor(fields: PathListOptionsFields = {}) {
     const given = stringField(fields, 'prefix');
     const prefix = given === '' ? '/' : given;
-    const problem = prefix === '/' ? undefined : isValidKeyPath(prefix);
+    const problem = prefix === '/' ? undefined : keyPathProblem(prefix);
     if (problem !== undefined) {
       throw new ValidationError([{ name: 'prefix', value: prefix, reason: problem }]);
     }
@@ -75,9 +73,7 @@ export class PathListOptions implements ListInterface {
   /** A PathKey for a valid path equal to or below the prefix (a missing leading `/` is added). */
   keyFromDefaultPath(path: string): PathKey | null {
     const absolute = path.startsWith('/') ? path : `/${path}`;
-    if (isValidKeyPath(absolute) !== undefined) return null;
-    const below =
-      this.prefix === '/' || absolute === this.prefix || absolute.startsWith(`${this.prefix}/`);
-    return below ? new PathKey(absolute) : null;
+    if (keyPathProblem(absolute) !== undefined) return null;
+    return isUnder(absolute, this.prefix) ? new PathKey(absolute) : null;
   }
 }

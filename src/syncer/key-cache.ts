@@ -4,6 +4,7 @@
  * children so a subtree's keys are found without scanning every entry. Pure: no I/O.
  */
 import type { Key } from '../model/key.js';
+import { parentPath } from '../model/key-path.js';
 
 export interface CachedKey {
   key: Key;
@@ -60,7 +61,7 @@ export class KeyCache {
 
   #link(path: string): void {
     for (let child = path; child !== '/';) {
-      const parent = parentOf(child);
+      const parent = parentPath(child);
       let set = this.#children.get(parent);
       if (set === undefined) this.#children.set(parent, (set = new Set()));
       if (set.has(child)) return;
@@ -72,16 +73,11 @@ export class KeyCache {
   #unlink(path: string): void {
     for (let child = path; child !== '/';) {
       if (this.#entries.has(child) || (this.#children.get(child)?.size ?? 0) > 0) return;
-      const parent = parentOf(child);
+      const parent = parentPath(child);
       const set = this.#children.get(parent);
       set?.delete(child);
       if (set?.size === 0) this.#children.delete(parent);
       child = parent;
     }
   }
-}
-
-function parentOf(path: string): string {
-  const at = path.lastIndexOf('/');
-  return at <= 0 ? '/' : path.slice(0, at);
 }

@@ -14,6 +14,7 @@
  */
 import { join, relative, sep } from 'node:path';
 import { ValidationError } from '../../model/errors.js';
+import { keyPathProblem } from '../../model/key-path.js';
 
 export const VALUE_SUFFIX = '.yaml';
 export const INTERNAL_PREFIX = '.kvdir-';
@@ -44,11 +45,9 @@ export function pathSegments(path: string): string[] {
 }
 
 function pathProblem(path: string): string | undefined {
-  if (!path.startsWith('/')) return 'a key path starts with /';
-  if (path === '/') return 'the root is not a key';
-  if (path.includes('\0')) return 'a key path may not contain NUL';
+  const problem = keyPathProblem(path);
+  if (problem !== undefined) return problem;
   for (const segment of path.slice(1).split('/')) {
-    if (segment === '') return 'a key path may not have an empty segment';
     if (segment.endsWith(VALUE_SUFFIX)) return `a path segment may not end in ${VALUE_SUFFIX}`;
     if (Buffer.byteLength(encodeSegment(segment)) > MAX_SEGMENT_BYTES) {
       return `a path segment may be at most ${MAX_SEGMENT_BYTES} bytes once encoded`;

@@ -16,6 +16,7 @@ import nodeFs from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { DatastoreError } from '../../model/errors.js';
+import { parentPath } from '../../model/key-path.js';
 import { LOCK_DIR } from './layout.js';
 
 export interface LockOptions {
@@ -69,7 +70,7 @@ export class KeyLocks {
     await previous;
     try {
       if (!this.#crossProcess) return await fn();
-      const id = lockIdOf(keyPath);
+      const id = parentPath(keyPath);
       const lease = await this.#hold(id);
       try {
         const result = await fn();
@@ -199,18 +200,12 @@ export class KeyLocks {
   }
 }
 
-/** The lock that covers a key: the one of its directory (`/a/b` for `/a/b/c`). */
-export function lockIdOf(keyPath: string): string {
-  const at = keyPath.lastIndexOf('/');
-  return at <= 0 ? '/' : keyPath.slice(0, at);
-}
-
 /**
  * The cross-process lock directory that covers a key path under `root` (it exists while a
  * process holds the lock; the syncer looks at it to tell a kvdir write half done).
  */
 export function lockPathOf(root: string, keyPath: string): string {
-  return lockPathOfId(root, lockIdOf(keyPath));
+  return lockPathOfId(root, parentPath(keyPath));
 }
 
 function lockPathOfId(root: string, id: string): string {

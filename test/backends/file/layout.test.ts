@@ -43,10 +43,10 @@ describe('layout: key paths <-> files', () => {
   });
 
   it.each([
-    ['relative', 'a key path starts with /'],
-    ['/', 'the root is not a key'],
+    ['relative', "must start with '/'"],
+    ['/', "must name a key below '/'"],
     ['/a//b', 'empty segment'],
-    ['/a/', 'empty segment'],
+    ['/a/', "must not end with '/'"],
     ['/a\0b', 'NUL'],
     ['/a/b.yaml/c', 'may not end in .yaml'],
     [`/${'é'.repeat(101)}`, 'at most 200 bytes'],

@@ -15,6 +15,7 @@ import {
   keyPathOfFile,
   pathSegments,
 } from '../layout.js';
+import { isUnder } from '../../../model/key-path.js';
 import type { EventKind } from './watch/port.js';
 
 export type Scope =
@@ -66,11 +67,6 @@ function isKeyPath(path: string): boolean {
 /** The key path (or raw `/relative` path of an invalid file) a scope is about. */
 export function scopePath(scope: Scope): string {
   return scope.kind === 'invalid' ? `/${scope.relative}` : scope.path;
-}
-
-/** True when `path` is `prefix` or below it. */
-export function isUnder(path: string, prefix: string): boolean {
-  return prefix === '/' || path === prefix || path.startsWith(`${prefix}/`);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Key } from '../../../model/key.js';
 import { keyFromPath } from '../../../model/parser.js';
 import { ValidationError } from '../../../model/errors.js';
 import type { KvdirError } from '../../../model/errors.js';
-import { isUnder } from './event-scope.js';
+import { normalizePrefixes } from '../../../model/key-path.js';
 import type { WatchSource } from './watch/port.js';
 
 /** Knobs that are not part of the public SyncerOptions; FileSyncer accepts them beside those. */
@@ -58,27 +58,6 @@ export function settingsOf(options: SyncerOptions & FileSyncerInternals): Settin
     pollMs: Math.max(1, nonNegative('pollMs', options.pollMs, 1000)),
     batchSize: Math.max(1, nonNegative('batchSize', options.batchSize, 1000)),
   };
-}
-
-/** Sorted prefixes without any that another one already covers (`/a/b` under `/a`). */
-export function normalizePrefixes(prefixes: readonly string[]): string[] {
-  if (!Array.isArray(prefixes) || prefixes.length === 0) {
-    throw new ValidationError([
-      { name: 'prefixes', value: prefixes, reason: 'a non-empty array of key paths is required' },
-    ]);
-  }
-  const cleaned = prefixes.map((prefix) => {
-    if (typeof prefix !== 'string' || !prefix.startsWith('/') || prefix.includes('//')) {
-      throw new ValidationError([
-        { name: 'prefixes', value: prefix, reason: "a prefix is a key path such as '/calico/v1'" },
-      ]);
-    }
-    return prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-  });
-  const sorted = [...new Set(cleaned)].sort();
-  return sorted.filter(
-    (prefix) => !sorted.some((other) => other !== prefix && isUnder(prefix, other)),
-  );
 }
 
 const WATCHERS: readonly Watcher[] = ['directories', 'chokidar'];

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   clipToPrefixes,
-  isUnder,
   scopeFromId,
   scopeId,
   scopeOfEvent,
@@ -64,13 +63,6 @@ describe('scopeOfEvent', () => {
 });
 
 describe('scope helpers', () => {
-  it('isUnder compares whole segments', () => {
-    expect(isUnder('/a/b', '/a')).toBe(true);
-    expect(isUnder('/a', '/a')).toBe(true);
-    expect(isUnder('/ab', '/a')).toBe(false);
-    expect(isUnder('/anything', '/')).toBe(true);
-  });
-
   it('clips scopes to the synced prefixes', () => {
     const prefixes = ['/calico/v1/config', '/calico/v1/policy'];
     expect(clipToPrefixes({ kind: 'key', path: '/calico/v1/config/x' }, prefixes)).toEqual([

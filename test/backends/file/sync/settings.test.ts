@@ -4,7 +4,7 @@ import {
   RACY_MARGIN_MS,
   fileSignature,
 } from '../../../../src/backends/file/sync/file-signature.js';
-import { normalizePrefixes, settingsOf } from '../../../../src/backends/file/sync/settings.js';
+import { settingsOf } from '../../../../src/backends/file/sync/settings.js';
 
 describe('settings', () => {
   it('applies defaults', () => {
@@ -20,14 +20,6 @@ describe('settings', () => {
 
   it('never lets the max delay be shorter than the quiet window', () => {
     expect(settingsOf({ quietWindowMs: 800, maxDelayMs: 100 }).maxDelayMs).toBe(800);
-  });
-
-  it('drops prefixes another one covers, and trailing slashes', () => {
-    expect(normalizePrefixes(['/calico/v1/policy', '/calico/v1', '/calico/v1/config/'])).toEqual([
-      '/calico/v1',
-    ]);
-    expect(normalizePrefixes(['/b', '/a/', '/ab'])).toEqual(['/a', '/ab', '/b']);
-    expect(normalizePrefixes(['/x', '/'])).toEqual(['/']);
   });
 
   it('reports misuse at once, naming the option', () => {
