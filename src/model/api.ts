@@ -46,19 +46,8 @@ export interface SyncerOptions {
   keyFromPath?: (path: string) => Key | null;
   /** Wait in WaitForDatastore until the Ready flag (`/calico/v1/Ready`) is true. Default false. */
   waitForReady?: boolean;
-  /** Quiet time after the last file-system event before a batch is sent, in ms. Default 50. */
-  quietWindowMs?: number;
-  /** Cap on the delay of a change under continuous churn, in ms. Default 500. */
-  maxDelayMs?: number;
   /** A full resync (only differences are sent) every so many ms; 0 turns it off. Default 300000. */
   resyncIntervalMs?: number;
-  /**
-   * How a tree on disk is watched (memfs always uses its own `fs.watch`):
-   * - `'directories'`: one `fs.watch` per directory (one inotify watch each on Linux);
-   * - `'chokidar'`: chokidar 5, which watches every file as well (one inotify watch per file).
-   * Default: `'directories'` on Linux, where kvdir's tests prove it; `'chokidar'` elsewhere.
-   */
-  watcher?: 'directories' | 'chokidar';
   /**
    * Told what the syncer recovered from, as a `KvdirError` whose `code` says what: a file it
    * could not read and skipped (`ERR_SYNCER_UNREADABLE`), a watcher error it now polls around

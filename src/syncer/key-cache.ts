@@ -1,36 +1,31 @@
 /**
- * What the consumer already holds: for every key path sent, its key, revision and the file
- * signature it was read at (so an unchanged file is not parsed again), with an index of
- * children so a subtree's keys are found without scanning every entry. Pure: no I/O.
+ * The keys the consumer holds, by key path: each with its key, the revision it was sent with,
+ * the mark of the last full look that saw it, and a slot for the change source's own data
+ * about it (the file source keeps a stat signature there). An index of children finds a
+ * subtree's keys without scanning every entry. Pure: no I/O.
  */
 import type { Key } from '../model/key.js';
 import { parentPath } from '../model/key-path.js';
 
-export interface CachedKey {
+export interface CachedKey<S> {
   key: Key;
   revision: string;
-  /** Stat signature of the value file and its sidecar when read. */
-  signature: string;
-  /** Expiry of a TTL, ms since the epoch. */
-  expiresAt?: number;
-  /** The number of the last full walk that found the key's file (the reconciler's mark). */
-  walk?: number;
+  /** The change source's own data about the key. */
+  state: S;
+  /** The number of the last full look that saw the key (see Picture). */
+  mark?: number;
 }
 
-export class KeyCache {
-  readonly #entries = new Map<string, CachedKey>();
+export class KeyCache<S> {
+  readonly #entries = new Map<string, CachedKey<S>>();
   /** Parent path -> child paths (directories and keys) that lead to cached keys. */
   readonly #children = new Map<string, Set<string>>();
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  get(path: string): CachedKey | undefined {
+  get(path: string): CachedKey<S> | undefined {
     return this.#entries.get(path);
   }
 
-  set(path: string, entry: CachedKey): void {
+  set(path: string, entry: CachedKey<S>): void {
     if (!this.#entries.has(path)) this.#link(path);
     this.#entries.set(path, entry);
   }
@@ -52,11 +47,6 @@ export class KeyCache {
 
   paths(): IterableIterator<string> {
     return this.#entries.keys();
-  }
-
-  clear(): void {
-    this.#entries.clear();
-    this.#children.clear();
   }
 
   #link(path: string): void {

@@ -5,6 +5,8 @@ export class FakeClock implements Clock {
   #now: number;
   #timers = new Map<number, { at: number; fn: () => void }>();
   #next = 1;
+  /** How far `advance` has moved time: the wall clock of file times moves with it. */
+  #advanced = 0;
 
   constructor(start = 1_700_000_000_000) {
     this.#now = start;
@@ -12,6 +14,11 @@ export class FakeClock implements Clock {
 
   now(): number {
     return this.#now;
+  }
+
+  /** The real wall clock plus every `advance`: a file written before an advance looks that much older. */
+  wallNow(): number {
+    return Date.now() + this.#advanced;
   }
 
   setTimeout(fn: () => void, ms: number): unknown {
@@ -30,6 +37,7 @@ export class FakeClock implements Clock {
 
   /** Moves time forward, firing every timer that falls due, earliest first. */
   advance(ms: number): void {
+    this.#advanced += ms;
     const end = this.#now + ms;
     for (;;) {
       let nextId: number | undefined;

@@ -29,8 +29,9 @@ import { KeyLocks, defaultLockOptions } from './locks.js';
 import { fingerprint, nextSidecar, revisionOf } from './revision.js';
 import type { StoredEntry } from './store.js';
 import { TreeStore } from './store.js';
-import type { FileSyncerOptions } from './sync/file-syncer.js';
-import { FileSyncer } from './sync/file-syncer.js';
+import { createFileSyncer } from './sync/file-source.js';
+import { syncerKnobs } from './sync/internals.js';
+import type { FileSyncerOptions } from './sync/settings.js';
 import { walkProblemError } from './tree-walk.js';
 
 export interface FileBackendOptions {
@@ -166,12 +167,17 @@ export class FileBackend extends BaseClient {
     return pairs.filter((pair): pair is KVPair => pair !== undefined);
   }
 
+  /** A syncer over the tree: see `FileSyncerOptions` for what it takes beyond the shared options. */
+  override syncer(callbacks: SyncerCallbacks, options: FileSyncerOptions = {}): Syncer {
+    return super.syncer(callbacks, options);
+  }
+
   protected _syncer(
     callbacks: SyncerCallbacks,
     options: FileSyncerOptions,
     onStopped: () => void,
   ): Syncer {
-    return new FileSyncer(this.#store, callbacks, options, onStopped);
+    return createFileSyncer(this.#store, callbacks, options, syncerKnobs(this), onStopped);
   }
 
   protected async _prepare(): Promise<void> {

@@ -8,7 +8,7 @@
  * As git does with its "racily clean" index entries, a signature taken less than
  * RACY_MARGIN_MS after the file's last change is not trusted: it is stored as '' and the
  * next look reads the file again. File times are wall-clock times, so this compares them
- * with `Date.now()`, not with the syncer's clock port.
+ * with the wall clock (`wallNow` of the clock port), not with its TTL time.
  */
 import type { StatsLike } from '../fs-like.js';
 

@@ -1,9 +1,12 @@
 /**
- * The diff engine: compares what the tree holds now with what the consumer was sent (the key
- * cache) and says what to send. Events are hints only; this is the one place that reads the
- * tree, and every update it makes comes from a fresh stat and read:
- * - `KVNew` for a key the consumer does not hold, `KVUpdated` when its revision changed,
- *   `KVDeleted` when its value file is gone or expired; an unchanged revision sends nothing;
+ * What the file source observes: looks at the tree where events point, or at a whole prefix,
+ * and tells the shared `Picture` what is there, which turns it into updates. Events are hints
+ * only; this is the one place that reads the tree, and every update comes from a fresh stat
+ * and read:
+ * - a key whose value file exists and is live is present with its revision (the picture sends
+ *   `KVNew`, `KVUpdated` or nothing); a missing or expired one is gone (`KVDeleted`);
+ * - a file that did not change since it was read (its stat signature, kept in the picture's
+ *   state slot) is not read again in a full resync;
  * - a value that does not parse is sent with `value` undefined and reported as a parse failure;
  *   a file that is not a key (or that `keyFromPath` refuses) is only reported, once per content,
  *   and with '' once it is gone;
@@ -11,10 +14,9 @@
  *   batch, so a recursive delete arrives as one batch even when its events were split.
  */
 import { dirname, join } from 'node:path';
+import { wallNow } from '../../../core/clock.js';
 import { DatastoreError, ParsingDatastoreEntryError } from '../../../model/errors.js';
 import type { Key } from '../../../model/key.js';
-import { UpdateType } from '../../../model/kv.js';
-import type { Update } from '../../../model/kv.js';
 import { errnoCode, readBytes } from '../fs-like.js';
 import type { StatsLike } from '../fs-like.js';
 import { dirForPath, keyPathOfDir, relativeToRoot } from '../layout.js';
@@ -28,7 +30,7 @@ import { isUnder } from '../../../model/key-path.js';
 import { clipToPrefixes, scopePath } from './event-scope.js';
 import type { Scope } from './event-scope.js';
 import { fileSignature, statIdentity } from './file-signature.js';
-import { KeyCache } from '../../../syncer/key-cache.js';
+import type { Picture, ReadValue } from '../../../syncer/picture.js';
 import { SkippedFiles } from './skipped-files.js';
 import { WritesInFlight } from './write-in-flight.js';
 import type { Settings } from './settings.js';
@@ -75,11 +77,18 @@ interface KeyStat {
   changedAt: number;
 }
 
-/** A file reported to parseFailed: where it is and what it held when reported. */
-interface InvalidFile {
+/** What the file source keeps about a key the consumer holds. */
+export interface KeyState {
+  /** Stat signature of the value file and its sidecar when read ('' when too fresh to trust). */
+  signature: string;
+  /** Expiry of a TTL, ms since the epoch. */
+  expiresAt?: number;
+}
+
+/** What the file source keeps about a file reported to parseFailed. */
+export interface InvalidState {
   file: string;
   signature: string;
-  print: string;
 }
 
 export interface ReconcilerHooks {
@@ -98,17 +107,22 @@ export interface ReconcilerHooks {
 export class Reconciler {
   readonly #store: TreeStore;
   readonly #settings: Settings;
+  readonly #picture: Picture<KeyState, InvalidState>;
   readonly #hooks: ReconcilerHooks;
-  readonly #cache = new KeyCache();
-  readonly #invalid = new Map<string, InvalidFile>();
   readonly #inFlight: WritesInFlight;
-  /** Walks made so far (see `#tree`). */
+  /** The pass of the last full look (see `#tree`); skipped files are marked with it too. */
   #walks = 0;
   readonly #skipped: SkippedFiles;
 
-  constructor(store: TreeStore, settings: Settings, hooks: ReconcilerHooks) {
+  constructor(
+    store: TreeStore,
+    settings: Settings,
+    picture: Picture<KeyState, InvalidState>,
+    hooks: ReconcilerHooks,
+  ) {
     this.#store = store;
     this.#settings = settings;
+    this.#picture = picture;
     this.#hooks = hooks;
     this.#inFlight = new WritesInFlight(store, settings);
     this.#skipped = new SkippedFiles((file, error) => hooks.unreadable(file, error));
@@ -168,8 +182,8 @@ export class Reconciler {
   /** Every key the consumer holds, as deletions, and every reported file as gone (the root is gone). */
   forgetAll(): Batch {
     const batch = new Batch();
-    for (const path of [...this.#cache.paths()]) this.#deleted(path, batch);
-    for (const rawKey of [...this.#invalid.keys()]) this.#forgetInvalid(rawKey, batch);
+    this.#picture.forgetAll(batch);
+    for (const path of batch.deleted) this.#hooks.setExpiry(path, undefined);
     this.#skipped.clearAll();
     return batch;
   }
@@ -184,11 +198,10 @@ export class Reconciler {
     options: TreeOptions = {},
   ): Promise<{ batch: Batch; existed: boolean }> {
     const { onChunk, deferred } = options;
-    // Keys found by this walk are marked with its number: the cached ones left unmarked are gone.
-    const walk = ++this.#walks;
+    // What this walk finds is marked with its pass: what the consumer holds unmarked may be gone.
+    const walk = (this.#walks = this.#picture.newPass());
     const batch = new Batch();
     const problems: WalkProblem[] = [];
-    const seenInvalid = new Set<string>();
     const breather = new Breather();
     let cancelled = false;
     const existed = await this.#store.visit(prefix, {
@@ -197,9 +210,8 @@ export class Reconciler {
         if (cancelled) return;
         batch.append(await this.#refreshKey(path, true, deferred));
         // A file whose path keyFromPath refuses is held as an invalid file under its key path.
-        if (this.#invalid.has(path)) seenInvalid.add(path);
-        const cached = this.#cache.get(path);
-        if (cached !== undefined) cached.walk = walk;
+        this.#picture.mark(path, walk);
+        this.#picture.markInvalid(path, walk);
         if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize)
           onChunk(batch.take());
         await breather.breathe();
@@ -209,7 +221,7 @@ export class Reconciler {
     if (cancelled) return { batch: new Batch(), existed: false };
     for (const problem of problems) {
       const rawKey = `/${problem.relative}`;
-      seenInvalid.add(rawKey);
+      this.#picture.markInvalid(rawKey, walk);
       if (problem.reason === 'not-a-key')
         batch.append(
           await this.#refreshInvalid(rawKey, join(this.#store.root, problem.relative), true),
@@ -218,16 +230,12 @@ export class Reconciler {
     }
     const own = prefix === '/' ? undefined : this.#relative(this.#store.keyFiles(prefix).file);
     this.#skipped.sweep(walk, this.#relative(dirForPath(this.#store.root, prefix)), own);
-    const gone = this.#cache
-      .pathsUnder(prefix)
-      .filter((path) => this.#cache.get(path)?.walk !== walk);
     await forEachYielding(
-      gone,
+      this.#picture.unmarkedKeys(prefix, walk),
       async (path) => void batch.append(await this.#refreshKey(path, false)),
     );
-    for (const [rawKey, invalid] of [...this.#invalid]) {
-      if (!seenInvalid.has(rawKey) && isUnder(rawKey, prefix))
-        batch.append(await this.#refreshInvalid(rawKey, invalid.file, false));
+    for (const [rawKey, invalid] of this.#picture.unmarkedInvalid(prefix, walk)) {
+      batch.append(await this.#refreshInvalid(rawKey, invalid.file, false));
     }
     return { batch, existed };
   }
@@ -253,82 +261,69 @@ export class Reconciler {
     deferred: Deferred | undefined,
   ): Promise<'done' | 'wait'> {
     const files = this.#store.keyFiles(path);
-    const takenAt = Date.now();
+    const takenAt = wallNow(this.#store.clock);
     const valueStats = lstatSyncOrAbsent(this.#store, files.file);
     const stat = this.#stat(files, takenAt, valueStats);
-    const cached = this.#cache.get(path);
+    const cached = this.#picture.held(path);
     if (stat === undefined) {
       this.#noteOddFile(this.#relative(files.file), valueStats);
-      if (cached !== undefined) this.#deleted(path, batch);
-      this.#forgetInvalid(path, batch);
+      this.#deleted(path, batch);
+      this.#picture.notAKeyGone(batch, path);
       return 'done';
     }
     const { signature } = stat;
     // An unchanged file needs no read, unless its TTL ran out since (expiry is not a file change).
-    const expired = cached?.expiresAt !== undefined && cached.expiresAt <= this.#store.clock.now();
-    if (trust && signature !== '' && cached?.signature === signature && !expired) return 'done';
+    const expiresAt = cached?.state.expiresAt;
+    const expired = expiresAt !== undefined && expiresAt <= this.#store.clock.now();
+    if (trust && signature !== '' && cached?.state.signature === signature && !expired) {
+      return 'done';
+    }
     const key = this.#keyOf(path);
     if (key === null) {
-      if (cached !== undefined) this.#deleted(path, batch);
+      this.#deleted(path, batch);
       batch.append(await this.#refreshInvalid(path, files.file, trust));
       return 'done';
     }
     const entry = await this.#read(files);
     if (entry === undefined || !this.#store.isLive(entry)) {
-      if (cached !== undefined) this.#deleted(path, batch);
+      this.#deleted(path, batch);
       return 'done';
     }
     const changedSince = (): boolean => this.#stat(files)?.identity !== stat.identity;
     const mayWait = deferred !== undefined && (!deferred.knownOnly || cached !== undefined);
     if (mayWait && (await this.#inFlight.shouldWait(path, entry, stat.changedAt, changedSince)))
       return 'wait';
-    this.#hooks.setExpiry(path, entry.sidecar?.e);
-    if (cached !== undefined && cached.revision === entry.revision) {
-      cached.signature = signature;
-      return 'done';
-    }
-    batch.updates.push(
-      this.#update(
-        key,
-        entry,
-        cached === undefined ? UpdateType.KVNew : UpdateType.KVUpdated,
-        batch,
-      ),
-    );
-    this.#cache.set(path, {
-      key,
-      revision: entry.revision,
-      signature,
-      ...(entry.sidecar?.e === undefined ? {} : { expiresAt: entry.sidecar.e }),
-    });
+    const expiry = entry.sidecar?.e;
+    this.#hooks.setExpiry(path, expiry);
+    const state: KeyState = expiry === undefined ? { signature } : { signature, expiresAt: expiry };
+    this.#picture.present(batch, path, key, entry.revision, state, () => this.#value(key, entry));
     return 'done';
   }
 
-  #update(key: Key, entry: StoredEntry, updateType: UpdateType, batch: Batch): Update {
-    const update: Update = { key, revision: entry.revision, updateType };
+  /** The value of an entry whose update goes out, or the text that did not parse. */
+  #value(key: Key, entry: StoredEntry): ReadValue {
+    const ttl = this.#store.ttlLeft(entry);
+    const extra = ttl === undefined ? {} : { ttl };
     try {
-      update.value = this.#store.decode(key, entry);
+      return { ok: true, value: this.#store.decode(key, entry), ...extra };
     } catch (err) {
       if (!(err instanceof ParsingDatastoreEntryError)) throw err;
-      batch.failures.push({ rawKey: entry.files.path, rawValue: err.rawValue });
+      return { ok: false, rawValue: err.rawValue, ...extra };
     }
-    const ttl = this.#store.ttlLeft(entry);
-    if (ttl !== undefined) update.ttl = ttl;
-    return update;
   }
 
   /** Reports a file that is not a key once per content, and '' once it is gone. */
   async #refreshInvalid(rawKey: string, file: string, trust: boolean): Promise<Batch> {
     const batch = new Batch();
-    const takenAt = Date.now();
+    const takenAt = wallNow(this.#store.clock);
     const stats = await lstatOrAbsent(this.#store, file);
-    const known = this.#invalid.get(rawKey);
+    const known = this.#picture.heldInvalid(rawKey);
     if (stats?.isFile() !== true) {
       this.#noteOddFile(this.#relative(file), stats);
       return this.#forgetInvalid(rawKey, batch);
     }
     const signature = fileSignature(stats, undefined, takenAt);
-    if (trust && signature !== '' && known?.signature === signature) return batch;
+    if (trust && signature !== '' && known?.state.signature === signature) return batch;
     if (Number(stats.size) > MAX_RAW_BYTES) {
       const error = new DatastoreError(
         `${file} is ${String(stats.size)} bytes: not read to report it`,
@@ -340,24 +335,19 @@ export class Reconciler {
     const bytes = await readBytes(this.#store.fs, file).catch(absentOnMissing);
     if (bytes === undefined) return this.#forgetInvalid(rawKey, batch);
     this.#skipped.clear(this.#relative(file));
-    const print = fingerprint(bytes);
-    this.#invalid.set(rawKey, { file, signature, print });
-    if (known?.print !== print) batch.failures.push({ rawKey, rawValue: bytes.toString('utf8') });
+    const rawValue = bytes.toString('utf8');
+    this.#picture.notAKey(batch, rawKey, fingerprint(bytes), rawValue, { file, signature });
     return batch;
   }
 
   #forgetInvalid(rawKey: string, batch: Batch): Batch {
-    if (this.#invalid.delete(rawKey)) batch.failures.push({ rawKey, rawValue: '' });
+    this.#picture.notAKeyGone(batch, rawKey);
     return batch;
   }
 
+  /** The key is gone: deleted for the consumer if held, and its expiry forgotten. */
   #deleted(path: string, batch: Batch): void {
-    const cached = this.#cache.get(path);
-    if (cached === undefined) return;
-    this.#cache.delete(path);
-    this.#hooks.setExpiry(path, undefined);
-    batch.updates.push({ key: cached.key, updateType: UpdateType.KVDeleted });
-    batch.deleted.push(path);
+    if (this.#picture.gone(batch, path)) this.#hooks.setExpiry(path, undefined);
   }
 
   /**
@@ -408,7 +398,7 @@ export class Reconciler {
    */
   #stat(
     files: KeyFiles,
-    takenAt = Date.now(),
+    takenAt = wallNow(this.#store.clock),
     value = lstatSyncOrAbsent(this.#store, files.file),
   ): KeyStat | undefined {
     if (value?.isFile() !== true) return undefined;

@@ -1,16 +1,34 @@
 /**
- * The syncer's options with their defaults applied, and the internal knobs that tests and the
- * reliability suite turn (a watch source, burst and timing thresholds). Pure.
+ * The file syncer's options: the shared ones (syncer/options.ts) and those of a tree on disk
+ * (how it is watched, how events are coalesced), with their defaults applied; and the knobs
+ * that only tests turn, which reach a syncer through `tuneSyncers` (internals.ts), never
+ * through the public options. Pure.
  */
 import type { SyncerOptions } from '../../../model/api.js';
-import type { Key } from '../../../model/key.js';
-import { keyFromPath } from '../../../model/parser.js';
 import { ValidationError } from '../../../model/errors.js';
-import type { KvdirError } from '../../../model/errors.js';
-import { normalizePrefixes } from '../../../model/key-path.js';
+import type { SyncerSettings } from '../../../syncer/options.js';
+import { nonNegative, syncerSettingsOf } from '../../../syncer/options.js';
 import type { WatchSource } from './watch/port.js';
 
-/** Knobs that are not part of the public SyncerOptions; FileSyncer accepts them beside those. */
+/** How a tree on disk is watched. */
+export type Watcher = 'directories' | 'chokidar';
+
+/** The options of `FileBackend.syncer()`: the shared ones, and these. */
+export interface FileSyncerOptions extends SyncerOptions {
+  /** Quiet time after the last file-system event before a batch is sent, in ms. Default 50. */
+  quietWindowMs?: number;
+  /** Cap on the delay of a change under continuous churn, in ms. Default 500. */
+  maxDelayMs?: number;
+  /**
+   * How a tree on disk is watched (memfs always uses its own `fs.watch`):
+   * - `'directories'`: one `fs.watch` per directory (one inotify watch each on Linux);
+   * - `'chokidar'`: chokidar 5, which watches every file as well (one inotify watch per file).
+   * Default: `'directories'` on Linux, where kvdir's tests prove it; `'chokidar'` elsewhere.
+   */
+  watcher?: Watcher;
+}
+
+/** Knobs that are not options: tests turn them to make timings short or to inject faults. */
 export interface FileSyncerInternals {
   /** Where file-system hints come from, whatever `watcher` says (tests inject their own). */
   watchSource?: WatchSource;
@@ -24,39 +42,32 @@ export interface FileSyncerInternals {
   batchSize?: number;
 }
 
-export type Watcher = NonNullable<SyncerOptions['watcher']>;
-
-export interface Settings {
-  prefixes: string[];
+export interface Settings extends SyncerSettings {
   watcher: Watcher;
-  keyFromPath: (path: string) => Key | null;
-  /** Undefined: process warnings. */
-  onWarning: ((warning: KvdirError) => void) | undefined;
-  waitForReady: boolean;
+  watchSource: WatchSource | undefined;
   quietWindowMs: number;
   maxDelayMs: number;
-  resyncIntervalMs: number;
   burstThreshold: number;
   settleMs: number;
   pollMs: number;
   batchSize: number;
 }
 
-export function settingsOf(options: SyncerOptions & FileSyncerInternals): Settings {
+export function settingsOf(
+  options: FileSyncerOptions,
+  internals: FileSyncerInternals = {},
+): Settings {
   const quietWindowMs = nonNegative('quietWindowMs', options.quietWindowMs, 50);
   return {
-    prefixes: normalizePrefixes(options.prefixes ?? ['/']),
+    ...syncerSettingsOf(options),
     watcher: watcherOf(options.watcher),
-    keyFromPath: callback('keyFromPath', options.keyFromPath) ?? keyFromPath,
-    onWarning: callback('onWarning', options.onWarning),
-    waitForReady: options.waitForReady ?? false,
+    watchSource: internals.watchSource,
     quietWindowMs,
     maxDelayMs: Math.max(quietWindowMs, nonNegative('maxDelayMs', options.maxDelayMs, 500)),
-    resyncIntervalMs: nonNegative('resyncIntervalMs', options.resyncIntervalMs, 300_000),
-    burstThreshold: Math.max(1, nonNegative('burstThreshold', options.burstThreshold, 512)),
-    settleMs: nonNegative('settleMs', options.settleMs, 1000),
-    pollMs: Math.max(1, nonNegative('pollMs', options.pollMs, 1000)),
-    batchSize: Math.max(1, nonNegative('batchSize', options.batchSize, 1000)),
+    burstThreshold: Math.max(1, nonNegative('burstThreshold', internals.burstThreshold, 512)),
+    settleMs: nonNegative('settleMs', internals.settleMs, 1000),
+    pollMs: Math.max(1, nonNegative('pollMs', internals.pollMs, 1000)),
+    batchSize: Math.max(1, nonNegative('batchSize', internals.batchSize, 1000)),
   };
 }
 
@@ -64,24 +75,10 @@ const WATCHERS: readonly Watcher[] = ['directories', 'chokidar'];
 
 function watcherOf(value: Watcher | undefined): Watcher {
   if (value === undefined) return process.platform === 'linux' ? 'directories' : 'chokidar';
-  if (!WATCHERS.includes(value))
+  if (!WATCHERS.includes(value)) {
     throw new ValidationError([
       { name: 'watcher', value, reason: `one of ${WATCHERS.map((w) => `'${w}'`).join(', ')}` },
     ]);
-  return value;
-}
-
-function callback<F>(name: string, value: F | undefined): F | undefined {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new ValidationError([{ name, value, reason: 'must be a function' }]);
-  }
-  return value;
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ValidationError([{ name, value, reason: 'a finite number >= 0' }]);
   }
   return value;
 }

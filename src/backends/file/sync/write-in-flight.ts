@@ -8,6 +8,7 @@
  * (the write finished meanwhile), for at most `maxDelayMs`. An outside edit is then reported a
  * window later at most; a writer that never finishes, at the cap.
  */
+import { wallNow } from '../../../core/clock.js';
 import { errnoCode } from '../fs-like.js';
 import { lockPathOf } from '../locks.js';
 import type { StoredEntry, TreeStore } from '../store.js';
@@ -39,7 +40,7 @@ export class WritesInFlight {
     const since = this.#waiting.get(path);
     const now = this.#store.clock.now();
     if (matches || (since !== undefined && now - since >= this.#settings.maxDelayMs)) return false;
-    const fresh = Date.now() - changedAt < this.#settings.quietWindowMs;
+    const fresh = wallNow(this.#store.clock) - changedAt < this.#settings.quietWindowMs;
     if (!fresh && !(await this.#isLocked(path)) && !changedSince()) return false;
     if (since === undefined) this.#waiting.set(path, now);
     return true;

@@ -5,13 +5,44 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach } from 'vitest';
 import { FileBackend, PathKey, PathListOptions } from '../../../../src/index.js';
-import type { FileBackendOptions, Syncer, SyncerOptions } from '../../../../src/index.js';
-import type { FileSyncerInternals } from '../../../../src/backends/file/sync/settings.js';
+import type { FileBackendOptions, Syncer } from '../../../../src/index.js';
+import type {
+  FileSyncerInternals,
+  FileSyncerOptions,
+  Watcher,
+} from '../../../../src/backends/file/sync/settings.js';
+import { tuneSyncers } from '../../../../src/backends/file/sync/internals.js';
 import '../../../helpers/temp-dir.js';
 import { Recorder } from '../../../syncer/recorder.js';
 
-export type TestSyncerOptions = SyncerOptions & FileSyncerInternals;
-export type Watcher = NonNullable<SyncerOptions['watcher']>;
+/** A syncer's options and, for tests only, its internal knobs (given through `tuneSyncers`). */
+export type TestSyncerOptions = FileSyncerOptions & FileSyncerInternals;
+export type { Watcher };
+
+const KNOBS = ['watchSource', 'burstThreshold', 'settleMs', 'pollMs', 'batchSize'] as const;
+
+/** Options and knobs apart: the knobs go to `tuneSyncers`, never to `client.syncer()`. */
+export function splitKnobs(all: TestSyncerOptions): {
+  options: FileSyncerOptions;
+  knobs: FileSyncerInternals;
+} {
+  const options: Record<string, unknown> = { ...all };
+  const knobs: Record<string, unknown> = {};
+  for (const name of KNOBS) {
+    if (name in options) knobs[name] = options[name];
+    delete options[name];
+  }
+  return { options: options as FileSyncerOptions, knobs: knobs as FileSyncerInternals };
+}
+
+/** A started syncer of `client` with these options and knobs. */
+export function startSyncer(client: FileBackend, rec: Recorder, all: TestSyncerOptions): Syncer {
+  const { options, knobs } = splitKnobs(all);
+  tuneSyncers(client, knobs);
+  const syncer = client.syncer(rec, options);
+  syncer.start();
+  return syncer;
+}
 
 /** The watchers of a tree on disk; suites that watch real directories run with each. */
 export const WATCHERS: readonly Watcher[] = ['directories', 'chokidar'];
@@ -51,9 +82,8 @@ export function openSyncer(
 ): Opened {
   const client = new FileBackend({ root, fsync: false, ...backend });
   const rec = new Recorder();
-  const syncer = client.syncer(rec, { ...fast, ...options });
   open.push({ client, rec });
-  syncer.start();
+  const syncer = startSyncer(client, rec, { ...fast, ...options });
   return { client, syncer, rec };
 }
 

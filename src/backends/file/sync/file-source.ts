@@ -1,8 +1,9 @@
 /**
- * The syncer of a FileBackend. Its life is a loop of sessions, one per incarnation of the
- * root: wait for the datastore (WaitForDatastore), start watching, walk every prefix once
- * (ResyncInProgress: every key as KVNew, and whatever changed meanwhile), then InSync: watcher
- * hints collected over a quiet window become one batch each (see `reconciler.ts`).
+ * Where a file syncer's changes come from: a tree on disk (or in memfs), walked and watched.
+ * Its life is a loop of sessions, one per incarnation of the root: wait for the datastore
+ * (WaitForDatastore), start watching, walk every prefix once (ResyncInProgress: every key as
+ * KVNew, and whatever changed meanwhile), then InSync: watcher hints collected over a quiet
+ * window become one batch each (see `reconciler.ts`).
  *
  * It trusts no event and checks what the watcher cannot say: a batch with many scopes (a
  * burst, when the kernel may have dropped events) becomes a full resync now and another one
@@ -11,117 +12,105 @@
  * every key deleted (WaitForDatastore until it is back), a root replaced by another directory
  * (a swapped symbolic link, a directory renamed over it) ends it too, and the next session's
  * resync sends the differences; a periodic full resync is the last safety net. Every resync
- * sends only differences. All I/O runs as jobs of one serial queue.
+ * sends only differences. All I/O runs as jobs of one serial queue. Statuses, delivery and
+ * warnings are the shared syncer machine's (src/syncer/syncer.ts).
  */
-import type { Syncer, SyncerCallbacks, SyncerOptions } from '../../../model/api.js';
+import type { SyncerCallbacks } from '../../../model/api.js';
 import { ReadyFlagKey } from '../../../model/config.js';
-import { DatastoreError } from '../../../model/errors.js';
-import type { ErrorCode, KvdirError } from '../../../model/errors.js';
 import { SyncStatus } from '../../../model/kv.js';
+import { Coalescer } from '../../../syncer/coalescer.js';
+import type { ChangeSink, ChangeSource } from '../../../syncer/syncer.js';
+import { SyncerMachine } from '../../../syncer/syncer.js';
+import { ExpiryTimers, Timers } from '../../../syncer/timers.js';
 import { isNodeFs, realPath } from '../fs-like.js';
 import type { TreeStore } from '../store.js';
-import type { Batch } from '../../../syncer/batch.js';
-import { chokidarSource } from './watch/chokidar.js';
-import { Coalescer } from '../../../syncer/coalescer.js';
-import { identityFromStats } from './watch/dir-identities.js';
-import { dirWatchSource } from './watch/directories.js';
 import { clipToPrefixes, scopeFromId, scopeId, scopeOfEvent } from './event-scope.js';
-import { fsWatchSource } from './watch/memfs.js';
+import type { InvalidState, KeyState } from './reconciler.js';
 import { Reconciler } from './reconciler.js';
-import { settingsOf } from './settings.js';
-import type { FileSyncerInternals, Settings } from './settings.js';
 import { Session } from './session.js';
 import type { EndReason } from './session.js';
-import { ExpiryTimers, Timers } from '../../../syncer/timers.js';
+import type { FileSyncerInternals, FileSyncerOptions, Settings } from './settings.js';
+import { settingsOf } from './settings.js';
+import { chokidarSource } from './watch/chokidar.js';
+import { identityFromStats } from './watch/dir-identities.js';
+import { dirWatchSource } from './watch/directories.js';
+import { fsWatchSource } from './watch/memfs.js';
 import type { WatchHandlers, WatchSource } from './watch/port.js';
 
-export type { FileSyncerInternals } from './settings.js';
-export type FileSyncerOptions = SyncerOptions & FileSyncerInternals;
+type FileSink = ChangeSink<KeyState, InvalidState>;
 
-export class FileSyncer implements Syncer {
+/** A syncer over `store`: the shared machine, fed by a file source. */
+export function createFileSyncer(
+  store: TreeStore,
+  callbacks: SyncerCallbacks,
+  options: FileSyncerOptions,
+  internals: FileSyncerInternals,
+  onStopped: () => void,
+): SyncerMachine<KeyState, InvalidState> {
+  const settings = settingsOf(options, internals);
+  return new SyncerMachine(callbacks, settings, new FileSource(store, settings), onStopped);
+}
+
+export class FileSource implements ChangeSource<KeyState, InvalidState> {
   readonly #store: TreeStore;
-  readonly #callbacks: SyncerCallbacks;
   readonly #settings: Settings;
-  readonly #source: WatchSource;
-  readonly #onStopped: () => void;
-  readonly #onWarning: (warning: KvdirError) => void;
+  readonly #watchSource: WatchSource;
   /** Waits outside sessions; closed by stop(). */
   readonly #timers: Timers;
   readonly #expiries: ExpiryTimers;
-  readonly #reconciler: Reconciler;
   readonly #coalescer: Coalescer<string>;
-  #status: SyncStatus | undefined;
+  #sink!: FileSink;
+  #reconciler!: Reconciler;
   #session: Session | undefined;
-  #started = false;
-  #stopped = false;
-  #lifecycle: Promise<void> = Promise.resolve();
-  #stopping: Promise<void> | undefined;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(
-    store: TreeStore,
-    callbacks: SyncerCallbacks,
-    options: SyncerOptions & FileSyncerInternals,
-    onStopped: () => void,
-  ) {
+  constructor(store: TreeStore, settings: Settings) {
     this.#store = store;
-    this.#callbacks = callbacks;
-    this.#settings = settingsOf(options);
-    this.#source =
-      options.watchSource ??
+    this.#settings = settings;
+    this.#watchSource =
+      settings.watchSource ??
       (!isNodeFs(store.fs)
         ? fsWatchSource(store.fs)
-        : this.#settings.watcher === 'chokidar'
+        : settings.watcher === 'chokidar'
           ? chokidarSource
           : dirWatchSource);
-    this.#onStopped = onStopped;
-    this.#onWarning = this.#settings.onWarning ?? emitWarning;
     this.#timers = new Timers(store.clock);
     this.#expiries = new ExpiryTimers(store.clock, (path) =>
       this.#coalescer.add(scopeId({ kind: 'key', path })),
     );
-    this.#reconciler = new Reconciler(store, this.#settings, {
-      setExpiry: (path, expiresAt) => this.#expiries.set(path, expiresAt),
-      cancelled: () => this.#stopped,
-      unreadable: (file, error) =>
-        this.#warn(`skipping ${file}: ${error.message}`, 'ERR_SYNCER_UNREADABLE', error),
-    });
-    this.#coalescer = new Coalescer(store.clock, this.#settings, (ids) =>
+    this.#coalescer = new Coalescer(store.clock, settings, (ids) =>
       this.#serialSafe(() => this.#reconcile(ids)),
     );
   }
 
-  start(): void {
-    if (this.#started || this.#stopped) return;
-    this.#started = true;
-    this.#lifecycle = this.#run();
+  async run(sink: FileSink): Promise<void> {
+    this.#sink = sink;
+    this.#reconciler = new Reconciler(this.#store, this.#settings, sink.picture, {
+      setExpiry: (path, expiresAt) => this.#expiries.set(path, expiresAt),
+      cancelled: () => sink.stopped,
+      unreadable: (file, error) =>
+        sink.warn('ERR_SYNCER_UNREADABLE', `skipping ${file}: ${error.message}`, error),
+    });
+    await this.#loop();
+    await this.#queue;
   }
 
-  stop(): Promise<void> {
-    this.#stopping ??= this.#shutdown();
-    return this.#stopping;
-  }
-
-  async #shutdown(): Promise<void> {
-    this.#stopped = true;
+  stop(): void {
     this.#coalescer.close();
     this.#expiries.clear();
     this.#timers.close();
     this.#session?.end('stopped');
-    await this.#lifecycle;
-    await this.#queue;
-    this.#onStopped();
   }
 
-  async #run(): Promise<void> {
-    while (!this.#stopped) {
-      this.#setStatus(SyncStatus.WaitForDatastore);
+  async #loop(): Promise<void> {
+    while (!this.#sink.stopped) {
+      this.#sink.status(SyncStatus.WaitForDatastore);
       await this.#waitForDatastore();
-      if (this.#stopped) return;
+      if (this.#sink.stopped) return;
       const reason = await this.#runSession();
       if (reason === 'root-gone') {
-        this.#setStatus(SyncStatus.WaitForDatastore);
-        await this.#serial(async () => void this.#deliver(this.#reconciler.forgetAll()));
+        this.#sink.status(SyncStatus.WaitForDatastore);
+        await this.#serial(async () => void this.#sink.deliver(this.#reconciler.forgetAll()));
       } else if (reason === 'error') {
         await this.#timers.sleep(this.#settings.pollMs);
       }
@@ -141,20 +130,20 @@ export class FileSyncer implements Syncer {
         () => this.#store.root,
       );
       session.timers.every(this.#settings.pollMs, () => this.#checkRoot(session));
-      session.watch = await this.#source.watch(
+      session.watch = await this.#watchSource.watch(
         watched,
         this.#handlers(session, watched),
         session.signal,
       );
       if (session.open) {
-        this.#setStatus(SyncStatus.ResyncInProgress);
+        this.#sink.status(SyncStatus.ResyncInProgress);
         // The watcher was set up just now: no repair of its coverage needed yet.
         await this.#serial(() => this.#fullResync(false));
         await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
       }
       if (session.open) {
         session.inSync = true;
-        this.#setStatus(SyncStatus.InSync);
+        this.#sink.status(SyncStatus.InSync);
         if (this.#settings.resyncIntervalMs > 0) {
           session.timers.every(this.#settings.resyncIntervalMs, () =>
             this.#serialSafe(async () => void (await this.#fullResync())),
@@ -165,7 +154,7 @@ export class FileSyncer implements Syncer {
     } catch (err) {
       // Ended while setting up (stopped, root gone): the watch source gave up on purpose.
       if (!session.open) return await session.ended;
-      this.#warn(`${(err as Error).message}; starting over`, 'ERR_SYNCER_RESTART', err);
+      this.#sink.warn('ERR_SYNCER_RESTART', `${(err as Error).message}; starting over`, err);
       return 'error';
     } finally {
       session.end('stopped');
@@ -193,7 +182,7 @@ export class FileSyncer implements Syncer {
   }
 
   async #waitForDatastore(): Promise<void> {
-    for (let delay = 25; !this.#stopped; delay = Math.min(delay * 2, this.#settings.pollMs)) {
+    for (let delay = 25; !this.#sink.stopped; delay = Math.min(delay * 2, this.#settings.pollMs)) {
       if (await this.#datastoreReady()) return;
       await this.#timers.sleep(delay);
     }
@@ -233,16 +222,16 @@ export class FileSyncer implements Syncer {
   #onWatchError(session: Session, error: Error): void {
     if (!session.open || session.polling) return;
     session.polling = true;
-    this.#warn(
-      `watcher error (${error.message}); falling back to polling rescans`,
+    this.#sink.warn(
       'ERR_WATCH_ERROR',
+      `watcher error (${error.message}); falling back to polling rescans`,
       error,
     );
-    if (session.inSync) this.#setStatus(SyncStatus.ResyncInProgress);
+    if (session.inSync) this.#sink.status(SyncStatus.ResyncInProgress);
     const rescan = (): Promise<void> =>
       this.#serialSafe(async () => {
         await this.#fullResync();
-        if (session.open && session.inSync) this.#setStatus(SyncStatus.InSync);
+        if (session.open && session.inSync) this.#sink.status(SyncStatus.InSync);
       });
     void rescan();
     session.timers.every(this.#settings.pollMs, rescan);
@@ -257,12 +246,12 @@ export class FileSyncer implements Syncer {
     if (repairWatches) await this.#session?.watch?.rescan?.();
     let sent = 0;
     for (const prefix of this.#settings.prefixes) {
-      if (this.#stopped) break;
+      if (this.#sink.stopped) break;
       const { batch, deferred } = await this.#reconciler.resync(
         prefix,
-        (chunk) => (sent += this.#deliver(chunk)),
+        (chunk) => (sent += this.#sink.deliver(chunk)),
       );
-      sent += this.#deliver(batch);
+      sent += this.#sink.deliver(batch);
       this.#lookAgainLater(deferred);
     }
     return sent;
@@ -275,7 +264,7 @@ export class FileSyncer implements Syncer {
 
   /** One batch for the scopes a quiet window collected. */
   async #reconcile(ids: Set<string>): Promise<void> {
-    if (ids.size === 0 || this.#stopped) return;
+    if (ids.size === 0 || this.#sink.stopped) return;
     if (ids.size >= this.#settings.burstThreshold) {
       await this.#fullResync();
       this.#followUpResync();
@@ -284,7 +273,7 @@ export class FileSyncer implements Syncer {
     const { batch, newTrees, deferred } = await this.#reconciler.reconcileScopes(
       [...ids].map(scopeFromId),
     );
-    this.#deliver(batch);
+    this.#sink.deliver(batch);
     this.#lookAgainLater(deferred);
     for (const path of newTrees) {
       this.#session?.timers.after(this.#settings.settleMs, () =>
@@ -309,58 +298,9 @@ export class FileSyncer implements Syncer {
     });
   }
 
-  #setStatus(status: SyncStatus): void {
-    if (this.#stopped || status === this.#status) return;
-    this.#status = status;
-    this.#call(() => this.#callbacks.onStatusUpdated(status));
-  }
-
-  /** Sends a batch (parse failures first, as they were found while reading); says how much it sent. */
-  #deliver(batch: Batch): number {
-    if (this.#stopped) return 0;
-    const parseFailed = this.#callbacks.parseFailed;
-    if (parseFailed !== undefined) {
-      for (const { rawKey, rawValue } of batch.failures)
-        this.#call(() => parseFailed.call(this.#callbacks, rawKey, rawValue));
-    }
-    if (batch.updates.length > 0) this.#call(() => this.#callbacks.onUpdates(batch.updates));
-    return batch.updates.length + batch.failures.length;
-  }
-
-  /** A callback that throws is the consumer's bug: rethrow it outside the syncer's loop. */
-  #call(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      queueMicrotask(() => {
-        throw err;
-      });
-    }
-  }
-
-  /**
-   * Something the syncer recovered from, told to `onWarning`. A callback that throws does not
-   * stop the syncer: the warning and the callback's error go to process warnings instead.
-   */
-  #warn(message: string, code: ErrorCode, cause: unknown): void {
-    if (this.#stopped) return;
-    const warning = new DatastoreError(message, { code, cause });
-    try {
-      this.#onWarning(warning);
-    } catch (err) {
-      emitWarning(warning);
-      emitWarning(
-        new DatastoreError(`onWarning threw: ${(err as Error)?.message ?? String(err)}`, {
-          code: 'ERR_CALLBACK_ERROR',
-          cause: err,
-        }),
-      );
-    }
-  }
-
   /** Runs jobs one at a time, in order; the promise rejects with the job's error. */
   #serial<T>(job: () => Promise<T>): Promise<T | undefined> {
-    const run = this.#queue.then(() => (this.#stopped ? undefined : job()));
+    const run = this.#queue.then(() => (this.#sink.stopped ? undefined : job()));
     this.#queue = run.then(
       () => undefined,
       () => undefined,
@@ -373,17 +313,12 @@ export class FileSyncer implements Syncer {
     try {
       await this.#serial(job);
     } catch (err) {
-      if (this.#stopped) return;
-      this.#warn(`${(err as Error).message}; resyncing`, 'ERR_SYNCER_ERROR', err);
+      if (this.#sink.stopped) return;
+      this.#sink.warn('ERR_SYNCER_ERROR', `${(err as Error).message}; resyncing`, err);
       this.#session?.timers.after(
         this.#settings.pollMs,
         () => void this.#serialSafe(async () => void (await this.#fullResync())),
       );
     }
   }
-}
-
-/** The default `onWarning`: a process warning, `(node:PID) Warning: kvdir syncer: ...`. */
-function emitWarning(warning: KvdirError): void {
-  process.emitWarning(`kvdir syncer: ${warning.message}`, { code: warning.code });
 }
