@@ -16,6 +16,7 @@ export { escapeName, unescapeName } from './model/escape.js';
 
 // Keys and list options: generic paths
 export { PathKey, PathListOptions, isValidKeyPath } from './model/path-key.js';
+export { keyPathProblem } from './model/key-path.js';
 
 // Keys and list options: Calico's families
 export { WorkloadEndpointKey, WorkloadEndpointListOptions } from './model/workload-endpoint.js';
@@ -111,11 +112,12 @@ export {
   ParsingDatastoreEntryError,
   DatastoreError,
 } from './model/errors.js';
-export type { ErroredField, ParseLocation } from './model/errors.js';
+export type { ErrorCode, ErroredField, ParseLocation } from './model/errors.js';
 
 // Backend
 export { FileBackend } from './backends/file/file-backend.js';
 export type { FileBackendOptions } from './backends/file/file-backend.js';
+export type { FileSyncerOptions, Watcher } from './backends/file/sync/settings.js';
 export type { CheckOptions, CheckProblem } from './backends/file/check.js';
 export type { FsLike } from './backends/file/fs-like.js';
 export type { LockOptions } from './backends/file/locks.js';

@@ -13,7 +13,7 @@ import type {
 } from '../../../../src/backends/file/sync/settings.js';
 import { tuneSyncers } from '../../../../src/backends/file/sync/internals.js';
 import '../../../helpers/temp-dir.js';
-import { Recorder } from '../../../syncer/recorder.js';
+import { Recorder } from '../../../../src/contract/recorder.js';
 
 /** A syncer's options and, for tests only, its internal knobs (given through `tuneSyncers`). */
 export type TestSyncerOptions = FileSyncerOptions & FileSyncerInternals;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DatastoreError, PathKey, SyncStatus } from '../../../../src/index.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { openClient, openSyncer, pathKeys } from './harness.js';
-import { Recorder } from '../../../syncer/recorder.js';
+import { Recorder } from '../../../../src/contract/recorder.js';
 import { settled } from './settle.js';
 import { REPO } from '../../../helpers/paths.js';
 

@@ -6,7 +6,7 @@ import type { FileBackend } from '../../../../src/index.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 import { WATCHERS, listed, openSyncer, pathKeys, waitForConvergence } from './harness.js';
 import type { Watcher } from './harness.js';
-import type { Recorder } from '../../../syncer/recorder.js';
+import type { Recorder } from '../../../../src/contract/recorder.js';
 import { calicoSentinel, nonSentinel, settled } from './settle.js';
 
 const kinds = (rec: Recorder, mark: number) =>

@@ -6,7 +6,7 @@
  */
 import { GlobalConfigKey, PathKey } from '../../../../src/index.js';
 import type { FileBackend, Key } from '../../../../src/index.js';
-import type { Recorder } from '../../../syncer/recorder.js';
+import type { Recorder } from '../../../../src/contract/recorder.js';
 
 let counter = 0;
 

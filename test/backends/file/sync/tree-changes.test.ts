@@ -6,7 +6,7 @@ import { SyncStatus, UpdateType } from '../../../../src/index.js';
 import { keyPathOfFile } from '../../../../src/backends/file/layout.js';
 import { fixtureCopy, tempDir } from '../../../helpers/temp-dir.js';
 import { WATCHERS, openSyncer, pathKeys, waitForConvergence } from './harness.js';
-import type { Recorder } from '../../../syncer/recorder.js';
+import type { Recorder } from '../../../../src/contract/recorder.js';
 import { nonSentinel, settled } from './settle.js';
 import { fixturePath } from '../../../helpers/paths.js';
 

@@ -4,8 +4,8 @@
  * (no empty batch, no KVNew for a key it holds, no KVUpdated or KVDeleted for one it does not,
  * no callback after stop), and waits for conditions by polling, never by fixed sleeps.
  */
-import type { SyncStatus, SyncerCallbacks, Update } from '../../src/index.js';
-import { UpdateType, syncStatusToString } from '../../src/index.js';
+import type { SyncStatus, SyncerCallbacks, Update } from '../index.js';
+import { UpdateType, syncStatusToString } from '../index.js';
 
 export interface Failure {
   rawKey: string;
