@@ -292,8 +292,9 @@ class Editor {
   private editScalar(node: Scalar.Parsed, value: unknown, place: Place): Edit[] {
     if (isDeepStrictEqual(node.value, value)) return [];
     if (hasProps(node) || (typeof value === 'object' && value !== null)) throw new CannotEdit();
-    const text = this.inlineText(value, node, place.kind === 'flow');
-    const [start, end] = node.range;
+    const text = this.inlineText(value, node, place);
+    const start = node.range[0];
+    const end = this.contentEnd(node);
     // An empty scalar (`key:` or `-` alone) at the top has no place to write into.
     if (text === undefined || (start === end && place.kind === 'doc')) throw new CannotEdit();
     // After `key:` or `-` with nothing, the new text needs its separating space.
@@ -301,19 +302,30 @@ class Editor {
   }
 
   /** `value` on one line, in the style of `like` where that still reads as `value`. */
-  private inlineText(value: unknown, like: Scalar, inFlow: boolean): string | undefined {
+  private inlineText(value: unknown, like: Scalar, place: Place): string | undefined {
     if (this.kind === 'raw-bool') return String(value); // `true`/`false`, plain as encodeValue writes
     const styledValue = styled(value, like);
-    const text = inFlow
-      ? flowText(styledValue, false)
-      : stringify([styledValue], INLINE).slice(2, -1);
+    // At the top, stringify knows that a plain `---` would start a document; inside a
+    // collection it need not.
+    const text =
+      place.kind === 'flow'
+        ? flowText(styledValue, false)
+        : place.kind === 'doc'
+          ? stringify(styledValue, INLINE).slice(0, -1)
+          : stringify([styledValue], INLINE).slice(2, -1);
     return text.includes('\n') ? undefined : text;
   }
 
   /** A document's whole text for `value`, as encodeValue writes it, without the final newline. */
   private documentText(value: unknown, like: ParsedNode | undefined): string {
     if (this.kind === 'raw-bool') return String(value);
-    return stringify(styled(value, blockStyled(like)), FRESH).slice(0, -1);
+    const text = stringify(styled(value, blockStyled(like)), FRESH).slice(0, -1);
+    // yaml 2.9 writes a top-level block scalar whose first line starts with a space as `|1-` with
+    // its lines not indented, which does not parse: such a string is double-quoted instead.
+    if (!/^[|>]\d/.test(text)) return text;
+    const quoted = new Scalar(value);
+    quoted.type = Scalar.QUOTE_DOUBLE;
+    return stringify(quoted, FRESH).slice(0, -1);
   }
 
   // Re-rendering a part
@@ -343,11 +355,19 @@ class Editor {
   private replaceDocument(node: ParsedNode, value: unknown): Edit {
     const text = this.documentText(value, node);
     // A scalar or flow node rendered on one line keeps its line comment after it.
-    const end =
-      !text.includes('\n') && !isBlockCollection(node)
-        ? node.range[1]
-        : this.trimEnd(this.lineAfter(node.range[1]));
-    return { start: node.range[0], end, text };
+    return { start: node.range[0], end: this.replacedEnd(node, text), text };
+  }
+
+  /**
+   * Where the text that `text` replaces ends. A scalar or flow node that stays on one line keeps
+   * its line comment; otherwise the node's lines go, with the deeper comment lines below a block
+   * collection (`column`: the key's or dash's column; none at the top).
+   */
+  private replacedEnd(node: ParsedNode, text: string, column?: number): number {
+    if (isBlockScalar(node)) return this.contentEnd(node); // its comment is in its header
+    if (!text.includes('\n') && !isBlockCollection(node)) return node.range[1];
+    const end = column === undefined ? node.range[1] : this.extentEnd(node.range[1], column);
+    return this.trimEnd(this.lineAfter(end));
   }
 
   /** `key: <node>` or `- <node>`: everything after the indicator is rendered anew. */
@@ -359,11 +379,7 @@ class Editor {
     if (place.kind === 'seq-item' && place.dash < 0) throw new CannotEdit();
     const start = place.kind === 'map-value' ? this.colonEnd(place.key) : place.dash + 1;
     const text = this.blockPartText(node, value, place);
-    const end =
-      !text.includes('\n') && !isBlockCollection(node)
-        ? node.range[1]
-        : this.trimEnd(this.extentEnd(node.range[1], place.column));
-    return { start, end, text };
+    return { start, end: this.replacedEnd(node, text, place.column), text };
   }
 
   /** The text after `key:` or `-`: a flow collection stays flow, the rest as stringify has it. */
@@ -571,6 +587,7 @@ class Editor {
     if (before === undefined) {
       at = this.extentEnd((spans[kept.lastIndexOf(true)] as Span).end, column);
     } else {
+      if (!this.atLineStart((spans[before] as Span).start)) throw new CannotEdit(); // `- - a`
       const floor = before > 0 ? this.extentEnd((spans[before - 1] as Span).end, column) : 0;
       at = this.ownedStart((spans[before] as Span).start, column, floor);
     }
@@ -669,6 +686,16 @@ class Editor {
     return at === 0 ? own : at;
   }
 
+  /**
+   * The end of a node's own text: a block scalar's range goes on past its last line break (its
+   * trailing spaces are content, and are replaced with it).
+   */
+  private contentEnd(node: ParsedNode): number {
+    let end = node.range[1];
+    if (isBlockScalar(node)) while (end > node.range[0] && this.text[end - 1] === '\n') end--;
+    return end;
+  }
+
   private trimEnd(end: number): number {
     let at = end;
     while (at > 0 && /\s/.test(this.text[at - 1] as string)) at--;
@@ -719,7 +746,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 function styled(value: unknown, like: ParsedNode | Scalar | undefined): unknown {
   if (like === undefined || !isScalar(like)) return value;
-  if (typeof value === 'string' && typeof like.value === 'string') {
+  // A block scalar's style is kept only for a text that still spans lines.
+  const keepsType = !isBlockScalar(like) || (typeof value === 'string' && value.includes('\n'));
+  if (typeof value === 'string' && typeof like.value === 'string' && keepsType) {
     const node = new Scalar(value);
     node.type = like.type;
     return node;
@@ -738,20 +767,39 @@ function styled(value: unknown, like: ParsedNode | Scalar | undefined): unknown 
  * plain one re-rendered because it now spans lines takes stringify's choice, as a new file would.
  */
 function blockStyled(node: ParsedNode | undefined): ParsedNode | undefined {
-  const blockTypes: Array<Scalar.Type | undefined> = [Scalar.BLOCK_LITERAL, Scalar.BLOCK_FOLDED];
-  return node !== undefined && isScalar(node) && blockTypes.includes(node.type) ? node : undefined;
+  return node !== undefined && isBlockScalar(node) ? node : undefined;
 }
 
-/** `value` as one flow item, e.g. inside `[...]`; strings that would span lines are escaped. */
+function isBlockScalar(node: ParsedNode | Scalar): boolean {
+  return (
+    isScalar(node) && (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)
+  );
+}
+
+/** `value` as one flow item, e.g. inside `[...]`, on one line. */
 function flowText(value: unknown, padding: boolean): string {
-  const options = { ...FLOW, flowCollectionPadding: padding };
-  let text = stringify([value], options);
-  // A single-quoted string cannot escape a line break: it would span lines.
-  if (text.indexOf('\n') < text.length - 1) {
-    text = stringify([value], { ...options, singleQuote: false });
-  }
+  const text = stringify([oneLineStrings(value)], { ...FLOW, flowCollectionPadding: padding });
   const pad = padding ? 1 : 0;
   return text.slice(1 + pad, -2 - pad);
+}
+
+/**
+ * `value` with its strings that hold a line break double-quoted: in a flow collection stringify
+ * would write them plain or single-quoted over several lines, and a flow part is edited as one.
+ */
+function oneLineStrings(value: unknown): unknown {
+  const text = value instanceof Scalar ? value.value : value;
+  if (typeof text === 'string') {
+    if (!text.includes('\n')) return value;
+    const node = new Scalar(text);
+    node.type = Scalar.QUOTE_DOUBLE;
+    return node;
+  }
+  if (Array.isArray(value)) return value.map(oneLineStrings);
+  if (!isObject(value) || value instanceof Scalar) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) setField(out, key, oneLineStrings(item));
+  return out;
 }
 
 /** Indents every line after the first by `column` (empty lines stay empty). */
