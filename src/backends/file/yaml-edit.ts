@@ -241,6 +241,8 @@ const INLINE: RenderOptions = {
   doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
 };
 const FLOW: RenderOptions = { ...INLINE, collectionStyle: 'flow' };
+/** A scalar to take the style of: double quotes. */
+const QUOTED = Object.assign(new Scalar(''), { type: Scalar.QUOTE_DOUBLE });
 
 class Editor {
   constructor(
@@ -321,13 +323,22 @@ class Editor {
   /** A document's whole text for `value`, as encodeValue writes it, without the final newline. */
   private documentText(value: unknown, like: ParsedNode | undefined): string {
     if (this.kind === 'raw-bool') return String(value);
-    const text = stringify(styled(value, blockStyled(like)), FRESH).slice(0, -1);
+    const styledValue = styled(value, blockStyled(like));
+    const text = stringify(styledValue, FRESH).slice(0, -1);
+    if (!/^[|>]/.test(text)) return text;
     // yaml 2.9 writes a top-level block scalar whose first line starts with a space as `|1-` with
     // its lines not indented, which does not parse: such a string is double-quoted instead.
-    if (!/^[|>]\d/.test(text)) return text;
-    const quoted = new Scalar(value);
-    quoted.type = Scalar.QUOTE_DOUBLE;
-    return stringify(quoted, FRESH).slice(0, -1);
+    if (/^[|>]\d/.test(text)) return stringify(styled(value, QUOTED), FRESH).slice(0, -1);
+    // stringify does not indent a top-level block scalar's lines; one that was indented stays so.
+    return like !== undefined && this.isIndentedBlock(like)
+      ? stringify([styledValue], FRESH).slice('- '.length, -1)
+      : text;
+  }
+
+  private isIndentedBlock(node: ParsedNode): boolean {
+    if (!isBlockScalar(node)) return false;
+    const body = this.text.indexOf('\n', node.range[0]) + 1;
+    return body > 0 && body < node.range[1] && /[ \t]/.test(this.text[body] as string);
   }
 
   // Re-rendering a part
