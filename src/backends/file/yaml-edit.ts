@@ -23,8 +23,17 @@
  * caller writes fresh text. Last, the result is decoded again as the decoder would and must equal
  * the value as the decoder would return it: an edit can never store anything but what was asked.
  *
- * Cost: one parse of the current text, one of the result, a `stringify` per changed part, and
- * line scans around the changed parts.
+ * Kept: every comment of a part that remains (head, line, above keys and items, trailing), blank
+ * lines, key order, indentation, the text of unchanged scalars, the quotes of a changed string
+ * where they still hold it, number formats (`0x1F`, `1.50`), flow collections, `---` and `...`,
+ * CRLF line breaks, anchors and aliases of unchanged parts. Re-rendered in stringify's style: a
+ * value that changes type (its line comment goes when it then spans lines), a string that spans
+ * lines (a block scalar), a map or list left empty (`{}`, `[]`), a `- a: 1` item that loses its
+ * first key, an alias whose value changes (written out). Not edited (undefined): a text that does
+ * not decode, `%YAML 1.1`, mixed line breaks, a changed anchored node or top-level tagged node.
+ *
+ * Cost: one parse of the current text, one of the result, a `stringify` per changed part that is
+ * not a word, number or quoted ASCII string, and line scans around the changed parts: linear.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Scalar, isAlias, isCollection, isPair, isMap, isScalar, isSeq, stringify } from 'yaml';
