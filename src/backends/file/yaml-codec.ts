@@ -4,6 +4,7 @@
  * stays the string "1.10".
  */
 import { parseDocument, stringify } from 'yaml';
+import type { Document } from 'yaml';
 import type { ValueKind } from '../../model/key.js';
 import { decodeRawValue, encodeRawValue } from '../../model/values.js';
 
@@ -54,9 +55,22 @@ export function encodeValue(kind: ValueKind, value: unknown): string {
   return kind === 'raw-bool' ? `${text}\n` : stringify(text);
 }
 
-export function decodeValue(kind: ValueKind, text: string): Decoded {
+/**
+ * The YAML document of a value's text, parsed the way the decoder reads it. Exported so that the
+ * editor (yaml-edit.ts) sees the same nodes, and checks its output with the same reading.
+ */
+export function parseValueDocument(kind: ValueKind, text: string): Document.Parsed {
   const raw = kind !== 'structured';
-  const doc = parseDocument(text, { logLevel: 'error', ...(raw ? { schema: 'failsafe' } : {}) });
+  return parseDocument(text, { logLevel: 'error', ...(raw ? { schema: 'failsafe' } : {}) });
+}
+
+export function decodeValue(kind: ValueKind, text: string): Decoded {
+  return decodeDocument(kind, parseValueDocument(kind, text));
+}
+
+/** The value of a document from parseValueDocument, or why it has none. */
+export function decodeDocument(kind: ValueKind, doc: Document.Parsed): Decoded {
+  const raw = kind !== 'structured';
   const error = doc.errors[0];
   if (error !== undefined) {
     const pos = error.linePos?.[0];
