@@ -1,0 +1,293 @@
+/**
+ * `EtcdBackend`: the Calico backend Client over etcd v3. What every Client shares (argument
+ * checks, close, the HostMetadata fallback, the Ready flag) is in `BaseClient`; here are the
+ * etcd semantics: every write is one txn whose compare is the existence or revision check, a
+ * recursive delete is one txn, reads are ranges (lists paged at one revision), TTLs are shared
+ * leases. Wire format in `value-codec.ts`, keys in `key-space.ts`, the client's configuration
+ * in `etcd3-client.ts`, error mapping in `etcd-errors.ts`.
+ */
+import type { Etcd3, ICompare, IKeyValue, IRequestOp, ITxnResponse } from 'etcd3';
+import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
+import { BaseClient } from '../../core/client-base.js';
+import type { Syncer } from '../../model/api.js';
+import { ReadyFlagKey } from '../../model/config.js';
+import type { ErrorContext, KvdirError } from '../../model/errors.js';
+import {
+  DatastoreError,
+  ResourceAlreadyExistsError,
+  ResourceDoesNotExistError,
+  ResourceUpdateConflictError,
+  ValidationError,
+} from '../../model/errors.js';
+import type { Key, ListInterface } from '../../model/key.js';
+import type { KVPair } from '../../model/kv.js';
+import type { Etcd3Module } from './etcd-errors.js';
+import { castEtcdError, isCompacted, isLeaseNotFound, isRetryableRead } from './etcd-errors.js';
+import { connect, loadEtcd3 } from './etcd3-client.js';
+import { KeySpace, isEtcdRevision } from './key-space.js';
+import { LeaseManager } from './lease-manager.js';
+import type { EtcdBackendOptions, ResolvedOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import type { Read } from './tree-reader.js';
+import { readTree } from './tree-reader.js';
+import { decodeValue, encodeValue } from './value-codec.js';
+
+const WRITES = new Set(['create', 'update', 'apply', 'delete']);
+/** Bytes of a write's txn besides the value and its key's three copies (measured: ~63). */
+const TXN_FRAMING_BYTES = 512;
+/** A read that failed for want of a connection is tried once more, after this much (jittered). */
+const READ_RETRY_MS = 100;
+
+export class EtcdBackend extends BaseClient {
+  readonly #options: ResolvedOptions;
+  readonly #lib: Etcd3Module;
+  readonly #client: Etcd3;
+  readonly #keys: KeySpace;
+  readonly #leases: LeaseManager;
+  readonly #read: Read = (call) => this.#retryRead(call);
+
+  constructor(options: EtcdBackendOptions) {
+    super();
+    this.#options = resolveOptions(options);
+    this.#lib = loadEtcd3();
+    this.#client = connect(this.#lib, this.#options);
+    this.#keys = new KeySpace(this.#options.namespace);
+    this.#leases = new LeaseManager(async (seconds) => {
+      const granted = await this.#client.leaseClient.leaseGrant({ TTL: seconds });
+      return { id: granted.ID, seconds: Number(granted.TTL) };
+    }, this.#options.ttlBucketMs);
+  }
+
+  /** The namespace every etcd key starts with. */
+  get namespace(): string {
+    return this.#options.namespace;
+  }
+
+  protected async _write(op: WriteOp, write: CheckedWrite): Promise<KVPair> {
+    const { key, value, revision, ttl } = write;
+    const etcdKey = this.#keys.key(key.defaultPath());
+    const bytes = Buffer.from(encodeValue(key, value), 'utf8');
+    this.#checkSize(key, etcdKey, bytes);
+    const current = revision !== undefined && op !== 'create' ? revision : undefined;
+    if (revision !== undefined && (op === 'create' || !isEtcdRevision(revision))) {
+      // No etcd revision can match it (a create has none to match): as the file backend.
+      throw await this.#whyNot(key, etcdKey, op === 'create');
+    }
+    for (let attempt = 1; ; attempt++) {
+      const lease = ttl ? await this.#leases.leaseFor(ttl) : '0';
+      try {
+        const put: IRequestOp = { request_put: { key: etcdKey, value: bytes, lease } };
+        const response = await this.#writeTxn(op, etcdKey, current, put);
+        if (!response.succeeded) throw this.#refusal(op, key, response);
+        const written: KVPair = { key, value, revision: response.header.revision };
+        if (ttl !== undefined) written.ttl = ttl;
+        return written;
+      } catch (err) {
+        // Someone revoked a shared lease: the txn was refused as a whole, so it is safe to
+        // write again on a new one.
+        if (attempt > 1 || !isLeaseNotFound(this.#lib, err)) throw err;
+        this.#leases.forget(lease);
+      }
+    }
+  }
+
+  protected async _delete(key: Key, revision: string | undefined): Promise<void> {
+    const etcdKey = this.#keys.key(key.defaultPath());
+    if (revision !== undefined && !isEtcdRevision(revision)) throw await this.#whyNot(key, etcdKey);
+    // The delete path itself and everything below it, at one revision (one watch response).
+    // The compare is on the key's own path: the delete path may be a "directory" (a profile,
+    // a host) with no key of its own.
+    const deletePath = key.defaultDeletePath();
+    const response = await this.#client.kv.txn({
+      compare: revision === undefined ? [] : [modRevisionIs(etcdKey, revision)],
+      success: [
+        { request_delete_range: { key: this.#keys.key(deletePath) } },
+        { request_delete_range: this.#keys.below(deletePath) },
+      ],
+      failure: [countOf(etcdKey)],
+    });
+    if (!response.succeeded) throw this.#refusal('delete', key, response);
+    const deleted = response.responses.reduce(
+      (sum, op) => sum + Number(op.response_delete_range.deleted),
+      0,
+    );
+    if (deleted === 0) throw new ResourceDoesNotExistError(key);
+  }
+
+  protected async _get(key: Key): Promise<KVPair | undefined> {
+    const path = key.defaultPath();
+    const found = await this.#read(() => this.#client.kv.range({ key: this.#keys.key(path) }));
+    const kv = found.kvs[0];
+    if (kv === undefined) return undefined;
+    const ttls = await this.#timesLeft([kv]);
+    return this.#pair(key, path, kv, ttls);
+  }
+
+  protected async _hasEntriesBelow(path: string): Promise<boolean> {
+    const found = await this.#read(() =>
+      this.#client.kv.range({ ...this.#keys.below(path), limit: 1, keys_only: true }),
+    );
+    return found.kvs.length > 0;
+  }
+
+  protected async _list(options: ListInterface): Promise<KVPair[]> {
+    const kvs = await readTree(
+      {
+        kv: this.#client.kv,
+        keys: this.#keys,
+        pageSize: this.#options.pageSize,
+        read: this.#read,
+        isCompacted: (err) => isCompacted(this.#lib, err),
+      },
+      options.defaultPathRoot(),
+    );
+    const matches: Array<{ key: Key; path: string; kv: IKeyValue }> = [];
+    for (const kv of kvs) {
+      const path = this.#keys.path(kv.key);
+      const key = options.keyFromDefaultPath(path);
+      if (key !== null) matches.push({ key, path, kv });
+    }
+    const ttls = await this.#timesLeft(matches.map((match) => match.kv));
+    const pairs: Array<{ path: string; pair: KVPair }> = [];
+    for (const { key, path, kv } of matches) {
+      try {
+        const pair = this.#pair(key, path, kv, ttls);
+        if (pair !== undefined) pairs.push({ path, pair });
+      } catch (err) {
+        this.#options.onListError(this._toError(err, { op: 'list', key }));
+      }
+    }
+    // The file backend's order (JavaScript string order); etcd's byte order differs only for
+    // keys that mix characters above U+FFFF with U+E000-U+FFFF.
+    pairs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return pairs.map(({ pair }) => pair);
+  }
+
+  protected _syncer(): Syncer {
+    throw new DatastoreError(
+      'EtcdBackend has no syncer yet: the etcd syncer is the second half of issue 14',
+      { code: 'ERR_OPERATION_NOT_SUPPORTED' },
+    );
+  }
+
+  /** A cheap request first, so that an unreachable etcd reads as that, not as a failed write. */
+  protected async _prepare(): Promise<void> {
+    const ready = this.#keys.key(new ReadyFlagKey().defaultPath());
+    await this.#read(() => this.#client.kv.range({ key: ready, count_only: true }));
+  }
+
+  /** Closes the connections; shared leases are left to expire (their keys must outlive us). */
+  protected _close(): Promise<void> {
+    this.#leases.clear();
+    this.#client.close();
+    return Promise.resolve();
+  }
+
+  protected override _toError(err: unknown, context: ErrorContext): KvdirError {
+    return castEtcdError(this.#lib, err, {
+      ...context,
+      write: WRITES.has(context.op),
+      endpoints: this.#options.endpoints,
+    });
+  }
+
+  /** One txn: the write's compare, the put, and a count of the key to explain a refusal. */
+  #writeTxn(
+    op: WriteOp,
+    etcdKey: Buffer,
+    revision: string | undefined,
+    put: IRequestOp,
+  ): Promise<ITxnResponse> {
+    let compare: ICompare[];
+    if (revision !== undefined) compare = [modRevisionIs(etcdKey, revision)];
+    else if (op === 'create') {
+      compare = [{ key: etcdKey, target: 'Create', result: 'Equal', create_revision: 0 }];
+    } else if (op === 'update') {
+      compare = [{ key: etcdKey, target: 'Create', result: 'Greater', create_revision: 0 }];
+    } else compare = [];
+    const failure = revision === undefined ? [] : [countOf(etcdKey)];
+    return this.#client.kv.txn({ compare, success: [put], failure });
+  }
+
+  /** The error for a txn whose compare failed. */
+  #refusal(op: WriteOp | 'delete', key: Key, response: ITxnResponse): KvdirError {
+    if (op === 'create') return new ResourceAlreadyExistsError(key);
+    const count = response.responses[0]?.response_range.count;
+    if (count === undefined || count === '0') return new ResourceDoesNotExistError(key);
+    return new ResourceUpdateConflictError(key);
+  }
+
+  /** Why a revision that cannot be current fails: the key is missing, or it is a conflict. */
+  async #whyNot(key: Key, etcdKey: Buffer, isCreate = false): Promise<KvdirError> {
+    const found = await this.#read(() => this.#client.kv.range({ key: etcdKey, count_only: true }));
+    if (found.count === '0') return new ResourceDoesNotExistError(key);
+    return isCreate ? new ResourceAlreadyExistsError(key) : new ResourceUpdateConflictError(key);
+  }
+
+  #checkSize(key: Key, etcdKey: Buffer, bytes: Buffer): void {
+    const limit = this.#options.maxValueBytes - 3 * etcdKey.length - TXN_FRAMING_BYTES;
+    if (bytes.length <= limit) return;
+    throw new ValidationError(
+      [
+        {
+          name: 'value',
+          value: `${bytes.length} bytes of JSON`,
+          reason: `over the ${limit} bytes a value of this key may have: etcd's request limit is ${this.#options.maxValueBytes} bytes (maxValueBytes), key and framing included`,
+        },
+      ],
+      key,
+    );
+  }
+
+  /** A stored key-value as a KVPair; undefined when its lease has expired. */
+  #pair(key: Key, path: string, kv: IKeyValue, ttls: Map<string, number>): KVPair | undefined {
+    const etcdKey = this.#keys.text(path);
+    const pair: KVPair = {
+      key,
+      value: decodeValue(key, { path, etcdKey, bytes: kv.value }),
+      revision: kv.mod_revision,
+    };
+    if (kv.lease !== '0') {
+      const left = ttls.get(kv.lease);
+      if (left === undefined) return undefined;
+      pair.ttl = left;
+    }
+    return pair;
+  }
+
+  /**
+   * The time left of each distinct lease, in ms (etcd gives whole seconds, rounded down; a key
+   * with less than a second left reports 1 ms). An expired lease whose keys etcd has not
+   * removed yet is absent: its keys are expired.
+   */
+  async #timesLeft(kvs: IKeyValue[]): Promise<Map<string, number>> {
+    const leases = new Set(kvs.map((kv) => kv.lease).filter((lease) => lease !== '0'));
+    const left = new Map<string, number>();
+    await Promise.all(
+      [...leases].map(async (id) => {
+        const lease = await this.#read(() => this.#client.leaseClient.leaseTimeToLive({ ID: id }));
+        const seconds = Number(lease.TTL);
+        if (seconds >= 0) left.set(id, Math.max(1, seconds * 1000));
+      }),
+    );
+    return left;
+  }
+
+  async #retryRead<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isRetryableRead(this.#lib, err) || this.closed) throw err;
+      await new Promise((resolve) => setTimeout(resolve, READ_RETRY_MS * (0.5 + Math.random())));
+      return await call();
+    }
+  }
+}
+
+function modRevisionIs(key: Buffer, revision: string): ICompare {
+  return { key, target: 'Mod', result: 'Equal', mod_revision: revision };
+}
+
+function countOf(key: Buffer): IRequestOp {
+  return { request_range: { key, count_only: true } };
+}
