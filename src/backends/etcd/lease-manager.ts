@@ -16,7 +16,7 @@ export type GrantLease = (seconds: number) => Promise<{ id: string; seconds: num
 interface Lease {
   /** Resolves with the id once etcd granted it. */
   id: Promise<string>;
-  /** Earliest time (performance.now()) at which etcd may expire it. */
+  /** Earliest time (of `now`) at which etcd may expire it. */
   expiresAt: number;
   /** Keys written on it so far: a lease is not shared beyond MAX_KEYS_PER_LEASE. */
   keys: number;
@@ -32,16 +32,19 @@ const MAX_LEASES = 32;
 export class LeaseManager {
   readonly #grant: GrantLease;
   readonly #bucketMs: number;
+  readonly #now: () => number;
   #leases: Lease[] = [];
 
-  constructor(grant: GrantLease, bucketMs: number) {
+  /** `now`: a monotonic clock in ms (tests pass their own). */
+  constructor(grant: GrantLease, bucketMs: number, now = () => performance.now()) {
     this.#grant = grant;
     this.#bucketMs = bucketMs;
+    this.#now = now;
   }
 
   /** A lease id for a key that must live `ttlMs` from now, and no more than the bucket longer. */
   async leaseFor(ttlMs: number): Promise<string> {
-    const now = performance.now();
+    const now = this.#now();
     const earliest = now + ttlMs;
     const latest = earliest + this.#bucketMs;
     this.#leases = this.#leases.filter((lease) => lease.expiresAt > now);
