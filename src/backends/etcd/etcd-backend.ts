@@ -68,16 +68,15 @@ export class EtcdBackend extends BaseClient {
     const etcdKey = this.#keys.key(key.defaultPath());
     const bytes = Buffer.from(encodeValue(key, value), 'utf8');
     this.#checkSize(key, etcdKey, bytes);
-    const current = revision !== undefined && op !== 'create' ? revision : undefined;
     if (revision !== undefined && (op === 'create' || !isEtcdRevision(revision))) {
       // No etcd revision can match it (a create has none to match): as the file backend.
-      throw await this.#whyNot(key, etcdKey, op === 'create');
+      throw await this.#whyNot(op, key, etcdKey);
     }
     for (let attempt = 1; ; attempt++) {
-      const lease = ttl ? await this.#leases.leaseFor(ttl) : '0';
+      const lease = ttl ? await this.#beforeWrite(op, key, this.#leases.leaseFor(ttl)) : '0';
       try {
         const put: IRequestOp = { request_put: { key: etcdKey, value: bytes, lease } };
-        const response = await this.#writeTxn(op, etcdKey, current, put);
+        const response = await this.#writeTxn(op, etcdKey, revision, put);
         if (!response.succeeded) throw this.#refusal(op, key, response);
         const written: KVPair = { key, value, revision: response.header.revision };
         if (ttl !== undefined) written.ttl = ttl;
@@ -93,7 +92,9 @@ export class EtcdBackend extends BaseClient {
 
   protected async _delete(key: Key, revision: string | undefined): Promise<void> {
     const etcdKey = this.#keys.key(key.defaultPath());
-    if (revision !== undefined && !isEtcdRevision(revision)) throw await this.#whyNot(key, etcdKey);
+    if (revision !== undefined && !isEtcdRevision(revision)) {
+      throw await this.#whyNot('delete', key, etcdKey);
+    }
     // The delete path itself and everything below it, at one revision (one watch response).
     // The compare is on the key's own path: the delete path may be a "directory" (a profile,
     // a host) with no key of its own.
@@ -218,10 +219,30 @@ export class EtcdBackend extends BaseClient {
   }
 
   /** Why a revision that cannot be current fails: the key is missing, or it is a conflict. */
-  async #whyNot(key: Key, etcdKey: Buffer, isCreate = false): Promise<KvdirError> {
-    const found = await this.#read(() => this.#client.kv.range({ key: etcdKey, count_only: true }));
+  async #whyNot(op: WriteOp | 'delete', key: Key, etcdKey: Buffer): Promise<KvdirError> {
+    const range = this.#read(() => this.#client.kv.range({ key: etcdKey, count_only: true }));
+    const found = await this.#beforeWrite(op, key, range);
     if (found.count === '0') return new ResourceDoesNotExistError(key);
-    return isCreate ? new ResourceAlreadyExistsError(key) : new ResourceUpdateConflictError(key);
+    return op === 'create'
+      ? new ResourceAlreadyExistsError(key)
+      : new ResourceUpdateConflictError(key);
+  }
+
+  /**
+   * A request a write makes before it sends anything (a lease grant, a read): its failure
+   * means nothing was written, never "outcome unknown".
+   */
+  async #beforeWrite<T>(op: string, key: Key, request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (err) {
+      throw castEtcdError(this.#lib, err, {
+        op,
+        key,
+        write: false,
+        endpoints: this.#options.endpoints,
+      });
+    }
   }
 
   #checkSize(key: Key, etcdKey: Buffer, bytes: Buffer): void {

@@ -21,6 +21,7 @@ import {
 import type { KvdirError } from '../../../src/index.js';
 import { etcdStore, hasEtcd } from '../../helpers/etcd.js';
 import { freePort } from '../../helpers/etcd-server.js';
+import { TcpProxy } from '../../helpers/tcp-proxy.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const MiB = 1024 * 1024;
@@ -164,6 +165,30 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
       await expect(client.ensureInitialized()).rejects.toThrow(/is unavailable/);
     } finally {
       await client.close();
+    }
+  });
+
+  it('says "outcome unknown" only for a write that was sent, not for what a write asks first', async () => {
+    const store = etcdStore();
+    const proxy = await TcpProxy.start(store.endpoint);
+    try {
+      const client = store.open({ endpoints: proxy.endpoint, requestTimeoutMs: 300 });
+      await client.list(new PathListOptions({})); // connected
+      proxy.pause();
+      const code = (promise: Promise<unknown>) =>
+        promise.then(
+          () => 'written',
+          (e: KvdirError) => e.code,
+        );
+      const key = new PathKey('/k');
+      // The lease grant of a TTL write, and the read that explains a foreign revision.
+      expect(await code(client.create({ key, value: {}, ttl: 5000 }))).toBe('ERR_DATASTORE');
+      expect(await code(client.update({ key, value: {}, revision: 'x.1' }))).toBe('ERR_DATASTORE');
+      expect(await code(client.delete({ key, revision: 'x.1' }))).toBe('ERR_DATASTORE');
+      expect(await code(client.create({ key, value: {} }))).toBe('ERR_OUTCOME_UNKNOWN');
+      expect(await code(client.delete({ key }))).toBe('ERR_OUTCOME_UNKNOWN');
+    } finally {
+      await proxy.close();
     }
   });
 
