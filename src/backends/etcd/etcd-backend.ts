@@ -6,7 +6,7 @@
  * leases. Wire format in `value-codec.ts`, keys in `key-space.ts`, the client's configuration
  * in `etcd3-client.ts`, error mapping in `etcd-errors.ts`.
  */
-import type { Etcd3, ICompare, IKeyValue, IRequestOp, ITxnResponse } from 'etcd3';
+import type { Etcd3, IKeyValue } from 'etcd3';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
 import { BaseClient } from '../../core/client-base.js';
 import type { Syncer } from '../../model/api.js';
@@ -17,7 +17,6 @@ import {
   ResourceAlreadyExistsError,
   ResourceDoesNotExistError,
   ResourceUpdateConflictError,
-  ValidationError,
 } from '../../model/errors.js';
 import type { Key, ListInterface } from '../../model/key.js';
 import type { KVPair } from '../../model/kv.js';
@@ -30,11 +29,10 @@ import type { EtcdBackendOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import type { Read } from './tree-reader.js';
 import { readTree } from './tree-reader.js';
+import { checkRequestSize, deleteTxn, refusal, writeTxn } from './txn-requests.js';
 import { decodeValue, encodeValue } from './value-codec.js';
 
 const WRITES = new Set(['create', 'update', 'apply', 'delete']);
-/** Bytes of a write's txn besides the value and its key's three copies (measured: ~63). */
-const TXN_FRAMING_BYTES = 512;
 /** A read that failed for want of a connection is tried once more, after this much (jittered). */
 const READ_RETRY_MS = 100;
 
@@ -67,7 +65,7 @@ export class EtcdBackend extends BaseClient {
     const { key, value, revision, ttl } = write;
     const etcdKey = this.#keys.key(key.defaultPath());
     const bytes = Buffer.from(encodeValue(key, value), 'utf8');
-    this.#checkSize(key, etcdKey, bytes);
+    checkRequestSize(key, etcdKey, bytes, this.#options.maxValueBytes);
     if (revision !== undefined && (op === 'create' || !isEtcdRevision(revision))) {
       // No etcd revision can match it (a create has none to match): as the file backend.
       throw await this.#whyNot(op, key, etcdKey);
@@ -75,9 +73,9 @@ export class EtcdBackend extends BaseClient {
     for (let attempt = 1; ; attempt++) {
       const lease = ttl ? await this.#beforeWrite(op, key, this.#leases.leaseFor(ttl)) : '0';
       try {
-        const put: IRequestOp = { request_put: { key: etcdKey, value: bytes, lease } };
-        const response = await this.#writeTxn(op, etcdKey, revision, put);
-        if (!response.succeeded) throw this.#refusal(op, key, response);
+        const txn = writeTxn(op, { key: etcdKey, value: bytes, lease }, revision);
+        const response = await this.#client.kv.txn(txn);
+        if (!response.succeeded) throw refusal(op, key, response);
         const written: KVPair = { key, value, revision: response.header.revision };
         if (ttl !== undefined) written.ttl = ttl;
         return written;
@@ -95,19 +93,8 @@ export class EtcdBackend extends BaseClient {
     if (revision !== undefined && !isEtcdRevision(revision)) {
       throw await this.#whyNot('delete', key, etcdKey);
     }
-    // The delete path itself and everything below it, at one revision (one watch response).
-    // The compare is on the key's own path: the delete path may be a "directory" (a profile,
-    // a host) with no key of its own.
-    const deletePath = key.defaultDeletePath();
-    const response = await this.#client.kv.txn({
-      compare: revision === undefined ? [] : [modRevisionIs(etcdKey, revision)],
-      success: [
-        { request_delete_range: { key: this.#keys.key(deletePath) } },
-        { request_delete_range: this.#keys.below(deletePath) },
-      ],
-      failure: [countOf(etcdKey)],
-    });
-    if (!response.succeeded) throw this.#refusal('delete', key, response);
+    const response = await this.#client.kv.txn(deleteTxn(this.#keys, key, revision));
+    if (!response.succeeded) throw refusal('delete', key, response);
     const deleted = response.responses.reduce(
       (sum, op) => sum + Number(op.response_delete_range.deleted),
       0,
@@ -192,32 +179,6 @@ export class EtcdBackend extends BaseClient {
     });
   }
 
-  /** One txn: the write's compare, the put, and a count of the key to explain a refusal. */
-  #writeTxn(
-    op: WriteOp,
-    etcdKey: Buffer,
-    revision: string | undefined,
-    put: IRequestOp,
-  ): Promise<ITxnResponse> {
-    let compare: ICompare[];
-    if (revision !== undefined) compare = [modRevisionIs(etcdKey, revision)];
-    else if (op === 'create') {
-      compare = [{ key: etcdKey, target: 'Create', result: 'Equal', create_revision: 0 }];
-    } else if (op === 'update') {
-      compare = [{ key: etcdKey, target: 'Create', result: 'Greater', create_revision: 0 }];
-    } else compare = [];
-    const failure = revision === undefined ? [] : [countOf(etcdKey)];
-    return this.#client.kv.txn({ compare, success: [put], failure });
-  }
-
-  /** The error for a txn whose compare failed. */
-  #refusal(op: WriteOp | 'delete', key: Key, response: ITxnResponse): KvdirError {
-    if (op === 'create') return new ResourceAlreadyExistsError(key);
-    const count = response.responses[0]?.response_range.count;
-    if (count === undefined || count === '0') return new ResourceDoesNotExistError(key);
-    return new ResourceUpdateConflictError(key);
-  }
-
   /** Why a revision that cannot be current fails: the key is missing, or it is a conflict. */
   async #whyNot(op: WriteOp | 'delete', key: Key, etcdKey: Buffer): Promise<KvdirError> {
     const range = this.#read(() => this.#client.kv.range({ key: etcdKey, count_only: true }));
@@ -243,21 +204,6 @@ export class EtcdBackend extends BaseClient {
         endpoints: this.#options.endpoints,
       });
     }
-  }
-
-  #checkSize(key: Key, etcdKey: Buffer, bytes: Buffer): void {
-    const limit = this.#options.maxValueBytes - 3 * etcdKey.length - TXN_FRAMING_BYTES;
-    if (bytes.length <= limit) return;
-    throw new ValidationError(
-      [
-        {
-          name: 'value',
-          value: `${bytes.length} bytes of JSON`,
-          reason: `over the ${limit} bytes a value of this key may have: etcd's request limit is ${this.#options.maxValueBytes} bytes (maxValueBytes), key and framing included`,
-        },
-      ],
-      key,
-    );
   }
 
   /** A stored key-value as a KVPair; undefined when its lease has expired. */
@@ -303,12 +249,4 @@ export class EtcdBackend extends BaseClient {
       return await call();
     }
   }
-}
-
-function modRevisionIs(key: Buffer, revision: string): ICompare {
-  return { key, target: 'Mod', result: 'Equal', mod_revision: revision };
-}
-
-function countOf(key: Buffer): IRequestOp {
-  return { request_range: { key, count_only: true } };
 }
