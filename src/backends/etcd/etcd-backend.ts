@@ -6,7 +6,7 @@
  * leases. Wire format in `value-codec.ts`, keys in `key-space.ts`, the client's configuration
  * in `etcd3-client.ts`, error mapping in `etcd-errors.ts`.
  */
-import type { Etcd3, IKeyValue } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
 import { BaseClient } from '../../core/client-base.js';
 import type { Syncer } from '../../model/api.js';
@@ -107,8 +107,11 @@ export class EtcdBackend extends BaseClient {
     const found = await this.#read(() => this.#client.kv.range({ key: this.#keys.key(path) }));
     const kv = found.kvs[0];
     if (kv === undefined) return undefined;
-    const ttls = await this.#timesLeft([kv]);
-    return this.#pair(key, path, kv, ttls);
+    const value = decodeValue(key, kv.value, path, this.#keys.namespace);
+    const pair: KVPair = { key, value, revision: kv.mod_revision };
+    const expired =
+      kv.lease === '0' ? 0 : (await this.#setTimesLeft([{ pair, lease: kv.lease }])).size;
+    return expired === 0 ? pair : undefined;
   }
 
   protected async _hasEntriesBelow(path: string): Promise<boolean> {
@@ -129,26 +132,28 @@ export class EtcdBackend extends BaseClient {
       },
       options.defaultPathRoot(),
     );
-    const matches: Array<{ key: Key; path: string; kv: IKeyValue }> = [];
+    // One pass, few allocations: this runs for every key of a list of thousands.
+    const pairs: KVPair[] = [];
+    const paths: string[] = [];
+    const leased: Array<{ pair: KVPair; lease: string }> = [];
     for (const kv of kvs) {
       const path = this.#keys.path(kv.key);
       const key = options.keyFromDefaultPath(path);
-      if (key !== null) matches.push({ key, path, kv });
-    }
-    const ttls = await this.#timesLeft(matches.map((match) => match.kv));
-    const pairs: Array<{ path: string; pair: KVPair }> = [];
-    for (const { key, path, kv } of matches) {
+      if (key === null) continue;
+      let value: unknown;
       try {
-        const pair = this.#pair(key, path, kv, ttls);
-        if (pair !== undefined) pairs.push({ path, pair });
+        value = decodeValue(key, kv.value, path, this.#keys.namespace);
       } catch (err) {
         this.#options.onListError(this._toError(err, { op: 'list', key }));
+        continue;
       }
+      const pair: KVPair = { key, value, revision: kv.mod_revision };
+      if (kv.lease !== '0') leased.push({ pair, lease: kv.lease });
+      pairs.push(pair);
+      paths.push(path);
     }
-    // The file backend's order (JavaScript string order); etcd's byte order differs only for
-    // keys that mix characters above U+FFFF with U+E000-U+FFFF.
-    pairs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return pairs.map(({ pair }) => pair);
+    const expired = await this.#setTimesLeft(leased);
+    return inPathOrder(pairs, paths).filter((pair) => !expired.has(pair));
   }
 
   protected _syncer(): Syncer {
@@ -206,38 +211,29 @@ export class EtcdBackend extends BaseClient {
     }
   }
 
-  /** A stored key-value as a KVPair; undefined when its lease has expired. */
-  #pair(key: Key, path: string, kv: IKeyValue, ttls: Map<string, number>): KVPair | undefined {
-    const etcdKey = this.#keys.text(path);
-    const pair: KVPair = {
-      key,
-      value: decodeValue(key, { path, etcdKey, bytes: kv.value }),
-      revision: kv.mod_revision,
-    };
-    if (kv.lease !== '0') {
-      const left = ttls.get(kv.lease);
-      if (left === undefined) return undefined;
-      pair.ttl = left;
-    }
-    return pair;
-  }
-
   /**
-   * The time left of each distinct lease, in ms (etcd gives whole seconds, rounded down; a key
-   * with less than a second left reports 1 ms). An expired lease whose keys etcd has not
-   * removed yet is absent: its keys are expired.
+   * Sets each leased pair's `ttl` to its lease's time left, in ms (one request per distinct
+   * lease; etcd gives whole seconds, rounded down; less than a second left reports 1 ms).
+   * Returns the pairs whose lease has expired although etcd has not removed them yet: they
+   * are expired.
    */
-  async #timesLeft(kvs: IKeyValue[]): Promise<Map<string, number>> {
-    const leases = new Set(kvs.map((kv) => kv.lease).filter((lease) => lease !== '0'));
+  async #setTimesLeft(leased: Array<{ pair: KVPair; lease: string }>): Promise<Set<KVPair>> {
+    const expired = new Set<KVPair>();
+    if (leased.length === 0) return expired;
     const left = new Map<string, number>();
     await Promise.all(
-      [...leases].map(async (id) => {
+      [...new Set(leased.map(({ lease }) => lease))].map(async (id) => {
         const lease = await this.#read(() => this.#client.leaseClient.leaseTimeToLive({ ID: id }));
         const seconds = Number(lease.TTL);
         if (seconds >= 0) left.set(id, Math.max(1, seconds * 1000));
       }),
     );
-    return left;
+    for (const { pair, lease } of leased) {
+      const ttl = left.get(lease);
+      if (ttl === undefined) expired.add(pair);
+      else pair.ttl = ttl;
+    }
+    return expired;
   }
 
   async #retryRead<T>(call: () => Promise<T>): Promise<T> {
@@ -249,4 +245,16 @@ export class EtcdBackend extends BaseClient {
       return await call();
     }
   }
+}
+
+/**
+ * The pairs in the file backend's order (JavaScript string order of their paths). etcd's byte
+ * order is the same except for keys that mix characters above U+FFFF with U+E000-U+FFFF, so
+ * the sort is almost never needed: check first.
+ */
+function inPathOrder(pairs: KVPair[], paths: string[]): KVPair[] {
+  if (paths.every((path, i) => i === 0 || paths[i - 1]! < path)) return pairs;
+  const order = paths.map((_, i) => i);
+  order.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+  return order.map((i) => pairs[i]!);
 }

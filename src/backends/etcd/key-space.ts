@@ -12,9 +12,11 @@ export interface KeyRange {
 
 export class KeySpace {
   readonly namespace: string;
+  readonly #namespaceBytes: number;
 
   constructor(namespace: string) {
     this.namespace = namespace;
+    this.#namespaceBytes = Buffer.byteLength(namespace);
   }
 
   /** The etcd key of a key path. */
@@ -24,12 +26,7 @@ export class KeySpace {
 
   /** The key path of an etcd key read back from a range within the namespace. */
   path(etcdKey: Buffer): string {
-    return etcdKey.toString('utf8', Buffer.byteLength(this.namespace));
-  }
-
-  /** The etcd key as text, for error messages. */
-  text(path: string): string {
-    return this.namespace + path;
+    return etcdKey.toString('utf8', this.#namespaceBytes);
   }
 
   /**

@@ -5,6 +5,7 @@
  * selector such as `a == 'x' && b == 'y'` is stored as `\u0026\u0026`; kvdir writes the same
  * (any JSON reader decodes both forms alike).
  */
+import { isUtf8 } from 'node:buffer';
 import { ParsingDatastoreEntryError, ValidationError } from '../../model/errors.js';
 import type { Key, ValueKind } from '../../model/key.js';
 import { decodeRawValue, encodeRawValue } from '../../model/values.js';
@@ -12,7 +13,6 @@ import { findJsonSyntaxError } from './json-position.js';
 
 const GO_ESCAPED = /[<>&\u2028\u2029]/;
 const GO_ESCAPED_ALL = /[<>&\u2028\u2029]/g;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The value's text as etcd stores it; a value that has no encoding is a ValidationError. */
 export function encodeValue(key: Key, value: unknown): string {
@@ -35,26 +35,17 @@ export function encodeValue(key: Key, value: unknown): string {
   return GO_ESCAPED.test(text) ? text.replace(GO_ESCAPED_ALL, goEscape) : text;
 }
 
-/** Where a stored value came from, for the error when it does not decode. */
-export interface StoredValue {
-  /** The key path (without the namespace). */
-  path: string;
-  /** The etcd key (namespace + path): what a parse error names as its `file`. */
-  etcdKey: string;
-  bytes: Uint8Array;
-}
-
-/** The stored bytes decoded for `key`; throws ParsingDatastoreEntryError naming the etcd key. */
-export function decodeValue(key: Key, stored: StoredValue): unknown {
+/**
+ * The bytes stored at an etcd key decoded for `key`; throws ParsingDatastoreEntryError naming
+ * the etcd key (`namespace + path`, built only then: this runs once per key of a list).
+ */
+export function decodeValue(key: Key, bytes: Buffer, path: string, namespace: string): unknown {
   const kind: ValueKind = key.valueKind();
-  let text: string;
-  try {
-    text = utf8.decode(stored.bytes);
-  } catch (cause) {
-    throw parseError(key, stored, Buffer.from(stored.bytes).toString('utf8'), {
-      reason: 'not UTF-8 text',
-      cause,
-    });
+  // Buffer's decoder is the fastest; it turns bad bytes into U+FFFD, so only a text holding
+  // one needs the strict check.
+  const text = bytes.toString('utf8');
+  if (text.includes('\uFFFD') && !isUtf8(bytes)) {
+    throw parseError(key, path, namespace, text, { reason: 'not UTF-8 text' });
   }
   if (kind !== 'structured') return decodeRawValue(kind, text);
   try {
@@ -62,20 +53,21 @@ export function decodeValue(key: Key, stored: StoredValue): unknown {
   } catch (cause) {
     const found = findJsonSyntaxError(text);
     const detail = found ?? { reason: (cause as Error).message };
-    throw parseError(key, stored, text, { ...detail, cause });
+    throw parseError(key, path, namespace, text, { ...detail, cause });
   }
 }
 
 function parseError(
   key: Key,
-  stored: StoredValue,
+  path: string,
+  namespace: string,
   rawValue: string,
-  detail: { reason: string; line?: number; col?: number; cause: unknown },
+  detail: { reason: string; line?: number; col?: number; cause?: unknown },
 ): ParsingDatastoreEntryError {
   return new ParsingDatastoreEntryError({
-    rawKey: stored.path,
+    rawKey: path,
     rawValue,
-    file: stored.etcdKey,
+    file: namespace + path,
     ...(detail.line === undefined ? {} : { line: detail.line, col: detail.col }),
     reason: detail.reason,
     key,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeValue, encodeValue } from '../../../src/backends/etcd/value-codec.js';
+import type { Key } from '../../../src/index.js';
 import {
   GlobalConfigKey,
   HostIPKey,
@@ -9,11 +10,9 @@ import {
   ValidationError,
 } from '../../../src/index.js';
 
-const stored = (text: string | Buffer) => ({
-  path: '/calico/v1/policy/tier/default/policy/p',
-  etcdKey: '/ns/calico/v1/policy/tier/default/policy/p',
-  bytes: typeof text === 'string' ? Buffer.from(text) : text,
-});
+const PATH = '/calico/v1/policy/tier/default/policy/p';
+const decode = (key: Key, text: string | Buffer) =>
+  decodeValue(key, typeof text === 'string' ? Buffer.from(text) : text, PATH, '/ns');
 const policyKey = new PolicyKey({ name: 'p' });
 
 describe('value codec', () => {
@@ -24,7 +23,7 @@ describe('value codec', () => {
       '{"order":1,"selector":"a == \'x\' \\u0026\\u0026 b != \'\\u003cy\\u003e\'","note":"line\\u2028sep"}',
     );
     expect(JSON.parse(text)).toEqual(value);
-    expect(decodeValue(policyKey, stored(text))).toEqual(value);
+    expect(decode(policyKey, text)).toEqual(value);
     expect(encodeValue(policyKey, { a: 'plain' })).toBe('{"a":"plain"}');
   });
 
@@ -32,10 +31,12 @@ describe('value codec', () => {
     expect(encodeValue(new GlobalConfigKey({ name: 'V' }), '1.10')).toBe('1.10');
     expect(encodeValue(new ReadyFlagKey(), true)).toBe('true');
     expect(encodeValue(new HostIPKey({ hostname: 'h' }), '10.0.0.1')).toBe('10.0.0.1');
-    expect(decodeValue(new ReadyFlagKey(), stored('true'))).toBe(true);
-    expect(decodeValue(new ReadyFlagKey(), stored('yes'))).toBe(false);
-    expect(decodeValue(new HostIPKey({ hostname: 'h' }), stored('nope'))).toBeNull();
-    expect(decodeValue(new GlobalConfigKey({ name: 'V' }), stored('{not json'))).toBe('{not json');
+    expect(decode(new ReadyFlagKey(), 'true')).toBe(true);
+    expect(decode(new ReadyFlagKey(), 'yes')).toBe(false);
+    expect(decode(new HostIPKey({ hostname: 'h' }), 'nope')).toBeNull();
+    expect(decode(new GlobalConfigKey({ name: 'V' }), '{not json')).toBe('{not json');
+    // U+FFFD is a character like any other when its bytes are valid UTF-8.
+    expect(decode(policyKey, '{"a":"\uFFFD"}')).toEqual({ a: '\uFFFD' });
   });
 
   it('refuses values without an encoding, naming the field and the key', () => {
@@ -67,7 +68,7 @@ describe('value codec', () => {
     ] as const) {
       let err: unknown;
       try {
-        decodeValue(policyKey, stored(bytes));
+        decode(policyKey, bytes);
       } catch (e) {
         err = e;
       }
