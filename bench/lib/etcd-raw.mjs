@@ -64,22 +64,23 @@ export class RawEtcd {
     return this.kv.put({ key: this.key(path), value: Buffer.from(JSON.stringify(value)), lease });
   }
 
-  /** Every key below `prefix`, in pages at one revision; each value JSON.parsed. */
+  /**
+   * Every key below `prefix`, in pages at one revision, each value JSON.parsed and kept (as a
+   * list's caller keeps them: values that survive cost the garbage collector more than values
+   * dropped at once). Returns the values.
+   */
   async listParsed(prefix) {
     const start = this.key(`${prefix}/`);
     const end = Buffer.from(start);
     end[end.length - 1]++;
-    let count = 0;
+    const values = [];
     let key = start;
     let revision;
     for (;;) {
       const page = await this.kv.range({ key, range_end: end, limit: PAGE, revision });
       revision ??= page.header.revision;
-      for (const kv of page.kvs) {
-        JSON.parse(kv.value.toString('utf8'));
-        count++;
-      }
-      if (!page.more) return count;
+      for (const kv of page.kvs) values.push(JSON.parse(kv.value.toString('utf8')));
+      if (!page.more) return values;
       key = Buffer.concat([page.kvs.at(-1).key, Buffer.from([0])]);
     }
   }
