@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EtcdServer, INSTALL_HINT, findEtcd } from '../lib/etcd-server.mjs';
 import { TREE_PREFIX, policyName, policyValue, pool, spread, treePath } from '../lib/data.mjs';
-import { interleave, round, samples, throughput, timeSequential } from '../lib/measure.mjs';
+import { interleave, round, throughput, timeSequential } from '../lib/measure.mjs';
 import { throughputRow, timeRow } from '../report.mjs';
 import { RawEtcd } from '../lib/etcd-raw.mjs';
 
@@ -77,14 +77,25 @@ function rowsFor({ id, workload, what, n, totals, rawLabel, goal }) {
 const policy = (kvdir, prefix, i) => new kvdir.PolicyKey({ name: `${prefix}-${policyName(i)}` });
 
 /**
- * Warms each side up on items n..n+warmup-1, then times items 0..n-1 in interleaved rounds.
- * `ops` maps a side (etcd, raw, file) to `op(i)`; `time(from, count, op)` times one chunk.
+ * Warms each side up on items n..n+warmup-1, then times items 0..n-1 in rounds. `ops` maps a
+ * side (etcd, raw, file) to `op(i)`; `time(from, count, op)` times one chunk.
  */
 async function measure(scale, n, ops, time = timeSequential) {
   for (const op of Object.values(ops)) await time(n, scale.warmup, op);
   const chunk = n / scale.rounds;
-  const rounds = Object.entries(ops).map(([side, op]) => [side, (r) => time(r * chunk, chunk, op)]);
-  return interleave(scale.rounds, Object.fromEntries(rounds));
+  return alongside(scale.rounds, ops, (op) => (r) => time(r * chunk, chunk, op));
+}
+
+/**
+ * EtcdBackend and raw etcd3 interleaved round by round (noise falls on both alike); the
+ * FileBackend on its own after them: its garbage and its disk write-back would otherwise
+ * land on whichever etcd side runs next.
+ */
+async function alongside(rounds, { file, ...etcdAndRaw }, toRound) {
+  const sides = Object.entries(etcdAndRaw).map(([side, op]) => [side, toRound(op)]);
+  const totals = await interleave(rounds, Object.fromEntries(sides));
+  totals.file = (await interleave(rounds, { file: toRound(file) })).file;
+  return totals;
 }
 
 /** Sequential create (txn create_revision == 0), then CAS update (txn mod_revision == rev). */
@@ -228,9 +239,9 @@ async function list({ ctx, backend, raw }) {
   // Two warm-up lists per side: the first one compiles the decoding paths.
   for (const side of Object.values(sides)) for (let i = 0; i < 2; i++) await side();
   const rounds = Math.max(2, scale.listRounds * 3);
-  const totals = await interleave(rounds, sides);
+  const totals = await alongside(rounds, sides, (side) => side);
   await treeFiles.close();
-  const per = (side) => ({ ms: round(totals[side] / rounds, 1), roundsMs: samples(totals)[side] });
+  const per = (side) => ({ ms: round(totals[side] / rounds, 1) });
   const workload = `list ${tree.count.toLocaleString('en-US')} keys`;
   const etcd = { label: 'EtcdBackend list', figure: per('etcd') };
   return [
