@@ -22,6 +22,7 @@ export interface EtcdErrorContext extends ErrorContext {
 
 /** grpc-js's message when no connection could be made: the request was never sent. */
 const NEVER_SENT = /No connection established|ECONNREFUSED|Name resolution failed/;
+const TOO_LARGE = /larger than max|request is too large/;
 
 export function castEtcdError(
   lib: Etcd3Module,
@@ -40,7 +41,9 @@ export function castEtcdError(
 
   if (err instanceof lib.ClientClosedError)
     return fail(`${what} failed: the client is closed`, 'ERR_CLOSED');
-  if (err instanceof lib.GRPCResourceExhastedError || /request is too large/.test(err.message)) {
+  // grpc-js's receive limit, or etcd's request limit (not etcd's other RESOURCE_EXHAUSTED
+  // errors: a full database, too many requests).
+  if (TOO_LARGE.test(err.message)) {
     return fail(`${what} failed: a message was over a size limit: ${err.message}`, 'ERR_TOO_LARGE');
   }
   const unavailable = err instanceof lib.GRPCUnavailableError;

@@ -147,6 +147,20 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
     expect(await store.rawPaths()).toEqual(['/big', '/small']);
   });
 
+  it('keeps list responses under the receive limit with pages, and names the limit when one is over', async () => {
+    const store = etcdStore();
+    const writer = store.open();
+    const value = { b: 'x'.repeat(1.4 * MiB) };
+    for (const name of ['a', 'b', 'c'])
+      await writer.create({ key: new PathKey(`/l/${name}`), value });
+    const onePage = store.open({ maxMessageBytes: 4 * MiB });
+    const err = await onePage.list(new PathListOptions({ prefix: '/l' })).catch((e: unknown) => e);
+    expect((err as KvdirError).code).toBe('ERR_TOO_LARGE');
+    expect((err as Error).message).toContain('over a size limit');
+    const paged = store.open({ maxMessageBytes: 4 * MiB, pageSize: 2 });
+    expect(await paged.list(new PathListOptions({ prefix: '/l' }))).toHaveLength(3);
+  });
+
   it('reports an unreachable etcd as such; a write that was never sent is not "outcome unknown"', async () => {
     const client = new EtcdBackend({
       endpoints: `http://127.0.0.1:${await freePort()}`,
