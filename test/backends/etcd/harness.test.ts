@@ -78,7 +78,8 @@ describe.runIf(hasEtcd)('etcd test harness', () => {
       const err = await client.create({ key: held, value: {} }).catch((e: unknown) => e);
       expect((err as DatastoreError).code).toBe('ERR_OUTCOME_UNKNOWN');
       expect((err as Error).message).toContain('the write may have landed');
-      expect((await direct.get(held)).value).toEqual({});
+      // It reached etcd: it lands there, although its client never heard back.
+      await expect.poll(() => direct.get(held).then((kv) => kv.value, String)).toEqual({});
       proxy.resume();
       await expect
         .poll(() => client.get(held).then((kv) => kv.value, String), { timeout: 5000 })
