@@ -77,24 +77,26 @@ function rowsFor({ id, workload, what, n, totals, rawLabel, goal }) {
 const policy = (kvdir, prefix, i) => new kvdir.PolicyKey({ name: `${prefix}-${policyName(i)}` });
 
 /**
- * Warms each side up on items n..n+warmup-1, then times items 0..n-1 in rounds. `ops` maps a
- * side (etcd, raw, file) to `op(i)`; `time(from, count, op)` times one chunk.
+ * Warms each side up on items n..n+warmup-1, then times items 0..n-1 in rounds (twice the
+ * usual number: more alternation evens out a shared machine's drift). `ops` maps a side
+ * (etcd, raw, file) to `op(i)`; `time(from, count, op)` times one chunk.
  */
 async function measure(scale, n, ops, time = timeSequential) {
   for (const op of Object.values(ops)) await time(n, scale.warmup, op);
-  const chunk = n / scale.rounds;
-  return alongside(scale.rounds, ops, (op) => (r) => time(r * chunk, chunk, op));
+  const rounds = scale.rounds * 2;
+  const chunk = n / rounds;
+  return alongside(rounds, rounds, ops, (op) => (r) => time(r * chunk, chunk, op));
 }
 
 /**
  * EtcdBackend and raw etcd3 interleaved round by round (noise falls on both alike); the
  * FileBackend on its own after them: its garbage and its disk write-back would otherwise
- * land on whichever etcd side runs next.
+ * land on whichever etcd side runs next. Returns the total ms of each side.
  */
-async function alongside(rounds, { file, ...etcdAndRaw }, toRound) {
+async function alongside(rounds, fileRounds, { file, ...etcdAndRaw }, toRound) {
   const sides = Object.entries(etcdAndRaw).map(([side, op]) => [side, toRound(op)]);
   const totals = await interleave(rounds, Object.fromEntries(sides));
-  totals.file = (await interleave(rounds, { file: toRound(file) })).file;
+  totals.file = (await interleave(fileRounds, { file: toRound(file) })).file;
   return totals;
 }
 
@@ -238,10 +240,11 @@ async function list({ ctx, backend, raw }) {
   };
   // Two warm-up lists per side: the first one compiles the decoding paths.
   for (const side of Object.values(sides)) for (let i = 0; i < 2; i++) await side();
-  const rounds = Math.max(2, scale.listRounds * 3);
-  const totals = await alongside(rounds, sides, (side) => side);
+  // Each etcd list takes ~0.1 s, each file list ~2 s: more rounds of the first.
+  const rounds = { etcd: scale.listRounds * 4, raw: scale.listRounds * 4, file: scale.listRounds };
+  const totals = await alongside(rounds.etcd, rounds.file, sides, (side) => side);
   await treeFiles.close();
-  const per = (side) => ({ ms: round(totals[side] / rounds, 1) });
+  const per = (side) => ({ ms: round(totals[side] / rounds[side], 1) });
   const workload = `list ${tree.count.toLocaleString('en-US')} keys`;
   const etcd = { label: 'EtcdBackend list', figure: per('etcd') };
   return [
