@@ -1,0 +1,260 @@
+/**
+ * `EtcdBackend`: the Calico backend Client over etcd v3. What every Client shares (argument
+ * checks, close, the HostMetadata fallback, the Ready flag) is in `BaseClient`; here are the
+ * etcd semantics: every write is one txn whose compare is the existence or revision check, a
+ * recursive delete is one txn, reads are ranges (lists paged at one revision), TTLs are shared
+ * leases. Wire format in `value-codec.ts`, keys in `key-space.ts`, the client's configuration
+ * in `etcd3-client.ts`, error mapping in `etcd-errors.ts`.
+ */
+import type { Etcd3 } from 'etcd3';
+import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
+import { BaseClient } from '../../core/client-base.js';
+import type { Syncer } from '../../model/api.js';
+import { ReadyFlagKey } from '../../model/config.js';
+import type { ErrorContext, KvdirError } from '../../model/errors.js';
+import {
+  DatastoreError,
+  ResourceAlreadyExistsError,
+  ResourceDoesNotExistError,
+  ResourceUpdateConflictError,
+} from '../../model/errors.js';
+import type { Key, ListInterface } from '../../model/key.js';
+import type { KVPair } from '../../model/kv.js';
+import type { Etcd3Module } from './etcd-errors.js';
+import { castEtcdError, isCompacted, isLeaseNotFound, isRetryableRead } from './etcd-errors.js';
+import { connect, loadEtcd3 } from './etcd3-client.js';
+import { KeySpace, isEtcdRevision } from './key-space.js';
+import { LeaseManager } from './lease-manager.js';
+import type { EtcdBackendOptions, ResolvedOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import type { Read } from './tree-reader.js';
+import { readTree } from './tree-reader.js';
+import { checkRequestSize, deleteTxn, refusal, writeTxn } from './txn-requests.js';
+import { decodeValue, encodeValue } from './value-codec.js';
+
+const WRITES = new Set(['create', 'update', 'apply', 'delete']);
+/** A read that failed for want of a connection is tried once more, after this much (jittered). */
+const READ_RETRY_MS = 100;
+
+export class EtcdBackend extends BaseClient {
+  readonly #options: ResolvedOptions;
+  readonly #lib: Etcd3Module;
+  readonly #client: Etcd3;
+  readonly #keys: KeySpace;
+  readonly #leases: LeaseManager;
+  readonly #read: Read = (call) => this.#retryRead(call);
+
+  constructor(options: EtcdBackendOptions) {
+    super();
+    this.#options = resolveOptions(options);
+    this.#lib = loadEtcd3();
+    this.#client = connect(this.#lib, this.#options);
+    this.#keys = new KeySpace(this.#options.namespace);
+    this.#leases = new LeaseManager(async (seconds) => {
+      const granted = await this.#client.leaseClient.leaseGrant({ TTL: seconds });
+      return { id: granted.ID, seconds: Number(granted.TTL) };
+    }, this.#options.ttlBucketMs);
+  }
+
+  /** The namespace every etcd key starts with. */
+  get namespace(): string {
+    return this.#options.namespace;
+  }
+
+  protected async _write(op: WriteOp, write: CheckedWrite): Promise<KVPair> {
+    const { key, value, revision, ttl } = write;
+    const etcdKey = this.#keys.key(key.defaultPath());
+    const bytes = Buffer.from(encodeValue(key, value), 'utf8');
+    checkRequestSize(key, etcdKey, bytes, this.#options.maxValueBytes);
+    if (revision !== undefined && (op === 'create' || !isEtcdRevision(revision))) {
+      // No etcd revision can match it (a create has none to match): as the file backend.
+      throw await this.#whyNot(op, key, etcdKey);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const lease = ttl ? await this.#beforeWrite(op, key, this.#leases.leaseFor(ttl)) : '0';
+      try {
+        const txn = writeTxn(op, { key: etcdKey, value: bytes, lease }, revision);
+        const response = await this.#client.kv.txn(txn);
+        if (!response.succeeded) throw refusal(op, key, response);
+        const written: KVPair = { key, value, revision: response.header.revision };
+        if (ttl !== undefined) written.ttl = ttl;
+        return written;
+      } catch (err) {
+        // Someone revoked a shared lease: the txn was refused as a whole, so it is safe to
+        // write again on a new one.
+        if (attempt > 1 || !isLeaseNotFound(this.#lib, err)) throw err;
+        this.#leases.forget(lease);
+      }
+    }
+  }
+
+  protected async _delete(key: Key, revision: string | undefined): Promise<void> {
+    const etcdKey = this.#keys.key(key.defaultPath());
+    if (revision !== undefined && !isEtcdRevision(revision)) {
+      throw await this.#whyNot('delete', key, etcdKey);
+    }
+    const response = await this.#client.kv.txn(deleteTxn(this.#keys, key, revision));
+    if (!response.succeeded) throw refusal('delete', key, response);
+    const deleted = response.responses.reduce(
+      (sum, op) => sum + Number(op.response_delete_range.deleted),
+      0,
+    );
+    if (deleted === 0) throw new ResourceDoesNotExistError(key);
+  }
+
+  protected async _get(key: Key): Promise<KVPair | undefined> {
+    const path = key.defaultPath();
+    const found = await this.#read(() => this.#client.kv.range({ key: this.#keys.key(path) }));
+    const kv = found.kvs[0];
+    if (kv === undefined) return undefined;
+    const value = decodeValue(key, kv.value, path, this.#keys.namespace);
+    const pair: KVPair = { key, value, revision: kv.mod_revision };
+    const expired =
+      kv.lease === '0' ? 0 : (await this.#setTimesLeft([{ pair, lease: kv.lease }])).size;
+    return expired === 0 ? pair : undefined;
+  }
+
+  protected async _hasEntriesBelow(path: string): Promise<boolean> {
+    const found = await this.#read(() =>
+      this.#client.kv.range({ ...this.#keys.below(path), limit: 1, keys_only: true }),
+    );
+    return found.kvs.length > 0;
+  }
+
+  protected async _list(options: ListInterface): Promise<KVPair[]> {
+    const kvs = await readTree(
+      {
+        kv: this.#client.kv,
+        keys: this.#keys,
+        pageSize: this.#options.pageSize,
+        read: this.#read,
+        isCompacted: (err) => isCompacted(this.#lib, err),
+      },
+      options.defaultPathRoot(),
+    );
+    // One pass, few allocations: this runs for every key of a list of thousands.
+    const pairs: KVPair[] = [];
+    const paths: string[] = [];
+    const leased: Array<{ pair: KVPair; lease: string }> = [];
+    for (const kv of kvs) {
+      const path = this.#keys.path(kv.key);
+      const key = options.keyFromDefaultPath(path);
+      if (key === null) continue;
+      let value: unknown;
+      try {
+        value = decodeValue(key, kv.value, path, this.#keys.namespace);
+      } catch (err) {
+        this.#options.onListError(this._toError(err, { op: 'list', key }));
+        continue;
+      }
+      const pair: KVPair = { key, value, revision: kv.mod_revision };
+      if (kv.lease !== '0') leased.push({ pair, lease: kv.lease });
+      pairs.push(pair);
+      paths.push(path);
+    }
+    const expired = await this.#setTimesLeft(leased);
+    return inPathOrder(pairs, paths).filter((pair) => !expired.has(pair));
+  }
+
+  protected _syncer(): Syncer {
+    throw new DatastoreError(
+      'EtcdBackend has no syncer yet: the etcd syncer is the second half of issue 14',
+      { code: 'ERR_OPERATION_NOT_SUPPORTED' },
+    );
+  }
+
+  /** A cheap request first, so that an unreachable etcd reads as that, not as a failed write. */
+  protected async _prepare(): Promise<void> {
+    const ready = this.#keys.key(new ReadyFlagKey().defaultPath());
+    await this.#read(() => this.#client.kv.range({ key: ready, count_only: true }));
+  }
+
+  /** Closes the connections; shared leases are left to expire (their keys must outlive us). */
+  protected _close(): Promise<void> {
+    this.#leases.clear();
+    this.#client.close();
+    return Promise.resolve();
+  }
+
+  protected override _toError(err: unknown, context: ErrorContext): KvdirError {
+    return castEtcdError(this.#lib, err, {
+      ...context,
+      write: WRITES.has(context.op),
+      endpoints: this.#options.endpoints,
+    });
+  }
+
+  /** Why a revision that cannot be current fails: the key is missing, or it is a conflict. */
+  async #whyNot(op: WriteOp | 'delete', key: Key, etcdKey: Buffer): Promise<KvdirError> {
+    const range = this.#read(() => this.#client.kv.range({ key: etcdKey, count_only: true }));
+    const found = await this.#beforeWrite(op, key, range);
+    if (found.count === '0') return new ResourceDoesNotExistError(key);
+    return op === 'create'
+      ? new ResourceAlreadyExistsError(key)
+      : new ResourceUpdateConflictError(key);
+  }
+
+  /**
+   * A request a write makes before it sends anything (a lease grant, a read): its failure
+   * means nothing was written, never "outcome unknown".
+   */
+  async #beforeWrite<T>(op: string, key: Key, request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (err) {
+      throw castEtcdError(this.#lib, err, {
+        op,
+        key,
+        write: false,
+        endpoints: this.#options.endpoints,
+      });
+    }
+  }
+
+  /**
+   * Sets each leased pair's `ttl` to its lease's time left, in ms (one request per distinct
+   * lease; etcd gives whole seconds, rounded down; less than a second left reports 1 ms).
+   * Returns the pairs whose lease has expired although etcd has not removed them yet: they
+   * are expired.
+   */
+  async #setTimesLeft(leased: Array<{ pair: KVPair; lease: string }>): Promise<Set<KVPair>> {
+    const expired = new Set<KVPair>();
+    if (leased.length === 0) return expired;
+    const left = new Map<string, number>();
+    await Promise.all(
+      [...new Set(leased.map(({ lease }) => lease))].map(async (id) => {
+        const lease = await this.#read(() => this.#client.leaseClient.leaseTimeToLive({ ID: id }));
+        const seconds = Number(lease.TTL);
+        if (seconds >= 0) left.set(id, Math.max(1, seconds * 1000));
+      }),
+    );
+    for (const { pair, lease } of leased) {
+      const ttl = left.get(lease);
+      if (ttl === undefined) expired.add(pair);
+      else pair.ttl = ttl;
+    }
+    return expired;
+  }
+
+  async #retryRead<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isRetryableRead(this.#lib, err) || this.closed) throw err;
+      await new Promise((resolve) => setTimeout(resolve, READ_RETRY_MS * (0.5 + Math.random())));
+      return await call();
+    }
+  }
+}
+
+/**
+ * The pairs in the file backend's order (JavaScript string order of their paths). etcd's byte
+ * order is the same except for keys that mix characters above U+FFFF with U+E000-U+FFFF, so
+ * the sort is almost never needed: check first.
+ */
+function inPathOrder(pairs: KVPair[], paths: string[]): KVPair[] {
+  if (paths.every((path, i) => i === 0 || paths[i - 1]! < path)) return pairs;
+  const order = paths.map((_, i) => i);
+  order.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+  return order.map((i) => pairs[i]!);
+}

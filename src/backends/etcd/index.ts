@@ -1,0 +1,6 @@
+/**
+ * `kvdir/etcd`: the same Client over etcd v3. A subpath of its own, so that only programs that
+ * use etcd load the `etcd3` client (an optional peer dependency: `npm install etcd3`).
+ */
+export { EtcdBackend } from './etcd-backend.js';
+export type { EtcdBackendOptions } from './options.js';
