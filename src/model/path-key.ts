@@ -4,7 +4,7 @@
  */
 import { ValidationError } from './errors.js';
 import { stringField } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { Key, ListInterface, ValueKind, valueTag } from './key.js';
 
 /** The problem with a key path, or undefined when it is a valid one. */
 export function isValidKeyPath(path: string): string | undefined {
@@ -17,7 +17,12 @@ export function isValidKeyPath(path: string): string | undefined {
   return undefined;
 }
 
-export class PathKey implements Key {
+/**
+ * A key for a path of your own. Its value is any plain data (`unknown`), or the type you give:
+ * `new PathKey<AppConfig>('/apps/web')` (not checked at run time: there is no schema for it).
+ */
+export class PathKey<V = unknown> implements Key<V> {
+  declare readonly [valueTag]?: V;
   readonly path: string;
 
   constructor(path: string) {

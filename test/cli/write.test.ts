@@ -55,7 +55,7 @@ describe('kvdir create|update|apply -f', () => {
     expect(
       await run(
         ['--root', root, 'create', '/calico/v1/policy/tier/default/policy/allow-dns', '-f', '-'],
-        { stdin: 'order: 1' },
+        { stdin: 'order: 1\nselector: all()' },
       ),
     ).toMatchObject({
       code: 5,

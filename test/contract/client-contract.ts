@@ -227,14 +227,14 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         expect(noValue).toBeInstanceOf(ValidationError);
         expect((noValue as Error).message).toContain('error with field value');
         const badTtl = await client
-          .create({ key: new PolicyKey({ name: 'p' }), value: {}, ttl: -1 })
+          .create({ key: new PolicyKey({ name: 'p' }), value: policy(1), ttl: -1 })
           .catch((e: unknown) => e);
         expect((badTtl as Error).message).toContain('error with field ttl');
         await expect(
-          client.create({ key: new PolicyKey({ name: '' }), value: {} }),
+          client.create({ key: new PolicyKey({ name: '' }), value: policy(1) }),
         ).rejects.toThrow(InsufficientIdentifiersError);
         await expect(
-          client.create({ key: new PolicyKey({ name: '' }), value: {} }),
+          client.create({ key: new PolicyKey({ name: '' }), value: policy(1) }),
         ).rejects.toThrow("insufficient identifiers, missing 'name'");
         await expect(client.get({} as never)).rejects.toThrow(ValidationError);
       });
@@ -393,7 +393,7 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         expect(await listAll()).toEqual(before);
         const updated = await client.update({
           key: new PolicyKey({ name: 'p' }),
-          value: { order: 2 },
+          value: { order: 2, selector: '' },
           revision: a.revision!,
         });
         expect(updated.revision).not.toBe(a.revision);
@@ -402,17 +402,17 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
       it('sees an outside edit of the same size as a new revision, and refuses the pre-edit one', async () => {
         const client = await fresh();
         const key = new PolicyKey({ name: 'p' });
-        const r1 = (await client.create({ key, value: { order: 1 } })).revision!;
+        const r1 = (await client.create({ key, value: { order: 1, selector: '' } })).revision!;
         const file = 'calico/v1/policy/tier/default/policy/p.yaml';
         const text = await readRaw(file);
         await writeRaw(file, text.replace('1', '2'));
         const edited = await client.get(key);
-        expect(edited.value).toEqual({ order: 2 });
+        expect(edited.value).toEqual({ order: 2, selector: '' });
         expect(edited.revision).not.toBe(r1);
         expect((await client.list(new PolicyListOptions({})))[0]!.revision).toBe(edited.revision);
-        await expect(client.update({ key, value: { order: 3 }, revision: r1 })).rejects.toThrow(
-          ResourceUpdateConflictError,
-        );
+        await expect(
+          client.update({ key, value: { order: 3, selector: '' }, revision: r1 }),
+        ).rejects.toThrow(ResourceUpdateConflictError);
         await expect(client.delete({ key, revision: r1 })).rejects.toThrow(
           ResourceUpdateConflictError,
         );
@@ -420,8 +420,9 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         const again = await client.get(key);
         expect(again.revision).not.toBe(edited.revision);
         expect(again.revision).not.toBe(r1);
-        const r4 = (await client.update({ key, value: { order: 4 }, revision: again.revision! }))
-          .revision;
+        const r4 = (
+          await client.update({ key, value: { order: 4, selector: '' }, revision: again.revision! })
+        ).revision;
         expect(r4).not.toBe(r1);
       });
     });
@@ -555,7 +556,7 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
         await a;
         await expect(client.get(new PolicyKey({ name: 'p' }))).rejects.toThrow(DatastoreError);
         await expect(
-          client.create({ key: new PolicyKey({ name: 'p' }), value: {} }),
+          client.create({ key: new PolicyKey({ name: 'p' }), value: policy(1) }),
         ).rejects.toThrow('the client is closed');
       });
 
@@ -587,7 +588,7 @@ export function clientContract(name: string, makeStore: () => Promise<ContractSt
       const client = await fresh();
       await client.create({
         key: new IPPoolKey({ cidr: '10.0.0.0/8' }),
-        value: { cidr: '10.0.0.0/8', masquerade: true, ipam: true, disabled: false },
+        value: { cidr: '10.0.0.0/8', ipip: '', masquerade: true, ipam: true, disabled: false },
       });
       expect(await exists('calico/v1/ipam/v4/pool/10.0.0.0-8.yaml')).toBe(true);
     });
