@@ -80,6 +80,8 @@ export type { StoredValue } from './model/value-read.js';
 export { formatIssue, formatIssuePath } from './model/value-issues.js';
 export type { ValueIssue } from './model/value-issues.js';
 export type { ValueTypeName } from './model/value-schemas.js';
+export { valueJsonSchemas, yamlSchemasSetting } from './model/json-schema.js';
+export type { ValueJsonSchema } from './model/json-schema.js';
 export type {
   Rule,
   Port,
