@@ -171,7 +171,9 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     summary: 'report every file kvdir cannot read as a key (exit code 1 if any)',
     details: [
       'Prints "file:line:column: message" for each YAML file that does not parse ("file: message" where there is',
-      'no position: a name that is not a key, a link). Changes nothing. Shows progress on a terminal only.',
+      'no position: a name that is not a key, a link), and for each field of a Calico value that a write would',
+      'refuse: a wrong type, a missing field, or a field Calico does not have (a typo such as selecter:).',
+      'Changes nothing. Shows progress on a terminal only.',
     ],
     options: {},
   },
