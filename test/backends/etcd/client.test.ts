@@ -194,15 +194,15 @@ describe.runIf(hasEtcd)('Client contract (neutral cases): EtcdBackend on a real 
       expect(noValue).toBeInstanceOf(ValidationError);
       expect((noValue as Error).message).toContain('error with field value');
       const badTtl = await client
-        .create({ key: new PolicyKey({ name: 'p' }), value: {}, ttl: -1 })
+        .create({ key: new PolicyKey({ name: 'p' }), value: { selector: 'all()' }, ttl: -1 })
         .catch((e: unknown) => e);
       expect((badTtl as Error).message).toContain('error with field ttl');
-      await expect(client.create({ key: new PolicyKey({ name: '' }), value: {} })).rejects.toThrow(
-        "insufficient identifiers, missing 'name'",
-      );
-      await expect(client.create({ key: new PolicyKey({ name: '' }), value: {} })).rejects.toThrow(
-        InsufficientIdentifiersError,
-      );
+      await expect(
+        client.create({ key: new PolicyKey({ name: '' }), value: { selector: 'all()' } }),
+      ).rejects.toThrow("insufficient identifiers, missing 'name'");
+      await expect(
+        client.create({ key: new PolicyKey({ name: '' }), value: { selector: 'all()' } }),
+      ).rejects.toThrow(InsufficientIdentifiersError);
       await expect(client.get({} as never)).rejects.toThrow(ValidationError);
     });
   });
@@ -383,9 +383,9 @@ describe.runIf(hasEtcd)('Client contract (neutral cases): EtcdBackend on a real 
       expect(client.close()).toBe(a);
       await a;
       await expect(client.get(new PolicyKey({ name: 'p' }))).rejects.toThrow(DatastoreError);
-      await expect(client.create({ key: new PolicyKey({ name: 'p' }), value: {} })).rejects.toThrow(
-        'the client is closed',
-      );
+      await expect(
+        client.create({ key: new PolicyKey({ name: 'p' }), value: { selector: 'all()' } }),
+      ).rejects.toThrow('the client is closed');
     });
 
     it('serialises concurrent writers of one key without losing an increment', async () => {
@@ -416,7 +416,7 @@ describe.runIf(hasEtcd)('Client contract (neutral cases): EtcdBackend on a real 
     const client = fresh();
     await client.create({
       key: new IPPoolKey({ cidr: '10.0.0.0/8' }),
-      value: { cidr: '10.0.0.0/8', masquerade: true, ipam: true, disabled: false },
+      value: { cidr: '10.0.0.0/8', ipip: '', masquerade: true, ipam: true, disabled: false },
     });
     expect(await store.rawPaths()).toEqual(['/calico/v1/ipam/v4/pool/10.0.0.0-8']);
   });
