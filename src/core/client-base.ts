@@ -30,6 +30,11 @@ export interface CheckedWrite {
   revision: string | undefined;
   /** Milliseconds; undefined or 0: no expiry. */
   ttl: number | undefined;
+  /**
+   * The caller's own text of the value, to be stored as it is: only a backend that stores text
+   * and takes it in its write options (FileBackend) passes one; `_write` of others never sees it.
+   */
+  text?: string;
 }
 
 export abstract class BaseClient implements Client {
@@ -37,15 +42,15 @@ export abstract class BaseClient implements Client {
   #closing: Promise<void> | undefined;
 
   create(kv: KVPair): Promise<KVPair> {
-    return this.#write('create', kv);
+    return this.writeWith('create', kv);
   }
 
   update(kv: KVPair): Promise<KVPair> {
-    return this.#write('update', kv);
+    return this.writeWith('update', kv);
   }
 
   apply(kv: KVPair): Promise<KVPair> {
-    return this.#write('apply', kv);
+    return this.writeWith('apply', kv);
   }
 
   async delete(kv: KVPair): Promise<void> {
@@ -159,11 +164,20 @@ export abstract class BaseClient implements Client {
     return toKvdirError(err, context);
   }
 
-  async #write(op: WriteOp, kv: KVPair): Promise<KVPair> {
+  /**
+   * A public write: the checks, then `_write`. A backend whose writes take options of their own
+   * (FileBackend's `text`) overrides create, update and apply to pass them here.
+   */
+  protected async writeWith(op: WriteOp, kv: KVPair, text?: unknown): Promise<KVPair> {
     this.#checkOpen();
     const { key, revision } = checkPair(kv, true);
+    if (text !== undefined && typeof text !== 'string') {
+      throw new ValidationError([{ name: 'text', value: text, reason: 'a text is a string' }], key);
+    }
+    const write: CheckedWrite = { key, value: kv.value, revision, ttl: kv.ttl || undefined };
+    if (text !== undefined) write.text = text;
     try {
-      return await this._write(op, { key, value: kv.value, revision, ttl: kv.ttl || undefined });
+      return await this._write(op, write);
     } catch (err) {
       throw this._toError(err, { op, key });
     }
@@ -174,7 +188,8 @@ export abstract class BaseClient implements Client {
   }
 }
 
-function checkKey(key: Key): void {
+/** Throws a ValidationError unless `key` is a Key. */
+export function checkKey(key: Key): void {
   if (typeof key?.defaultPath !== 'function' || typeof key.valueKind !== 'function') {
     throw new ValidationError([
       { name: 'key', value: key, reason: 'a Key (e.g. new PolicyKey({ name })) is required' },
