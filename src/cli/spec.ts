@@ -70,6 +70,7 @@ const FILE: OptionSpec = {
 const WRITE_DETAILS = [
   'Prints the new revision (with -o yaml|json: path, key and revision).',
   'The value is YAML. For keys with a raw value (a string, a bool, an IP) it is one scalar.',
+  'YAML with comments is stored as written; without, a file that exists keeps its comments and layout.',
 ];
 
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
