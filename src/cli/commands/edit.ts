@@ -29,8 +29,10 @@ export async function edit(ctx: Context): Promise<number> {
   try {
     await runEditor(file, ctx.io);
   } catch (err) {
-    if (err instanceof EditorError && !err.started) await discard(file);
-    throw err instanceof EditorError && err.started ? keptIn(err, file) : err;
+    // An editor that ran may have saved edits: keep them; one that never started saved none.
+    if (err instanceof EditorError && err.started) throw keptIn(err, file);
+    await discard(file);
+    throw err;
   }
   const text = await readFile(file, 'utf8');
   const interrupted = ctx.io.signal?.aborted === true;
