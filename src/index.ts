@@ -127,7 +127,11 @@ export type { ErrorCode, ErroredField, ParseLocation } from './model/errors.js';
 
 // Backend
 export { FileBackend } from './backends/file/file-backend.js';
-export type { FileBackendOptions } from './backends/file/file-backend.js';
+export type {
+  FileBackendOptions,
+  FileText,
+  FileWriteOptions,
+} from './backends/file/file-backend.js';
 export type { FileSyncerOptions, Watcher } from './backends/file/sync/settings.js';
 export type { CheckOptions, CheckProblem } from './backends/file/check.js';
 export type { FsLike } from './backends/file/fs-like.js';

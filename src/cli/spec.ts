@@ -19,6 +19,7 @@ export const COMMAND_NAMES = [
   'update',
   'apply',
   'put',
+  'edit',
   'delete',
   'watch',
   'check',
@@ -71,6 +72,7 @@ const FILE: OptionSpec = {
 const WRITE_DETAILS = [
   'Prints the new revision (with -o yaml|json: path, key and revision).',
   'The value is YAML. For keys with a raw value (a string, a bool, an IP) it is one scalar.',
+  'YAML with comments is stored as written; without, a file that exists keeps its comments and layout.',
 ];
 
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
@@ -140,6 +142,22 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       "A value that starts with '-' goes after '--', e.g. kvdir put /a/b -- -1",
     ],
     options: { revision: REVISION },
+  },
+  edit: {
+    name: 'edit',
+    args: '<path>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "edit a key's file in $VISUAL or $EDITOR and write it back",
+    details: [
+      'Opens the value file as it is (comments and all) in a temp file; on save, writes the text back',
+      'as it is, with the revision it read as a compare-and-swap. Prints the new revision (as write commands do).',
+      'Unchanged text writes nothing ("edit cancelled, no changes"). Text that does not parse (exit 6), does',
+      'not fit the key (exit 8), or meets a key written meanwhile (exit 4) is not written: the temp file is',
+      'kept and named. A key that does not exist is not created (exit 3).',
+      'The editor is $VISUAL, else $EDITOR, else vi, split on spaces (EDITOR="code --wait").',
+    ],
+    options: {},
   },
   delete: {
     name: 'delete',

@@ -8,7 +8,7 @@
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
-import { BaseClient } from '../../core/client-base.js';
+import { BaseClient, checkKey } from '../../core/client-base.js';
 import type { Syncer, SyncerCallbacks } from '../../model/api.js';
 import type { KvdirError } from '../../model/errors.js';
 import {
@@ -18,8 +18,8 @@ import {
   ResourceUpdateConflictError,
   ValidationError,
 } from '../../model/errors.js';
-import type { Key, ListInterface } from '../../model/key.js';
-import type { KVPair, KVPairWithValue } from '../../model/kv.js';
+import type { Key, ListInterface, ValueOf } from '../../model/key.js';
+import type { KVPair, KVPairFor, KVPairWithValue } from '../../model/kv.js';
 import type { CheckOptions, CheckProblem } from './check.js';
 import { checkTree } from './check.js';
 import type { FsLike } from './fs-like.js';
@@ -52,6 +52,25 @@ export interface FileBackendOptions {
   clock?: Clock;
   /** Largest value file read or written, in bytes. Default 4 MiB. */
   maxValueBytes?: number;
+}
+
+/** What FileBackend's create, update and apply take beyond the Client's `kv`. */
+export interface FileWriteOptions {
+  /**
+   * The value's YAML text as its author wrote it (comments, order, quotes), stored as it is
+   * instead of kvdir's own encoding (a final line break added). It must read back as exactly
+   * `kv.value`, or the write fails with a ValidationError. The CLI passes its input when it has
+   * comments, and `kvdir edit` the saved text. Other backends take no text.
+   */
+  text?: string;
+}
+
+/** A key's value file as text (`FileBackend.getText`). */
+export interface FileText {
+  key: Key;
+  /** The file's text as it is (without a leading BOM), whether or not it parses. */
+  text: string;
+  revision: string;
 }
 
 const DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
@@ -106,22 +125,68 @@ export class FileBackend extends BaseClient {
     }
   }
 
+  /** `Client.create`; `options.text`: see FileWriteOptions. */
+  override create<K extends Key>(
+    kv: KVPairFor<K>,
+    options?: FileWriteOptions,
+  ): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.writeWith('create', kv, options?.text) as Promise<KVPairWithValue<ValueOf<K>>>;
+  }
+
+  /** `Client.update`; `options.text`: see FileWriteOptions. */
+  override update<K extends Key>(
+    kv: KVPairFor<K>,
+    options?: FileWriteOptions,
+  ): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.writeWith('update', kv, options?.text) as Promise<KVPairWithValue<ValueOf<K>>>;
+  }
+
+  /** `Client.apply`; `options.text`: see FileWriteOptions. */
+  override apply<K extends Key>(
+    kv: KVPairFor<K>,
+    options?: FileWriteOptions,
+  ): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.writeWith('apply', kv, options?.text) as Promise<KVPairWithValue<ValueOf<K>>>;
+  }
+
+  /**
+   * A key's value file as it is, its text and revision: what `kvdir edit` opens, to write back
+   * with `update(kv, { text })`. The text need not parse. ResourceDoesNotExistError when the key
+   * has no value file (or expired); ParsingDatastoreEntryError when the file is not text.
+   */
+  async getText(key: Key): Promise<FileText> {
+    if (this.closed) throw new DatastoreError('the client is closed', { code: 'ERR_CLOSED' });
+    checkKey(key);
+    try {
+      const entry = await this.#store.read(this.#store.keyFiles(key.defaultPath()));
+      if (!this.#store.isLive(entry)) throw new ResourceDoesNotExistError(key);
+      return { key, text: this.#store.text(key, entry), revision: entry.revision };
+    } catch (err) {
+      throw this._toError(err, { op: 'get', key });
+    }
+  }
+
   protected async _write(
     op: WriteOp,
-    { key, value, revision, ttl }: CheckedWrite,
+    { key, value, revision, ttl, text }: CheckedWrite,
   ): Promise<KVPairWithValue> {
     const files = this.#store.keyFiles(key.defaultPath());
-    const bytes = this.#store.encode(key, value);
+    // Before the lock, so that a value (or text) that cannot be stored fails at once: the caller's
+    // text, else the plain YAML a new file gets.
+    const given = text === undefined ? undefined : this.#store.encodeText(key, value, text);
+    const fresh = given ?? this.#store.encode(key, value);
     return await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
       if (op === 'create' && live !== undefined) throw new ResourceAlreadyExistsError(key);
       if (op === 'update' && live === undefined) throw new ResourceDoesNotExistError(key);
       if (revision !== undefined) checkRevision(key, live, revision);
+      // An existing value is edited as it is now (under the lock), keeping what people wrote.
+      const bytes = given ?? (live ? this.#store.encodeOnto(key, value, live.bytes, fresh) : fresh);
       const expiresAt = ttl ? this.#store.clock.now() + ttl : undefined;
       const print = fingerprint(bytes);
       const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt);
-      await this.#store.write(files, bytes, sidecar, current?.mode);
+      await this.#store.write(files, bytes, sidecar, current);
       const written: KVPairWithValue = { key, value, revision: revisionOf(sidecar, print) };
       if (ttl !== undefined) written.ttl = ttl;
       return written;

@@ -12,6 +12,7 @@ import type { PreparedTemp } from './atomic-write.js';
 import { prepareTemp, writeFileAtomic, writeNewFile } from './atomic-write.js';
 import type { DecodeFailure } from './yaml-codec.js';
 import { checkValueText, decodeText, decodeValue, encodeValue } from './yaml-codec.js';
+import { editYamlText, textForValue } from './yaml-edit.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, StatsLike } from './fs-like.js';
 import { direntName, readBytesSync, readDir } from './fs-like.js';
@@ -108,20 +109,8 @@ export class TreeStore {
     const text = decodeText(entry.bytes);
     const decoded = text.ok ? decodeValue(key.valueKind(), text.text, valueTypeOf(key)) : text;
     if (decoded.ok) return decoded.value;
-    const { message, line, col } = decoded.failure;
-    const location = {
-      file: entry.files.file,
-      ...(line === undefined ? {} : { line }),
-      ...(col === undefined ? {} : { col }),
-    };
     const rawValue = text.ok ? text.text : entry.bytes.toString('utf8');
-    throw new ParsingDatastoreEntryError({
-      rawKey: entry.files.path,
-      rawValue,
-      ...location,
-      reason: message,
-      key,
-    });
+    throw parseError(key, entry, decoded.failure, rawValue);
   }
 
   /** Every problem of the entry for `kvdir check`: what a write of its value would refuse. */
@@ -131,8 +120,51 @@ export class TreeStore {
     return checkValueText(key.valueKind(), text.text, valueTypeOf(key));
   }
 
+  /** The entry's text, whether or not it parses; ParsingDatastoreEntryError when it is no text. */
+  text(key: Key, entry: StoredEntry): string {
+    const text = decodeText(entry.bytes);
+    if (text.ok) return text.text;
+    throw parseError(key, entry, text.failure, entry.bytes.toString('utf8'));
+  }
+
+  /** The value as kvdir writes a new file: plain YAML, the same style every time. */
   encode(key: Key, value: unknown): Buffer {
-    const bytes = Buffer.from(encodeValue(key.valueKind(), value), 'utf8');
+    return this.#withinLimit(key, Buffer.from(encodeValue(key.valueKind(), value), 'utf8'));
+  }
+
+  /**
+   * The bytes that make a value file that holds `current` hold `value`: its text edited where
+   * the value changed (yaml-edit.ts), so that comments and layout stay; `current` itself when it
+   * already holds the value; `fresh` (encode's bytes) when the text cannot be edited.
+   */
+  encodeOnto(key: Key, value: unknown, current: Buffer, fresh: Buffer): Buffer {
+    // A file as kvdir writes it, with this value already: no parse needed to know.
+    if (current.equals(fresh)) return current;
+    const text = decodeText(current);
+    if (!text.ok) return fresh;
+    const edited = editYamlText(text.text, value, key.valueKind());
+    if (edited === undefined) return fresh;
+    return edited === text.text ? current : this.#withinLimit(key, Buffer.from(edited, 'utf8'));
+  }
+
+  /**
+   * The caller's own YAML `text` for `value` as the bytes to write (a final line break added);
+   * ValidationError when it does not read back as exactly `value`.
+   */
+  encodeText(key: Key, value: unknown, text: string): Buffer {
+    const kept = textForValue(text, value, key.valueKind());
+    if (kept !== undefined) return this.#withinLimit(key, Buffer.from(kept, 'utf8'));
+    this.encode(key, value); // a value that cannot be stored at all is reported as such
+    const bytes = Buffer.from(text, 'utf8');
+    const read = decodeText(bytes);
+    const reason = read.ok ? 'it does not read back as exactly the value' : read.failure.message;
+    throw new ValidationError(
+      [{ name: 'text', value: `${bytes.length} bytes of YAML`, reason }],
+      key,
+    );
+  }
+
+  #withinLimit(key: Key, bytes: Buffer): Buffer {
     if (bytes.length > this.#maxValueBytes) {
       throw new ValidationError(
         [
@@ -149,14 +181,14 @@ export class TreeStore {
   }
 
   /**
-   * Writes a key's value file and its sidecar. The caller holds the key's lock and says whether
-   * the key has a value file now (`mode` is its mode; undefined when it has none).
+   * Writes a key's value file and its sidecar. The caller holds the key's lock and passes what
+   * the key's files held when it looked (`current`: undefined when it has no value file).
    */
   async write(
     files: KeyFiles,
     bytes: Buffer,
     sidecar: Sidecar,
-    mode: number | undefined,
+    current: StoredEntry | undefined,
   ): Promise<void> {
     this.#makeDir(files.parent);
     // Alone, a write is quickest in synchronous calls; beside others, through the thread pool.
@@ -164,8 +196,9 @@ export class TreeStore {
     this.#writing++;
     try {
       const sidecarBytes = Buffer.from(encodeSidecar(sidecar));
-      if (mode === undefined) await this.#create(files, bytes, sidecarBytes, sync);
-      else await this.#replace(files, bytes, sidecarBytes, mode, sync);
+      if (current === undefined) await this.#create(files, bytes, sidecarBytes, sync);
+      else if (current.bytes.equals(bytes)) await this.#replaceSidecar(files, sidecarBytes, sync);
+      else await this.#replace(files, bytes, sidecarBytes, current.mode, sync);
     } finally {
       this.#writing--;
     }
@@ -201,7 +234,7 @@ export class TreeStore {
     files: KeyFiles,
     bytes: Buffer,
     sidecarBytes: Buffer,
-    mode: number,
+    mode: number | undefined,
     sync: boolean,
   ): Promise<void> {
     const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync, mode });
@@ -219,6 +252,17 @@ export class TreeStore {
       await side.discard();
       throw err;
     }
+    await side.commit();
+  }
+
+  /**
+   * A write of the bytes the value file already holds (the same value, or the same text): the
+   * file is left as it is, byte for byte, and only the sidecar is replaced, by one rename. Its
+   * fingerprint is the file's, so readers see the new generation at once; a crash before the
+   * rename leaves the key as it was, one after it the whole write: nothing in between to misread.
+   */
+  async #replaceSidecar(files: KeyFiles, sidecarBytes: Buffer, sync: boolean): Promise<void> {
+    const side = await prepareTemp(this.fs, files.sidecar, sidecarBytes, { fsync: false, sync });
     await side.commit();
   }
 
@@ -361,6 +405,23 @@ export class TreeStore {
 
 function valueTypeOf(key: Key): ValueTypeName | undefined {
   return typeof key.valueType === 'function' ? key.valueType() : undefined;
+}
+
+function parseError(
+  key: Key,
+  entry: StoredEntry,
+  { message, line, col }: DecodeFailure,
+  rawValue: string,
+): ParsingDatastoreEntryError {
+  return new ParsingDatastoreEntryError({
+    rawKey: entry.files.path,
+    rawValue,
+    file: entry.files.file,
+    ...(line === undefined ? {} : { line }),
+    ...(col === undefined ? {} : { col }),
+    reason: message,
+    key,
+  });
 }
 
 function tooLarge(file: string, size: number, max: number): DatastoreError {

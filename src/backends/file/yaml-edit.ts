@@ -338,10 +338,11 @@ class Editor {
     // yaml 2.9 writes a top-level block scalar whose first line starts with a space as `|1-` with
     // its lines not indented, which does not parse: such a string is double-quoted instead.
     if (/^[|>]\d/.test(text)) return stringify(styled(value, QUOTED), FRESH).slice(0, -1);
-    // stringify does not indent a top-level block scalar's lines; one that was indented stays so.
-    return like !== undefined && this.isIndentedBlock(like)
-      ? stringify([styledValue], FRESH).slice('- '.length, -1)
-      : text;
+    // stringify does not indent a top-level block scalar's lines; one that was indented stays so,
+    // when the value is a block scalar as a list item too (`---` is plain there, not at the top).
+    if (like === undefined || !this.isIndentedBlock(like)) return text;
+    const item = stringify([styledValue], FRESH).slice('- '.length, -1);
+    return /^[|>]/.test(item) ? item : text;
   }
 
   private isIndentedBlock(node: ParsedNode): boolean {

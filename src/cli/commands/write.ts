@@ -6,9 +6,9 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { ValueText } from '../input.js';
 import { parseValue, readValueFile } from '../input.js';
+import type { WriteOp } from '../kept-text.js';
+import { hasComments, writeWithText } from '../kept-text.js';
 import { toRecord } from '../output.js';
-
-type WriteOp = 'create' | 'update' | 'apply';
 
 export function writeCommand(op: WriteOp): (ctx: Context) => Promise<number> {
   return async (ctx) => {
@@ -28,7 +28,8 @@ async function write(ctx: Context, op: WriteOp, input: ValueText): Promise<numbe
   const kv: KVPair = { key, value: parseValue(key, input) };
   const revision = ctx.string('revision');
   if (revision !== undefined) kv.revision = revision;
-  const written = await ctx.open()[op](kv);
+  const text = hasComments(input.text) ? input.text : undefined;
+  const written = await writeWithText(ctx.open(), op, kv, text);
   ctx.report(written.revision ?? '', toRecord(written, false));
   return ExitCode.Ok;
 }
