@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { wallNow } from '../../../core/clock.js';
 import { DatastoreError, ParsingDatastoreEntryError } from '../../../model/errors.js';
 import type { Key } from '../../../model/key.js';
-import { errnoCode, readBytes } from '../fs-like.js';
+import { errnoCode } from '../fs-like.js';
 import type { StatsLike } from '../fs-like.js';
 import { dirForPath, keyPathOfDir, relativeToRoot } from '../layout.js';
 import type { KeyFiles } from '../layout.js';
@@ -37,6 +37,10 @@ import type { Settings } from './settings.js';
 
 /** Largest file that is not a key read to be reported to parseFailed (the store's default value limit). */
 const MAX_RAW_BYTES = 4 * 1024 * 1024;
+const RAW_LIMIT = {
+  bytes: MAX_RAW_BYTES,
+  name: 'files that are not keys are read up to this size',
+};
 
 /** Errors of a value file that list() skips too: a link, not a regular file, over the size limit. */
 const UNREADABLE = new Set(['ERR_SYMLINK', 'ERR_NOT_A_FILE', 'ERR_TOO_LARGE']);
@@ -332,12 +336,23 @@ export class Reconciler {
       this.#skipped.skip(this.#relative(file), error, this.#walks);
       return this.#forgetInvalid(rawKey, batch);
     }
-    const bytes = await readBytes(this.#store.fs, file).catch(absentOnMissing);
+    const bytes = this.#readRaw(file);
     if (bytes === undefined) return this.#forgetInvalid(rawKey, batch);
     this.#skipped.clear(this.#relative(file));
     const rawValue = bytes.toString('utf8');
     this.#picture.notAKey(batch, rawKey, fingerprint(bytes), rawValue, { file, signature });
     return batch;
+  }
+
+  /** A file that is not a key, read as safely as a value (it may have become a FIFO or a link since its lstat). */
+  #readRaw(file: string): Buffer | undefined {
+    try {
+      return this.#store.readFileInside(file, dirname(file), RAW_LIMIT)?.bytes;
+    } catch (err) {
+      if (!UNREADABLE.has(errnoCode(err) ?? '')) return absentOnMissing(err);
+      this.#skipped.skip(this.#relative(file), err as Error, this.#walks);
+      return undefined;
+    }
   }
 
   #forgetInvalid(rawKey: string, batch: Batch): Batch {
