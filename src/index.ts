@@ -72,6 +72,8 @@ export type { IPVersion } from './model/cidr.js';
 
 // Values
 export { decodeRawValue, encodeRawValue, isRawValueKind } from './model/values.js';
+export { parseYaml } from './backends/file/yaml-codec.js';
+export type { Decoded, DecodeFailure, ParseYamlOptions } from './backends/file/yaml-codec.js';
 export type {
   RawValueKind,
   Rule,

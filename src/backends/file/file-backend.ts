@@ -92,6 +92,11 @@ export class FileBackend extends BaseClient {
     return this.#store.root;
   }
 
+  /** Largest value file read or written, in bytes (the `maxValueBytes` option). */
+  get maxValueBytes(): number {
+    return this.#store.maxValueBytes;
+  }
+
   /**
    * Reports, without changing anything, every file under `prefix` that kvdir cannot read as
    * a key's value: YAML that does not parse, names that are not keys, links. Used by

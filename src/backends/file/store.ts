@@ -65,6 +65,10 @@ export class TreeStore {
     this.#maxValueBytes = options.maxValueBytes;
   }
 
+  get maxValueBytes(): number {
+    return this.#maxValueBytes;
+  }
+
   keyFiles(path: string): KeyFiles {
     return keyFiles(this.root, path);
   }

@@ -2,8 +2,26 @@
  * Values <-> YAML text. Structured values are YAML documents with Calico's field names; raw
  * values (strings, bools, IPs) are YAML scalars, read with the failsafe schema so that `1.10`
  * stays the string "1.10".
+ *
+ * `parseYaml` is the one YAML text parser (value files, and the command line's input through
+ * the public surface). Text is untrusted, so it is parsed with limits: nesting deeper than
+ * MAX_NESTING is refused before `yaml` builds anything (about 1,000 levels make `yaml` crash
+ * the process with a V8 fatal error, P08c), and duplicate keys are found here in linear time
+ * (`yaml`'s own check compares each key with every earlier one: a 4 MiB map would take half
+ * an hour, P27). Aliases expand at most MAX_ALIAS_COUNT times (an alias bomb fails).
  */
-import { parseDocument, stringify } from 'yaml';
+import type { Document, Node } from 'yaml';
+import {
+  CST,
+  Composer,
+  LineCounter,
+  Parser,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  stringify,
+} from 'yaml';
 import type { ValueKind } from '../../model/key.js';
 import { decodeRawValue, encodeRawValue } from '../../model/values.js';
 
@@ -56,25 +74,116 @@ export function encodeValue(kind: ValueKind, value: unknown): string {
 
 export function decodeValue(kind: ValueKind, text: string): Decoded {
   const raw = kind !== 'structured';
-  const doc = parseDocument(text, { logLevel: 'error', ...(raw ? { schema: 'failsafe' } : {}) });
-  const error = doc.errors[0];
-  if (error !== undefined) {
-    const pos = error.linePos?.[0];
-    const message = (error.message.split('\n')[0] ?? error.code).replace(
-      / at line \d+, column \d+:?$/,
-      '',
-    );
-    return { ok: false, failure: { message, ...pos } };
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    return { ok: false, failure: { message: (err as Error).message } };
-  }
-  if (!raw) return { ok: true, value: value ?? null };
-  if (value !== null && value !== undefined && typeof value !== 'string') {
+  const parsed = parseYaml(text, { failsafe: raw });
+  if (!parsed.ok) return parsed;
+  // An empty file (or one with only comments) is null: a human may leave a value empty.
+  const value = parsed.value ?? null;
+  if (!raw) return { ok: true, value };
+  if (value !== null && typeof value !== 'string') {
     return { ok: false, failure: { message: 'expected a scalar value', line: 1, col: 1 } };
   }
   return { ok: true, value: decodeRawValue(kind, typeof value === 'string' ? value : '') };
+}
+
+/** How deep collections may nest: far beyond any configuration, far below where `yaml` fails. */
+export const MAX_NESTING = 128;
+
+export interface ParseYamlOptions {
+  /** YAML's failsafe schema: every scalar is a string (`1.10` stays "1.10"). Default: core. */
+  failsafe?: boolean;
+}
+
+/**
+ * Parses one YAML document with kvdir's limits (see the top of this file), from text or from
+ * bytes (decoded as a value file is: strict UTF-8, no control characters). The value is
+ * undefined when the text holds no document at all (empty, or only comments); a failure says
+ * why, with a 1-based line and column where there is one.
+ */
+export function parseYaml(input: string | Uint8Array, options: ParseYamlOptions = {}): Decoded {
+  if (typeof input !== 'string') {
+    // Bytes are decoded as a value file is: strict UTF-8, no control characters.
+    const decoded = decodeText(input);
+    return decoded.ok ? parseYaml(decoded.text, options) : decoded;
+  }
+  const text = input;
+  const lines = new LineCounter();
+  const at = (offset: number): { line: number; col: number } => lines.linePos(offset);
+  const composer = new Composer({
+    uniqueKeys: false,
+    logLevel: 'error',
+    ...(options.failsafe === true ? { schema: 'failsafe' } : {}),
+  });
+  const docs: Document.Parsed[] = [];
+  for (const token of new Parser(lines.addNewLine).parse(text)) {
+    const deep = token.type === 'document' ? tooDeep(token) : undefined;
+    if (deep !== undefined) {
+      const message = `nested deeper than ${MAX_NESTING} levels`;
+      return { ok: false, failure: { message, ...at(deep) } };
+    }
+    docs.push(...composer.next(token));
+  }
+  docs.push(...composer.end(true, text.length));
+  const [doc, second] = docs;
+  if (doc === undefined) return { ok: true, value: undefined };
+  if (second !== undefined) {
+    const message = 'more than one YAML document (a value is one document)';
+    return { ok: false, failure: { message, ...at(second.range[0]) } };
+  }
+  const error = doc.errors[0] ?? duplicateKey(doc.contents);
+  if (error !== undefined) {
+    const message = error.message.split('\n')[0] ?? error.code;
+    return { ok: false, failure: { message, ...at(error.pos[0]) } };
+  }
+  if (doc.contents === null) return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (err) {
+    return { ok: false, failure: { message: (err as Error).message } };
+  }
+}
+
+/** The offset of the first collection nested deeper than MAX_NESTING, walking the CST without recursion. */
+function tooDeep(doc: CST.Document): number | undefined {
+  const stack: Array<{ token: CST.Token; depth: number }> = [];
+  if (doc.value !== undefined) stack.push({ token: doc.value, depth: 1 });
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { token, depth } = next;
+    if (!CST.isCollection(token)) continue;
+    if (depth > MAX_NESTING) return token.offset;
+    for (const item of token.items) {
+      if (item.key) stack.push({ token: item.key, depth: depth + 1 });
+      if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first key that repeats an earlier scalar key of its map, as `yaml` would report it
+ * (keys equal when their scalar values are ===), found with one Set per map.
+ */
+function duplicateKey(
+  root: Node | null,
+): { message: string; code: string; pos: [number, number] } | undefined {
+  const stack: unknown[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (isSeq(node)) for (const item of node.items) stack.push(item);
+    if (!isMap(node)) continue;
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const { key, value } = pair;
+      if (isScalar(key) && !Number.isNaN(key.value)) {
+        if (seen.has(key.value) && key.range !== undefined && key.range !== null)
+          return {
+            message: 'Map keys must be unique',
+            code: 'DUPLICATE_KEY',
+            pos: [key.range[0], key.range[1]],
+          };
+        seen.add(key.value);
+      }
+      stack.push(key, value);
+    }
+  }
+  return undefined;
 }
