@@ -42,7 +42,7 @@ export interface FsPromisesLike {
   rm(path: string, options: { recursive: boolean; force: boolean }): Promise<void>;
   rmdir(path: string): Promise<void>;
   mkdir(path: string, options: { recursive: boolean }): Promise<unknown>;
-  readdir(path: string, options: { withFileTypes: true }): Promise<unknown[]>;
+  readdir(path: string, options: { withFileTypes: true; encoding?: 'buffer' }): Promise<unknown[]>;
   stat(path: string): Promise<StatsLike>;
   lstat(path: string): Promise<StatsLike>;
   realpath(path: string): Promise<unknown>;
@@ -250,6 +250,14 @@ export function fsyncFd(fs: FsLike, fd: number): Promise<void> {
 
 export async function readDir(fs: FsLike, path: string): Promise<DirentLike[]> {
   return (await fs.promises.readdir(path, { withFileTypes: true })) as DirentLike[];
+}
+
+/** A directory's entries with their names as the bytes on disk (Node's fs; memfs names are strings). */
+export async function readDirBytes(fs: FsLike, path: string): Promise<DirentLike[]> {
+  return (await fs.promises.readdir(path, {
+    withFileTypes: true,
+    encoding: 'buffer',
+  })) as DirentLike[];
 }
 
 export function direntName(entry: DirentLike): string {

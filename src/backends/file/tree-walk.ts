@@ -4,14 +4,17 @@
  * reported, as are YAML names that are not regular files (a FIFO, a device) and YAML files
  * whose names are not ones kvdir maps to a key.
  */
+import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import type { ErrorCode } from '../../model/errors.js';
 import { DatastoreError } from '../../model/errors.js';
-import type { FsLike, StatsLike } from './fs-like.js';
-import { direntName, readDir } from './fs-like.js';
+import type { DirentLike, FsLike, StatsLike } from './fs-like.js';
+import { direntName, readDir, readDirBytes } from './fs-like.js';
 import { isMissing } from './errno.js';
 import {
+  VALUE_SUFFIX,
   dirForPath,
+  fitsPathLimit,
   isValueFileName,
   keyFiles,
   keyPathOfDir,
@@ -29,7 +32,7 @@ export interface FoundFile {
 export interface WalkProblem {
   /** The file or directory, relative to the root. */
   relative: string;
-  reason: 'symlink' | 'not-a-key' | 'not-a-file' | 'unreadable';
+  reason: 'symlink' | 'not-a-key' | 'not-utf8' | 'not-a-file' | 'unreadable';
   cause?: unknown;
 }
 
@@ -107,6 +110,10 @@ async function visitDir(
   let entries;
   try {
     entries = await readDir(fs, dir);
+    // A name that is not UTF-8 reads as U+FFFD, a path that does not exist: such a directory
+    // is read again as bytes, and those names are reported instead of silently missed.
+    if (entries.some((entry) => direntName(entry).includes('\uFFFD')))
+      entries = utf8Only(await readDirBytes(fs, dir), relative, visitor);
   } catch (err) {
     if (!isMissing(err)) visitor.problem({ relative, reason: 'unreadable', cause: err });
     return false;
@@ -129,11 +136,14 @@ async function visitDir(
         subdir: { dir: join(dir, name), relative: childRelative },
       });
     } else if (isValueFileName(name)) {
-      const path = keyPathOfFile(childRelative);
+      const file = join(dir, name);
+      // Undefined for a name kvdir never writes, and for a file whose key's other files
+      // (sidecar, temp files) would not fit the path limit: reported, never a failed walk.
+      const path = fitsPathLimit(file) ? keyPathOfFile(childRelative) : undefined;
       if (!entry.isFile()) visitor.problem({ relative: childRelative, reason: 'not-a-file' });
       else if (path === undefined)
         visitor.problem({ relative: childRelative, reason: 'not-a-key' });
-      else items.push({ order: path, file: { path, file: join(dir, name) } });
+      else items.push({ order: path, file: { path, file } });
     }
   }
   items.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
@@ -145,9 +155,57 @@ async function visitDir(
   return true;
 }
 
+/**
+ * The entries whose names are UTF-8, as strings; each YAML file or directory whose name is not
+ * is reported as 'not-utf8' (shown with its bad bytes as `\xNN`). Other names are ignored, as
+ * the walk ignores dotfiles and files that are not YAML.
+ */
+function utf8Only(entries: DirentLike[], relative: string, visitor: WalkVisitor): DirentLike[] {
+  const kept: DirentLike[] = [];
+  for (const entry of entries) {
+    const bytes = Buffer.from(entry.name);
+    if (isUtf8(bytes)) {
+      kept.push(entry);
+      continue;
+    }
+    const shown = showBytes(bytes);
+    if (shown.startsWith('.') || !(entry.isDirectory() || shown.endsWith(VALUE_SUFFIX))) continue;
+    const child = relative === '' ? shown : `${relative}/${shown}`;
+    visitor.problem({ relative: child, reason: 'not-utf8' });
+  }
+  return kept;
+}
+
+/** A name's bytes as text, each byte that is not part of a UTF-8 character written `\xNN`. */
+function showBytes(bytes: Buffer): string {
+  let shown = '';
+  for (let i = 0; i < bytes.length;) {
+    const length = utf8Length(bytes[i] ?? 0);
+    const char = bytes.subarray(i, i + length);
+    if (length > 0 && char.length === length && isUtf8(char)) {
+      shown += char.toString('utf8');
+      i += length;
+    } else {
+      shown += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, '0')}`;
+      i += 1;
+    }
+  }
+  return shown;
+}
+
+/** The length of the UTF-8 character a lead byte starts, 0 for a byte that starts none. */
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
 const PROBLEM_CODES = {
   symlink: 'ERR_SYMLINK',
   'not-a-key': 'ERR_NOT_A_KEY',
+  'not-utf8': 'ERR_NOT_A_KEY',
   'not-a-file': 'ERR_NOT_A_FILE',
   unreadable: 'ERR_UNREADABLE',
 } as const satisfies Record<WalkProblem['reason'], ErrorCode>;
@@ -159,6 +217,8 @@ export function walkProblemReason(problem: WalkProblem): string {
       return 'refusing to follow a symbolic link';
     case 'not-a-key':
       return 'not a key: kvdir never writes this file name';
+    case 'not-utf8':
+      return 'not a key: the name is not UTF-8';
     case 'not-a-file':
       return 'not a regular file';
     case 'unreadable': {

@@ -15,7 +15,11 @@
  */
 import { dirname, join } from 'node:path';
 import { wallNow } from '../../../core/clock.js';
-import { DatastoreError, ParsingDatastoreEntryError } from '../../../model/errors.js';
+import {
+  DatastoreError,
+  ParsingDatastoreEntryError,
+  ValidationError,
+} from '../../../model/errors.js';
 import type { Key } from '../../../model/key.js';
 import { errnoCode } from '../fs-like.js';
 import type { StatsLike } from '../fs-like.js';
@@ -264,7 +268,12 @@ export class Reconciler {
     batch: Batch,
     deferred: Deferred | undefined,
   ): Promise<'done' | 'wait'> {
-    const files = this.#store.keyFiles(path);
+    const files = this.#keyFiles(path);
+    if (files === undefined) {
+      // A path that cannot be a key (an event for a file the walk reports as not a key).
+      this.#deleted(path, batch);
+      return 'done';
+    }
     const takenAt = wallNow(this.#store.clock);
     const valueStats = lstatSyncOrAbsent(this.#store, files.file);
     const stat = this.#stat(files, takenAt, valueStats);
@@ -397,6 +406,16 @@ export class Reconciler {
     return missing === undefined
       ? undefined
       : keyPathOfDir(missing === root ? '' : missing.slice(root.length + 1));
+  }
+
+  /** The files of a key path, or undefined for a path that cannot be a key (never a failed walk). */
+  #keyFiles(path: string): KeyFiles | undefined {
+    try {
+      return this.#store.keyFiles(path);
+    } catch (err) {
+      if (err instanceof ValidationError) return undefined;
+      throw err;
+    }
   }
 
   #keyOf(path: string): Key | null {
