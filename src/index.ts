@@ -12,6 +12,8 @@ export {
   listOptionsToDefaultPathRoot,
 } from './model/key.js';
 export { keyFromDefaultPath, keyFromPath } from './model/parser.js';
+export { parseCanonical } from './model/canonical.js';
+export type { CanonicalVerdict } from './model/canonical.js';
 export { escapeName, unescapeName } from './model/escape.js';
 
 // Keys and list options: generic paths

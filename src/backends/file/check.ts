@@ -3,11 +3,13 @@
  * path is not valid, or whose YAML does not parse for its key's value type, and every link
  * or directory the store will not read. The `kvdir check` command is built on it.
  */
+import type { CanonicalVerdict } from '../../model/canonical.js';
+import { parseCanonical } from '../../model/canonical.js';
 import { ParsingDatastoreEntryError } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import { keyFromPath } from '../../model/parser.js';
 import type { TreeStore } from './store.js';
-import { walkProblemReason } from './tree-walk.js';
+import { notCanonicalReason, walkProblemReason } from './tree-walk.js';
 
 export interface CheckProblem {
   /** The file or directory, absolute. */
@@ -51,13 +53,16 @@ async function checkFile(
   file: string,
   parse: (path: string) => Key | null,
 ): Promise<CheckProblem | undefined> {
-  let key: Key | null;
+  let parsed: CanonicalVerdict;
   try {
-    key = parse(path);
+    parsed = parseCanonical(parse, path);
   } catch (err) {
     return { file, message: `not a valid key path: ${(err as Error).message}` };
   }
-  if (key === null) return { file, message: `not a valid key path: ${path}` };
+  if (parsed.kind === 'none') return { file, message: `not a valid key path: ${path}` };
+  if (parsed.kind === 'not-canonical')
+    return { file, message: notCanonicalReason(store.root, parsed.key, parsed.canonical) };
+  const key = parsed.key;
   try {
     const entry = await store.read(store.keyFiles(path));
     if (entry !== undefined) store.decode(key, entry);

@@ -18,6 +18,7 @@ import {
   ResourceUpdateConflictError,
   ValidationError,
 } from '../../model/errors.js';
+import { parseCanonical } from '../../model/canonical.js';
 import type { Key, ListInterface } from '../../model/key.js';
 import type { KVPair } from '../../model/kv.js';
 import type { CheckOptions, CheckProblem } from './check.js';
@@ -32,7 +33,7 @@ import { TreeStore } from './store.js';
 import { createFileSyncer } from './sync/file-source.js';
 import { syncerKnobs } from './sync/internals.js';
 import type { FileSyncerOptions } from './sync/settings.js';
-import { walkProblemError } from './tree-walk.js';
+import { notCanonicalError, walkProblemError } from './tree-walk.js';
 
 export interface FileBackendOptions {
   /** The directory that holds the tree (created on first write or by ensureInitialized). */
@@ -163,8 +164,13 @@ export class FileBackend extends BaseClient {
     const walked = await this.#store.walk(options.defaultPathRoot());
     for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
     const matches = walked.files.flatMap((found) => {
-      const key = options.keyFromDefaultPath(found.path);
-      return key === null ? [] : [{ key, path: found.path }];
+      const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);
+      if (parsed.kind === 'key') return [{ key: parsed.key, path: found.path }];
+      if (parsed.kind === 'not-canonical') {
+        const { key, canonical } = parsed;
+        this.#onListError(notCanonicalError(this.#store.root, found.file, key, canonical));
+      }
+      return [];
     });
     const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
       this.#listOne(key, path),

@@ -7,6 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import type { ErrorCode } from '../../model/errors.js';
+import type { Key } from '../../model/key.js';
 import { DatastoreError } from '../../model/errors.js';
 import type { DirentLike, FsLike, StatsLike } from './fs-like.js';
 import { direntName, readDir, readDirBytes } from './fs-like.js';
@@ -226,6 +227,33 @@ export function walkProblemReason(problem: WalkProblem): string {
       return `cannot read the directory: ${cause instanceof Error ? cause.message : String(cause)}`;
     }
   }
+}
+
+/**
+ * Why a file whose path parses to a key with another path is not a key, naming the file kvdir
+ * writes for that key (list, check; see model/canonical.ts).
+ */
+export function notCanonicalReason(root: string, key: Key, canonical: string): string {
+  let file = canonical;
+  try {
+    file = relativeToRoot(root, keyFiles(root, canonical).file);
+  } catch {
+    // A canonical path that cannot be a file: named as a path.
+  }
+  return `not a key: kvdir writes ${key.toString()} as ${file}`;
+}
+
+/** A file that is not a key because its path is not its key's path, as the error `list` reports. */
+export function notCanonicalError(
+  root: string,
+  file: string,
+  key: Key,
+  canonical: string,
+): DatastoreError {
+  return new DatastoreError(
+    `${notCanonicalReason(root, key, canonical)}: ${relativeToRoot(root, file)}`,
+    { code: 'ERR_NOT_A_KEY', key },
+  );
 }
 
 /** A walk problem as the error `list` reports it: `<reason>: <path below the root>`. */

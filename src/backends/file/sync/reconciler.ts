@@ -20,6 +20,7 @@ import {
   ParsingDatastoreEntryError,
   ValidationError,
 } from '../../../model/errors.js';
+import { parseCanonical } from '../../../model/canonical.js';
 import type { Key } from '../../../model/key.js';
 import { errnoCode } from '../fs-like.js';
 import type { StatsLike } from '../fs-like.js';
@@ -418,9 +419,11 @@ export class Reconciler {
     }
   }
 
+  /** The key of a path, or null (reported as not a key): refused, or not its key's own path. */
   #keyOf(path: string): Key | null {
     try {
-      return this.#settings.keyFromPath(path);
+      const parsed = parseCanonical(this.#settings.keyFromPath, path);
+      return parsed.kind === 'key' ? parsed.key : null;
     } catch {
       return null;
     }
