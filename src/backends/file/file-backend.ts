@@ -118,6 +118,9 @@ export class FileBackend extends BaseClient {
   ): Promise<KVPair> {
     const files = this.#store.keyFiles(key.defaultPath());
     const bytes = this.#store.encode(key, value);
+    // Without a root no key exists: an update or a compare-and-swap fails without creating it.
+    const mustExist = op === 'update' || revision !== undefined;
+    if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
     return await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
@@ -137,6 +140,8 @@ export class FileBackend extends BaseClient {
   protected async _delete(key: Key, revision: string | undefined): Promise<void> {
     const files = this.#store.keyFiles(key.defaultPath());
     const deletePath = key.defaultDeletePath();
+    // Without a root there is nothing to delete: fail without creating it (for the lock).
+    if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
     await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
@@ -153,6 +158,7 @@ export class FileBackend extends BaseClient {
 
   protected async _get(key: Key): Promise<KVPair | undefined> {
     const entry = await this.#store.read(this.#store.keyFiles(key.defaultPath()));
+    if (entry === undefined) this.#store.rootExists(); // a root that is a file is an error, not "missing"
     return this.#store.isLive(entry) ? this.#pair(key, entry) : undefined;
   }
 
@@ -162,6 +168,7 @@ export class FileBackend extends BaseClient {
 
   protected async _list(options: ListInterface): Promise<KVPair[]> {
     const walked = await this.#store.walk(options.defaultPathRoot());
+    if (!walked.existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
     for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
     const matches = walked.files.flatMap((found) => {
       const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);

@@ -4,7 +4,7 @@
  * removal. `FileBackend` adds Client semantics and locks on top; the syncer reads through it.
  */
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { ParsingDatastoreEntryError, ValidationError } from '../../model/errors.js';
+import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import type { Clock } from '../../core/clock.js';
 import type { PreparedTemp } from './atomic-write.js';
@@ -297,7 +297,24 @@ export class TreeStore {
   }
 
   async makeRoot(): Promise<void> {
+    this.rootExists();
     await this.fs.promises.mkdir(this.root, { recursive: true });
+  }
+
+  /**
+   * Whether the root directory exists (the root may be a link to one). A root that is there
+   * but is not a directory (a mistyped `--root` naming a file) throws: it must not read as an
+   * empty tree, nor be written into. One lstat: cheap enough for every write.
+   */
+  rootExists(): boolean {
+    let stats = lstatSyncOrUndefined(this.fs, this.root);
+    if (stats?.isSymbolicLink() === true) {
+      const real = this.#realpathOrUndefined(this.root);
+      stats = real === undefined ? undefined : lstatSyncOrUndefined(this.fs, real);
+    }
+    if (stats === undefined) return false;
+    if (stats.isDirectory()) return true;
+    throw new DatastoreError(`the root is not a directory: ${this.root}`);
   }
 
   /** Creates `dir` and its parents (the root too), after checking that no link leads out. */
@@ -368,6 +385,14 @@ export class TreeStore {
 /** True when `path` is `dir` or below it. */
 function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+}
+
+function lstatSyncOrUndefined(fs: FsLike, path: string): StatsLike | undefined {
+  try {
+    return fs.lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    return absentIfMissing(err);
+  }
 }
 
 function absentIfMissing(err: unknown): undefined {
