@@ -19,6 +19,7 @@ import {
 import { HostMetadataKey } from '../model/host.js';
 import type { Key, ListInterface } from '../model/key.js';
 import type { KVPair } from '../model/kv.js';
+import { plainDataProblem } from '../model/plain-data.js';
 
 export type WriteOp = 'create' | 'update' | 'apply';
 
@@ -162,6 +163,7 @@ export abstract class BaseClient implements Client {
   async #write(op: WriteOp, kv: KVPair): Promise<KVPair> {
     this.#checkOpen();
     const { key, revision } = checkPair(kv, true);
+    checkPlainData(kv);
     try {
       return await this._write(op, { key, value: kv.value, revision, ttl: kv.ttl || undefined });
     } catch (err) {
@@ -212,6 +214,17 @@ function checkPair(kv: KVPair, isWrite: boolean): { key: Key; revision: string |
     );
   }
   return { key: kv.key, revision: kv.revision === '' ? undefined : kv.revision };
+}
+
+/** A value that YAML cannot hold without loss is misuse, named where it is (P07). */
+function checkPlainData(kv: KVPair): void {
+  const problem = plainDataProblem(kv.value);
+  if (problem !== undefined) {
+    throw new ValidationError(
+      [{ name: problem.path, value: problem.found, reason: problem.reason }],
+      kv.key,
+    );
+  }
 }
 
 function checkCallbacks(callbacks: SyncerCallbacks): void {

@@ -23,6 +23,7 @@ import {
   stringify,
 } from 'yaml';
 import type { ValueKind } from '../../model/key.js';
+import { MAX_NESTING } from '../../model/plain-data.js';
 import { decodeRawValue, encodeRawValue } from '../../model/values.js';
 
 /** Why a text did not decode, with a 1-based position where YAML gives one. */
@@ -85,8 +86,8 @@ export function decodeValue(kind: ValueKind, text: string): Decoded {
   return { ok: true, value: decodeRawValue(kind, typeof value === 'string' ? value : '') };
 }
 
-/** How deep collections may nest: far beyond any configuration, far below where `yaml` fails. */
-export const MAX_NESTING = 128;
+/** How deep collections may nest (the same limit as for values written): see model/plain-data.ts. */
+export { MAX_NESTING };
 
 export interface ParseYamlOptions {
   /** YAML's failsafe schema: every scalar is a string (`1.10` stays "1.10"). Default: core. */
