@@ -68,9 +68,9 @@ export interface Finished {
 export function runNode(
   script: string,
   args: string[],
-  options: { timeoutMs: number; input?: string; cwd?: string },
+  options: { timeoutMs: number; input?: string; cwd?: string; execArgv?: string[] },
 ): Promise<Finished> {
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), script, ...args], {
     stdio: 'pipe',
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });

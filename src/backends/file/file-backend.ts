@@ -99,14 +99,18 @@ export class FileBackend extends BaseClient {
   }
 
   /**
-   * Reports, without changing anything, every file under `prefix` that kvdir cannot read as
-   * a key's value: YAML that does not parse, names that are not keys, links. Used by
+   * Reports every file under `prefix` that kvdir cannot read as a key's value (YAML that does
+   * not parse, names that are not keys, links) and what interrupted work left behind (trash
+   * directories, temp files, sidecars without a value file, expired keys). Changes nothing,
+   * unless `options.fix` is set: then the leftovers are removed (see leftovers.ts). Used by
    * `kvdir check`.
    */
   async check(prefix = '/', options: CheckOptions = {}): Promise<CheckProblem[]> {
     if (this.closed) throw new DatastoreError('the client is closed', { code: 'ERR_CLOSED' });
     try {
-      return await checkTree(this.#store, prefix, options);
+      return await checkTree(this.#store, prefix, options, (path, fn) =>
+        this.#locks.withLock(path, fn),
+      );
     } catch (err) {
       throw this._toError(err, { op: 'check' });
     }

@@ -137,6 +137,26 @@ export function isInternalName(name: string): boolean {
   return name.startsWith(INTERNAL_PREFIX);
 }
 
+/** What one of kvdir's own names is: what a crash may leave behind, or the lock folder. */
+export type OwnKind = 'sidecar' | 'temp' | 'trash' | 'lock-folder' | 'other';
+
+const TEMP_NAME = /\.tmp-[0-9a-f]{12}$/;
+const SIDECAR_SUFFIX = `${VALUE_SUFFIX}.rev`;
+
+export function ownKind(name: string, inRoot: boolean): OwnKind {
+  if (!isInternalName(name)) return 'other';
+  if (inRoot && name === LOCK_DIR) return 'lock-folder';
+  if (name.startsWith(`${INTERNAL_PREFIX}trash-`)) return 'trash';
+  if (TEMP_NAME.test(name)) return 'temp';
+  if (name.endsWith(SIDECAR_SUFFIX)) return 'sidecar';
+  return 'other';
+}
+
+/** `c.yaml` for the sidecar `.kvdir-c.yaml.rev`. */
+export function valueNameOfSidecar(sidecar: string): string {
+  return sidecar.slice(INTERNAL_PREFIX.length, -'.rev'.length);
+}
+
 /** True for a name that can be a value file (`x.yaml`, not hidden). */
 export function isValueFileName(name: string): boolean {
   return name.endsWith(VALUE_SUFFIX) && name.length > VALUE_SUFFIX.length && !name.startsWith('.');

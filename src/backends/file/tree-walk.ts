@@ -12,11 +12,15 @@ import { DatastoreError } from '../../model/errors.js';
 import type { DirentLike, FsLike, StatsLike } from './fs-like.js';
 import { direntName, readDir, readDirBytes } from './fs-like.js';
 import { isMissing } from './errno.js';
+import type { OwnKind } from './layout.js';
 import {
   VALUE_SUFFIX,
   dirForPath,
   fitsPathLimit,
+  isInternalName,
   isValueFileName,
+  ownKind,
+  valueNameOfSidecar,
   keyFiles,
   keyPathOfDir,
   keyPathOfFile,
@@ -49,6 +53,22 @@ export interface WalkVisitor {
   /** Awaited before the walk goes on. */
   file(found: FoundFile): void | Promise<void>;
   problem(problem: WalkProblem): void;
+  /** kvdir's own entries (`.kvdir-*`) in the directories of keys, for `kvdir check` only. */
+  own?(entry: OwnEntry): void;
+}
+
+/** One of kvdir's own entries a walk saw (see `ownKind` in layout.ts). */
+export interface OwnEntry {
+  /** Absolute. */
+  file: string;
+  /** Below the root, `/`-separated. */
+  relative: string;
+  /** The key-path prefix of its directory (`/` for the root). */
+  dirPath: string;
+  kind: OwnKind;
+  /** A sidecar whose value file is not in the directory. */
+  orphan: boolean;
+  isLink: boolean;
 }
 
 /** Finds every value file at or below `prefix` (`/` for the whole root), in key-path order. */
@@ -124,6 +144,8 @@ async function visitDir(
     file?: FoundFile;
     subdir?: { dir: string; relative: string };
   }> = [];
+  const own = visitor.own === undefined ? undefined : ownEntries(dir, relative, entries);
+  for (const entry of own ?? []) visitor.own?.(entry);
   for (const entry of entries) {
     const name = direntName(entry);
     if (name.startsWith('.')) continue;
@@ -154,6 +176,27 @@ async function visitDir(
       await visitDir(fs, item.subdir.dir, item.subdir.relative, visitor);
   }
   return true;
+}
+
+/** kvdir's own entries in a directory of keys (none elsewhere: kvdir writes only there). */
+function ownEntries(dir: string, relative: string, entries: DirentLike[]): OwnEntry[] {
+  const dirPath = keyPathOfDir(relative);
+  if (dirPath === undefined) return [];
+  const byName = new Map(entries.map((entry) => [direntName(entry), entry]));
+  const found: OwnEntry[] = [];
+  for (const [name, entry] of byName) {
+    if (!isInternalName(name)) continue;
+    const kind = ownKind(name, relative === '');
+    found.push({
+      file: join(dir, name),
+      relative: relative === '' ? name : `${relative}/${name}`,
+      dirPath,
+      kind,
+      orphan: kind === 'sidecar' && !byName.has(valueNameOfSidecar(name)),
+      isLink: entry.isSymbolicLink(),
+    });
+  }
+  return found;
 }
 
 /**
