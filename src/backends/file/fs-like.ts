@@ -101,28 +101,41 @@ const SAFE_READ_FLAGS =
   nodeFs.constants.O_RDONLY |
   (nodeFs.constants.O_NOFOLLOW ?? 0) |
   (nodeFs.constants.O_NONBLOCK ?? 0);
+const CAN_NOFOLLOW = nodeFs.constants.O_NOFOLLOW !== undefined;
+
+/** How `readRegularFile` goes about one file. */
+export interface ReadHow {
+  /** Largest size read, and the name of that limit in the error. */
+  limit: { bytes: number; name: string };
+  /**
+   * lstat before opening: says "missing" without building an error (the common case for a
+   * key that does not exist yet) and refuses a link or a special file without opening it
+   * (opening a device can have effects of its own). Always done where the fs may ignore the
+   * open flags (not Node's fs, or no O_NOFOLLOW on this platform).
+   */
+  lstatFirst: boolean;
+  /** Say where the kernel has the opened file (`openedAt`; Node's fs on Linux only). */
+  locate: boolean;
+}
 
 /**
  * The one way kvdir reads a file of the tree (values, sidecars, files that are not keys):
  * undefined when it is missing; ERR_SYMLINK for a link, ERR_NOT_A_FILE for anything but a
  * regular file (a FIFO would block a read forever, a device never ends), ERR_TOO_LARGE over
- * `limit.bytes`. Synchronous: one short section, as the store's reads are.
+ * the limit. Synchronous: one short section, as the store's reads are.
  *
- * The lstat first says "missing" without building an error and refuses a link or a special
- * file without opening it (opening a device can have effects of its own). It decides nothing
- * alone: the file is opened with SAFE_READ_FLAGS and the descriptor checked again, so a file
- * swapped in between (a co-writer of the tree, P47) is caught, and the bytes come from that
- * descriptor. On memfs, or an fs that ignores those flags, no other process sees the volume
- * and no JavaScript runs between the lstat and the open, so the lstat alone is enough there.
+ * The file is opened with SAFE_READ_FLAGS, the descriptor is checked, and the bytes come from
+ * that descriptor: a file swapped between an earlier look and the open (a co-writer of the
+ * tree, P47) is caught. An lstat first (see ReadHow) decides nothing alone. On memfs, or an
+ * fs that ignores those flags, no other process sees the volume and no JavaScript runs
+ * between the lstat and the open, so the lstat alone is enough there.
  */
-export function readRegularFile(
-  fs: FsLike,
-  path: string,
-  limit: { bytes: number; name: string },
-): RegularFile | undefined {
-  const seen = lstatOrAbsent(fs, path);
-  if (seen === undefined) return undefined;
-  refuseUnlessRegular(seen, path, limit);
+export function readRegularFile(fs: FsLike, path: string, how: ReadHow): RegularFile | undefined {
+  if (how.lstatFirst || !isNodeFs(fs) || !CAN_NOFOLLOW) {
+    const seen = lstatOrAbsent(fs, path);
+    if (seen === undefined) return undefined;
+    refuseUnlessRegular(seen, path, how.limit);
+  }
   let fd: number;
   try {
     fd = fs.openSync(path, SAFE_READ_FLAGS);
@@ -131,11 +144,11 @@ export function readRegularFile(
   }
   try {
     const stats = fs.fstatSync(fd);
-    refuseUnlessRegular(stats, path, limit);
+    refuseUnlessRegular(stats, path, how.limit);
     return {
       bytes: readFully(fs, fd, Number(stats.size)),
       stats,
-      openedAt: isNodeFs(fs) ? openedPath(fd) : undefined,
+      openedAt: how.locate && isNodeFs(fs) ? openedPath(fd) : undefined,
     };
   } finally {
     fs.closeSync(fd);

@@ -11,7 +11,7 @@ import type { PreparedTemp } from './atomic-write.js';
 import { prepareTemp, writeFileAtomic, writeNewFile } from './atomic-write.js';
 import { decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
-import type { FsLike, RegularFile, StatsLike } from './fs-like.js';
+import type { FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
 import { direntName, openedDirPath, readDir, readRegularFile, symlinkError } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
 import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
@@ -33,7 +33,11 @@ export interface StoredEntry {
 }
 
 /** A sidecar is a line of JSON under 100 bytes: anything far larger is not one kvdir wrote. */
-const SIDECAR_LIMIT = { bytes: 4096, name: 'the size of a revision sidecar' };
+const SIDECAR_READ: ReadHow = {
+  limit: { bytes: 4096, name: 'the size of a revision sidecar' },
+  lstatFirst: false,
+  locate: false,
+};
 
 export interface StoreOptions {
   root: string;
@@ -50,6 +54,7 @@ export class TreeStore {
   readonly clock: Clock;
   readonly #fsync: boolean;
   readonly #maxValueBytes: number;
+  readonly #valueLimit: { bytes: number; name: string };
   /** Writes under way (each under its own key's lock). */
   #writing = 0;
   #rootReal: string | undefined;
@@ -63,6 +68,7 @@ export class TreeStore {
     this.clock = options.clock;
     this.#fsync = options.fsync;
     this.#maxValueBytes = options.maxValueBytes;
+    this.#valueLimit = { bytes: options.maxValueBytes, name: 'maxValueBytes' };
   }
 
   get maxValueBytes(): number {
@@ -80,13 +86,14 @@ export class TreeStore {
    * never a hang or a read outside the root.
    */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
-    const value = this.readFileInside(files.file, files.parent, {
-      bytes: this.#maxValueBytes,
-      name: 'maxValueBytes',
-    });
+    const value = this.readFileInside(files.file, files.parent, this.#valueLimit);
     if (value === undefined) return undefined;
     const { bytes } = value;
-    const side = this.readFileInside(files.sidecar, files.parent, SIDECAR_LIMIT);
+    // The sidecar is read as safely (no link at its name, no FIFO, at most 4 KiB), from the
+    // directory the value file was just found inside; it is not located again (a syscall per
+    // read): a directory swapped in the microseconds between the two opens could only hand
+    // over another small regular file, read as a revision and ignored unless it is a sidecar.
+    const side = readRegularFile(this.fs, files.sidecar, SIDECAR_READ);
     const sidecar = side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
     const print = fingerprint(bytes);
     return {
@@ -110,7 +117,7 @@ export class TreeStore {
     dir: string,
     limit: { bytes: number; name: string },
   ): RegularFile | undefined {
-    const found = readRegularFile(this.fs, file, limit);
+    const found = readRegularFile(this.fs, file, { limit, lstatFirst: true, locate: true });
     if (found === undefined) return undefined;
     const at = found.openedAt;
     if (at !== undefined && this.#fdPathsAgree()) {
