@@ -81,9 +81,9 @@ export class TreeStore {
 
   /**
    * The entry of a key path, or undefined when it has no value file. Never writes. One short
-   * synchronous section (see fs-like.ts). The sidecar is read as safely as the value: a FIFO, a
-   * link or an oversized file in its place makes the key unreadable (as it would the value),
-   * never a hang or a read outside the root.
+   * synchronous section (see fs-like.ts). The sidecar is read the same safe way: a FIFO, a link
+   * or an oversized file in its place makes the key unreadable (as it would the value), never a
+   * hang or a read through it.
    */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
     const value = this.readFileInside(files.file, files.parent, this.#valueLimit);
