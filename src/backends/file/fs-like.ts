@@ -126,9 +126,10 @@ export interface ReadHow {
  *
  * The file is opened with SAFE_READ_FLAGS, the descriptor is checked, and the bytes come from
  * that descriptor: a file swapped between an earlier look and the open (a co-writer of the
- * tree, P47) is caught. An lstat first (see ReadHow) decides nothing alone. On memfs, or an
- * fs that ignores those flags, no other process sees the volume and no JavaScript runs
- * between the lstat and the open, so the lstat alone is enough there.
+ * tree, P47) is caught. An lstat first (see ReadHow) decides nothing alone. memfs 4 honours
+ * O_NOFOLLOW too (ELOOP), but an fs passed in may not, so any fs but Node's gets the lstat:
+ * there no other process sees the volume and no JavaScript runs between the lstat and the
+ * open, so the lstat alone is enough (memfs has no FIFOs or devices either).
  */
 export function readRegularFile(fs: FsLike, path: string, how: ReadHow): RegularFile | undefined {
   if (how.lstatFirst || !isNodeFs(fs) || !CAN_NOFOLLOW) {
@@ -221,7 +222,7 @@ function openedPath(fd: number): string | undefined {
 /** What Linux appends to the path of an open file that was unlinked (a value replaced meanwhile). */
 const DELETED_MARK = ' (deleted)';
 
-/** The path of a directory opened with no link at its last component, as the kernel has it (see openedPath). */
+/** Where the kernel has a directory (links on the way followed): what `openedPath` compares with. */
 export function openedDirPath(path: string): string | undefined {
   if (!procFdWorks) return undefined;
   let fd: number;
