@@ -12,6 +12,8 @@ export {
   listOptionsToDefaultPathRoot,
 } from './model/key.js';
 export { keyFromDefaultPath, keyFromPath } from './model/parser.js';
+export { parseCanonical } from './model/canonical.js';
+export type { CanonicalVerdict } from './model/canonical.js';
 export { escapeName, unescapeName } from './model/escape.js';
 
 // Keys and list options: generic paths
@@ -83,6 +85,8 @@ export type { ValueIssue } from './model/value-issues.js';
 export type { ValueTypeName } from './model/value-schemas.js';
 export { valueJsonSchemas, yamlSchemasSetting } from './model/json-schema.js';
 export type { ValueJsonSchema } from './model/json-schema.js';
+export { parseYaml } from './backends/file/yaml-codec.js';
+export type { Decoded, DecodeFailure, ParseYamlOptions } from './backends/file/yaml-codec.js';
 export type {
   Rule,
   Port,

@@ -4,7 +4,13 @@
  */
 import { resolve } from 'node:path';
 import type { FileBackendOptions, Key, KvdirError, ListInterface } from '../index.js';
-import { FileBackend, PathListOptions, keyFromPath } from '../index.js';
+import {
+  FileBackend,
+  PathListOptions,
+  ValidationError,
+  keyFromPath,
+  parseCanonical,
+} from '../index.js';
 import type { OptionValues } from './args.js';
 import { describeError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -90,9 +96,25 @@ export function normalizePath(path: string): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-/** The Calico key a path names where it is one, else a PathKey; ValidationError if neither. */
+/**
+ * The Calico key a path names where it is one, else a PathKey; ValidationError if neither, or
+ * if the path is not that key's own path (`tier/other`, `%2F`, `10.0.0.1-8`): such a path
+ * would act on another key's file.
+ */
 export function keyArg(path: string): Key {
-  return keyFromPath(normalizePath(path));
+  const normalized = normalizePath(path);
+  const parsed = parseCanonical(keyFromPath, normalized);
+  if (parsed.kind === 'key') return parsed.key;
+  if (parsed.kind === 'not-canonical') {
+    throw new ValidationError([
+      {
+        name: 'path',
+        value: normalized,
+        reason: `not the path of ${parsed.key.toString()}, which is ${parsed.canonical}`,
+      },
+    ]);
+  }
+  return keyFromPath(normalized);
 }
 
 /** A prefix as typed (default `/`, everything). */

@@ -186,14 +186,20 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     args: '[<prefix>]',
     minArgs: 0,
     maxArgs: 1,
-    summary: 'report every file kvdir cannot read as a key (exit code 1 if any)',
+    summary: 'report every file kvdir cannot read as a key, and leftovers (exit code 1 if any)',
     details: [
       'Prints "file:line:column: message" for each YAML file that does not parse ("file: message" where there is',
-      'no position: a name that is not a key, a link), and for each field of a Calico value that a write would',
-      'refuse: a wrong type, a missing field, or a field Calico does not have (a typo such as selecter:).',
-      'Changes nothing. Shows progress on a terminal only.',
+      'no position: a name that is not a key, a link, a leftover of interrupted work), and for each field of a',
+      'Calico value that a write would refuse: a wrong type, a missing field, or a field Calico does not have (a',
+      'typo such as selecter:). Changes nothing unless given --fix. Shows progress on a terminal only.',
     ],
-    options: {},
+    options: {
+      fix: {
+        type: 'boolean',
+        description:
+          'remove leftovers (trash directories, temp files, sidecars without a value file, expired keys); exit 0 if nothing else is wrong',
+      },
+    },
   },
   schema: {
     name: 'schema',

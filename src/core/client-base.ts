@@ -21,6 +21,7 @@ import type { Key, ListInterface, ListValueOf, ValueOf } from '../model/key.js';
 import type { KVPair, KVPairFor, KVPairWithValue } from '../model/kv.js';
 import { checkValue } from '../model/value-check.js';
 import { valueIssuesError } from '../model/value-issues.js';
+import { plainDataProblem } from '../model/plain-data.js';
 
 export type WriteOp = 'create' | 'update' | 'apply';
 
@@ -181,6 +182,7 @@ export abstract class BaseClient implements Client {
     }
     const write: CheckedWrite = { key, value: kv.value, revision, ttl: kv.ttl || undefined };
     if (text !== undefined) write.text = text;
+    checkPlainData(kv);
     try {
       key.defaultPath(); // a key that lacks an identifier is refused before its value, as in Calico
       const issues = checkValue(key, kv.value);
@@ -235,6 +237,17 @@ function checkPair(kv: KVPair, isWrite: boolean): { key: Key; revision: string |
     );
   }
   return { key: kv.key, revision: kv.revision === '' ? undefined : kv.revision };
+}
+
+/** A value that YAML cannot hold without loss is misuse, named where it is (P07). */
+function checkPlainData(kv: KVPair): void {
+  const problem = plainDataProblem(kv.value);
+  if (problem !== undefined) {
+    throw new ValidationError(
+      [{ name: problem.path, value: problem.found, reason: problem.reason }],
+      kv.key,
+    );
+  }
 }
 
 function checkCallbacks(callbacks: SyncerCallbacks): void {

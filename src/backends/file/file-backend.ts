@@ -18,6 +18,7 @@ import {
   ResourceUpdateConflictError,
   ValidationError,
 } from '../../model/errors.js';
+import { parseCanonical } from '../../model/canonical.js';
 import type { Key, ListInterface, ValueOf } from '../../model/key.js';
 import type { KVPair, KVPairFor, KVPairWithValue } from '../../model/kv.js';
 import type { CheckOptions, CheckProblem } from './check.js';
@@ -32,7 +33,7 @@ import { TreeStore } from './store.js';
 import { createFileSyncer } from './sync/file-source.js';
 import { syncerKnobs } from './sync/internals.js';
 import type { FileSyncerOptions } from './sync/settings.js';
-import { walkProblemError } from './tree-walk.js';
+import { notCanonicalError, walkProblemError } from './tree-walk.js';
 
 export interface FileBackendOptions {
   /** The directory that holds the tree (created on first write or by ensureInitialized). */
@@ -111,15 +112,24 @@ export class FileBackend extends BaseClient {
     return this.#store.root;
   }
 
+  /** Largest value file read or written, in bytes (the `maxValueBytes` option). */
+  get maxValueBytes(): number {
+    return this.#store.maxValueBytes;
+  }
+
   /**
-   * Reports, without changing anything, every file under `prefix` that kvdir cannot read as
-   * a key's value: YAML that does not parse, names that are not keys, links. Used by
+   * Reports every file under `prefix` that kvdir cannot read as a key's value (YAML that does
+   * not parse, names that are not keys, links) and what interrupted work left behind (trash
+   * directories, temp files, sidecars without a value file, expired keys). Changes nothing,
+   * unless `options.fix` is set: then the leftovers are removed (see leftovers.ts). Used by
    * `kvdir check`.
    */
   async check(prefix = '/', options: CheckOptions = {}): Promise<CheckProblem[]> {
     if (this.closed) throw new DatastoreError('the client is closed', { code: 'ERR_CLOSED' });
     try {
-      return await checkTree(this.#store, prefix, options);
+      return await checkTree(this.#store, prefix, options, (path, fn) =>
+        this.#locks.withLock(path, fn),
+      );
     } catch (err) {
       throw this._toError(err, { op: 'check' });
     }
@@ -175,6 +185,9 @@ export class FileBackend extends BaseClient {
     // text, else the plain YAML a new file gets.
     const given = text === undefined ? undefined : this.#store.encodeText(key, value, text);
     const fresh = given ?? this.#store.encode(key, value);
+    // Without a root no key exists: an update or a compare-and-swap fails without creating it.
+    const mustExist = op === 'update' || revision !== undefined;
+    if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
     return await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
@@ -196,6 +209,8 @@ export class FileBackend extends BaseClient {
   protected async _delete(key: Key, revision: string | undefined): Promise<void> {
     const files = this.#store.keyFiles(key.defaultPath());
     const deletePath = key.defaultDeletePath();
+    // Without a root there is nothing to delete: fail without creating it (for the lock).
+    if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
     await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
@@ -212,6 +227,7 @@ export class FileBackend extends BaseClient {
 
   protected async _get(key: Key): Promise<KVPairWithValue | undefined> {
     const entry = await this.#store.read(this.#store.keyFiles(key.defaultPath()));
+    if (entry === undefined) this.#store.rootExists(); // a root that is a file is an error, not "missing"
     return this.#store.isLive(entry) ? this.#pair(key, entry) : undefined;
   }
 
@@ -221,10 +237,16 @@ export class FileBackend extends BaseClient {
 
   protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
     const walked = await this.#store.walk(options.defaultPathRoot());
+    if (!walked.existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
     for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
     const matches = walked.files.flatMap((found) => {
-      const key = options.keyFromDefaultPath(found.path);
-      return key === null ? [] : [{ key, path: found.path }];
+      const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);
+      if (parsed.kind === 'key') return [{ key: parsed.key, path: found.path }];
+      if (parsed.kind === 'not-canonical') {
+        const { key, canonical } = parsed;
+        this.#onListError(notCanonicalError(this.#store.root, found.file, key, canonical));
+      }
+      return [];
     });
     const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
       this.#listOne(key, path),

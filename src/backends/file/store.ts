@@ -3,7 +3,7 @@
  * follow symbolic links, decoding with errors that name the file, atomic writes, subtree
  * removal. `FileBackend` adds Client semantics and locks on top; the syncer reads through it.
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import type { ValueTypeName } from '../../model/value-schemas.js';
@@ -14,8 +14,8 @@ import type { DecodeFailure } from './yaml-codec.js';
 import { checkValueText, decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { editYamlText, textForValue } from './yaml-edit.js';
 import { isMissing, isNotEmpty } from './errno.js';
-import type { FsLike, StatsLike } from './fs-like.js';
-import { direntName, readBytesSync, readDir } from './fs-like.js';
+import type { FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
+import { direntName, openedDirPath, readDir, readRegularFile, symlinkError } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
 import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
 import type { Sidecar } from './revision.js';
@@ -35,6 +35,13 @@ export interface StoredEntry {
   mode: number | undefined;
 }
 
+/** A sidecar is a line of JSON under 100 bytes: anything far larger is not one kvdir wrote. */
+const SIDECAR_READ: ReadHow = {
+  limit: { bytes: 4096, name: 'the size of a revision sidecar' },
+  lstatFirst: false,
+  locate: false,
+};
+
 export interface StoreOptions {
   root: string;
   fs: FsLike;
@@ -50,9 +57,13 @@ export class TreeStore {
   readonly clock: Clock;
   readonly #fsync: boolean;
   readonly #maxValueBytes: number;
+  readonly #valueLimit: { bytes: number; name: string };
   /** Writes under way (each under its own key's lock). */
   #writing = 0;
   #rootReal: string | undefined;
+  /** The real root `#fdPathsMatch` was found for. */
+  #fdPathsCheckedFor: string | undefined;
+  #fdPathsMatch = false;
 
   constructor(options: StoreOptions) {
     this.root = resolve(options.root);
@@ -60,6 +71,11 @@ export class TreeStore {
     this.clock = options.clock;
     this.#fsync = options.fsync;
     this.#maxValueBytes = options.maxValueBytes;
+    this.#valueLimit = { bytes: options.maxValueBytes, name: 'maxValueBytes' };
+  }
+
+  get maxValueBytes(): number {
+    return this.#maxValueBytes;
   }
 
   keyFiles(path: string): KeyFiles {
@@ -68,18 +84,20 @@ export class TreeStore {
 
   /**
    * The entry of a key path, or undefined when it has no value file. Never writes. One short
-   * synchronous section (see fs-like.ts).
+   * synchronous section (see fs-like.ts). The sidecar is read the same safe way: a FIFO, a link
+   * or an oversized file in its place makes the key unreadable (as it would the value), never a
+   * hang or a read through it.
    */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
-    const stats = this.#statValueFile(files);
-    if (stats === undefined) return undefined;
-    const bytes = this.#readOrUndefined(files.file);
-    if (bytes === undefined) return undefined;
-    if (bytes.length > this.#maxValueBytes)
-      throw tooLarge(files.file, bytes.length, this.#maxValueBytes);
-    const sidecarBytes = this.#readOrUndefined(files.sidecar);
-    const sidecar =
-      sidecarBytes === undefined ? undefined : decodeSidecar(sidecarBytes.toString('utf8'));
+    const value = this.readFileInside(files.file, files.parent, this.#valueLimit);
+    if (value === undefined) return undefined;
+    const { bytes } = value;
+    // The sidecar is read as safely (no link at its name, no FIFO, at most 4 KiB), from the
+    // directory the value file was just found inside; it is not located again (a syscall per
+    // read): a directory swapped in the microseconds between the two opens could only hand
+    // over another small regular file, read as a revision and ignored unless it is a sidecar.
+    const side = readRegularFile(this.fs, files.sidecar, SIDECAR_READ);
+    const sidecar = side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
     const print = fingerprint(bytes);
     return {
       files,
@@ -87,8 +105,34 @@ export class TreeStore {
       sidecar,
       fingerprint: print,
       revision: revisionOf(sidecar, print),
-      mode: modeOf(stats),
+      mode: modeOf(value.stats),
     };
+  }
+
+  /**
+   * A file of the tree in directory `dir`, read the one safe way (`readRegularFile`), then
+   * checked to be where its path says: the kernel's path of the opened file is compared with
+   * the expected one, which also catches a directory on the way swapped for a link between a
+   * check and the open; where that cannot be told, the directories on the way are checked.
+   */
+  readFileInside(
+    file: string,
+    dir: string,
+    limit: { bytes: number; name: string },
+  ): RegularFile | undefined {
+    const found = readRegularFile(this.fs, file, { limit, lstatFirst: true, locate: true });
+    if (found === undefined) return undefined;
+    const at = found.openedAt;
+    if (at !== undefined && this.#fdPathsAgree()) {
+      if (at === join(this.#rootRealPath(), relative(this.root, file))) return found;
+      // Elsewhere: a link on the way, or the file renamed since it was opened (then the
+      // directories still check out, and the file must still be inside the root).
+      this.#assertInside(dir);
+      if (!isInside(at, this.#rootRealPath())) throw symlinkError(file);
+      return found;
+    }
+    this.#assertInside(dir);
+    return found;
   }
 
   isLive(entry: StoredEntry | undefined): entry is StoredEntry {
@@ -316,24 +360,24 @@ export class TreeStore {
   }
 
   async makeRoot(): Promise<void> {
+    this.rootExists();
     await this.fs.promises.mkdir(this.root, { recursive: true });
   }
 
   /**
-   * The stats of a value file that is safe to read, or undefined when it is missing. Refuses a
-   * symbolic link (the file or any directory on the way), anything but a regular file (a FIFO
-   * would block the read forever) and a file over the size limit.
+   * Whether the root directory exists (the root may be a link to one). A root that is there
+   * but is not a directory (a mistyped `--root` naming a file) throws: it must not read as an
+   * empty tree, nor be written into. One lstat: cheap enough for every write.
    */
-  #statValueFile(files: KeyFiles): StatsLike | undefined {
-    const stats = this.#lstatOrUndefined(files.file);
-    if (stats === undefined) return undefined;
-    if (stats.isSymbolicLink()) throw symlinkError(files.file);
-    this.#assertInside(files.parent);
-    if (!stats.isFile())
-      throw new DatastoreError(`not a regular file: ${files.file}`, { code: 'ERR_NOT_A_FILE' });
-    if (Number(stats.size) > this.#maxValueBytes)
-      throw tooLarge(files.file, Number(stats.size), this.#maxValueBytes);
-    return stats;
+  rootExists(): boolean {
+    let stats = lstatSyncOrUndefined(this.fs, this.root);
+    if (stats?.isSymbolicLink() === true) {
+      const real = this.#realpathOrUndefined(this.root);
+      stats = real === undefined ? undefined : lstatSyncOrUndefined(this.fs, real);
+    }
+    if (stats === undefined) return false;
+    if (stats.isDirectory()) return true;
+    throw new DatastoreError(`the root is not a directory: ${this.root}`);
   }
 
   /** Creates `dir` and its parents (the root too), after checking that no link leads out. */
@@ -377,13 +421,19 @@ export class TreeStore {
     return this.#rootReal;
   }
 
-  #lstatOrUndefined(path: string): StatsLike | undefined {
-    try {
-      // Says "missing" without building an error (an fs that ignores the option throws ENOENT instead).
-      return this.fs.lstatSync(path, { throwIfNoEntry: false });
-    } catch (err) {
-      return absentIfMissing(err);
+  /**
+   * Whether the kernel's paths of open files read as this store's real paths (they do, unless
+   * a mount namespace or an odd file system makes them differ): asked once per real root.
+   */
+  #fdPathsAgree(): boolean {
+    const rootReal = this.#rootRealPath();
+    if (this.#fdPathsCheckedFor !== rootReal) {
+      const opened = openedDirPath(this.root);
+      if (opened === undefined) return false;
+      this.#fdPathsCheckedFor = rootReal;
+      this.#fdPathsMatch = opened === rootReal;
     }
+    return this.#fdPathsMatch;
   }
 
   #realpathOrUndefined(path: string): string | undefined {
@@ -393,13 +443,18 @@ export class TreeStore {
       return absentIfMissing(err);
     }
   }
+}
 
-  #readOrUndefined(path: string): Buffer | undefined {
-    try {
-      return readBytesSync(this.fs, path);
-    } catch (err) {
-      return absentIfMissing(err);
-    }
+/** True when `path` is `dir` or below it. */
+function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+}
+
+function lstatSyncOrUndefined(fs: FsLike, path: string): StatsLike | undefined {
+  try {
+    return fs.lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    return absentIfMissing(err);
   }
 }
 
@@ -422,17 +477,6 @@ function parseError(
     reason: message,
     key,
   });
-}
-
-function tooLarge(file: string, size: number, max: number): DatastoreError {
-  return new DatastoreError(
-    `${file} is ${size} bytes, over the limit of ${max} bytes (maxValueBytes)`,
-    { code: 'ERR_TOO_LARGE' },
-  );
-}
-
-function symlinkError(path: string): DatastoreError {
-  return new DatastoreError(`refusing to follow a symbolic link: ${path}`, { code: 'ERR_SYMLINK' });
 }
 
 function absentIfMissing(err: unknown): undefined {
