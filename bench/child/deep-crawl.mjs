@@ -1,0 +1,24 @@
+/**
+ * Child process: B, the deep layout's baseline (`crawlDirsReadParseSync`) over a directory.
+ * Input: one JSON argument { dir }; output: one IPC message with the time, CPU time, the count
+ * parsed and the peak RSS.
+ */
+import { crawlDirsReadParseSync } from '../baselines.mjs';
+import { round } from '../lib/measure.mjs';
+
+const { dir } = JSON.parse(process.argv[2]);
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+const parsed = crawlDirsReadParseSync(dir);
+const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const peakRssMB = (process.resourceUsage().maxRSS * 1024) / 2 ** 20;
+process.send(
+  {
+    ms: round(ms, 1),
+    cpuMs: round((cpu.user + cpu.system) / 1000, 0),
+    parsed,
+    peakRssMB: round(peakRssMB, 1),
+  },
+  () => process.exit(0),
+);
