@@ -78,6 +78,10 @@ export function faultyFs() {
       inner.mkdirSync(path, options)
     ),
     unlinkSync: (path: string) => (fail('unlink', path), inner.unlinkSync(path)),
+    readdirSync: (path: string, options: unknown) => (
+      fail('readdir', path),
+      inner.readdirSync(path, options)
+    ),
     openSync: (path: string, flags: string | number, mode?: number) => {
       // kvdir reads a file by opening it read-only (readRegularFile): that is a 'readFile' fault.
       fail(isReadOnly(flags) ? 'readFile' : 'open', path);

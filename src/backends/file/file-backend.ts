@@ -31,6 +31,7 @@ import { fingerprint, nextSidecar, revisionOf } from './revision.js';
 import type { StoredEntry } from './store.js';
 import { TreeStore } from './store.js';
 import { createFileSyncer } from './sync/file-source.js';
+import { Breather } from '../../syncer/batch.js';
 import { syncerKnobs } from './sync/internals.js';
 import type { FileSyncerOptions } from './sync/settings.js';
 import { notCanonicalError, walkProblemError } from './tree-walk.js';
@@ -75,9 +76,6 @@ export interface FileText {
 }
 
 const DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
-
-/** Files read at once by list(). */
-const LIST_CONCURRENCY = 64;
 
 export class FileBackend extends BaseClient {
   readonly #store: TreeStore;
@@ -248,10 +246,17 @@ export class FileBackend extends BaseClient {
       }
       return [];
     });
-    const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
-      this.#listOne(key, path),
-    );
-    return pairs.filter((pair): pair is KVPairWithValue => pair !== undefined);
+    // One key after another, synchronously (each read is one short synchronous section): 64
+    // promise chains around reads that do not overlap only added overhead (issue 19). The event
+    // loop gets a turn every few milliseconds.
+    const pairs: KVPairWithValue[] = [];
+    const breather = new Breather();
+    for (const { key, path } of matches) {
+      const pair = this.#listOne(key, path);
+      if (pair !== undefined) pairs.push(pair);
+      await breather.breathe();
+    }
+    return pairs;
   }
 
   /** A syncer over the tree: see `FileSyncerOptions` for what it takes beyond the shared options. */
@@ -276,9 +281,9 @@ export class FileBackend extends BaseClient {
   }
 
   /** One entry of a listing; an entry that cannot be read is skipped and reported, not fatal. */
-  async #listOne(key: Key, path: string): Promise<KVPairWithValue | undefined> {
+  #listOne(key: Key, path: string): KVPairWithValue | undefined {
     try {
-      const entry = await this.#store.read(this.#store.keyFiles(path));
+      const entry = this.#store.readSync(this.#store.keyFiles(path));
       return this.#store.isLive(entry) ? this.#pair(key, entry) : undefined;
     } catch (err) {
       this.#onListError(this._toError(err, { op: 'list', key }));
@@ -301,21 +306,4 @@ export class FileBackend extends BaseClient {
 function checkRevision(key: Key, current: StoredEntry | undefined, revision: string): void {
   if (current === undefined) throw new ResourceDoesNotExistError(key);
   if (current.revision !== revision) throw new ResourceUpdateConflictError(key);
-}
-
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -68,6 +68,7 @@ export interface FsLike {
   renameSync(from: string, to: string): void;
   unlinkSync(path: string): void;
   mkdirSync(path: string, options: { recursive: boolean }): unknown;
+  readdirSync(path: string, options: { withFileTypes: true; encoding?: 'buffer' }): unknown[];
   fsync(fd: number, callback: (err: Error | null) => void): void;
 }
 
@@ -264,6 +265,20 @@ export function fsyncFd(fs: FsLike, fd: number): Promise<void> {
 
 export async function readDir(fs: FsLike, path: string): Promise<DirentLike[]> {
   return (await fs.promises.readdir(path, { withFileTypes: true })) as DirentLike[];
+}
+
+/**
+ * A directory's entries, synchronously: walks read one directory after another, and
+ * `readdirSync` costs 10-16 µs a directory where an awaited `fs.promises.readdir` costs 39-65 µs
+ * (the deep layout has two directories per key; issue 19).
+ */
+export function readDirSync(fs: FsLike, path: string): DirentLike[] {
+  return fs.readdirSync(path, { withFileTypes: true }) as DirentLike[];
+}
+
+/** `readDirSync` with the names as the bytes on disk (Node's fs; memfs names are strings). */
+export function readDirBytesSync(fs: FsLike, path: string): DirentLike[] {
+  return fs.readdirSync(path, { withFileTypes: true, encoding: 'buffer' }) as DirentLike[];
 }
 
 /** A directory's entries with their names as the bytes on disk (Node's fs; memfs names are strings). */

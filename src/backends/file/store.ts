@@ -89,6 +89,11 @@ export class TreeStore {
    * hang or a read through it.
    */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
+    return this.readSync(files);
+  }
+
+  /** `read`, for loops over many keys that need no promise per key (list, the syncer's walk). */
+  readSync(files: KeyFiles): StoredEntry | undefined {
     const value = this.readFileInside(files.file, files.parent, this.#valueLimit);
     if (value === undefined) return undefined;
     const { bytes } = value;
