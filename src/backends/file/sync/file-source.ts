@@ -23,6 +23,8 @@ import type { ChangeSink, ChangeSource } from '../../../syncer/syncer.js';
 import { SyncerMachine } from '../../../syncer/syncer.js';
 import { ExpiryTimers, Timers } from '../../../syncer/timers.js';
 import { isNodeFs, realPath } from '../fs-like.js';
+import type { DirentLike } from '../fs-like.js';
+import { SPREAD } from './watch/dir-poll.js';
 import type { TreeStore } from '../store.js';
 import { clipToPrefixes, scopeFromId, scopeId, scopeOfEvent } from './event-scope.js';
 import type { InvalidState, KeyState } from './reconciler.js';
@@ -90,6 +92,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
       cancelled: () => sink.stopped,
       unreadable: (file, error) =>
         sink.warn('ERR_SYNCER_UNREADABLE', `skipping ${file}: ${error.message}`, error),
+      readDir: () => this.#readDir(),
     });
     await this.#loop();
     await this.#queue;
@@ -130,16 +133,21 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
         () => this.#store.root,
       );
       session.timers.every(this.#settings.pollMs, () => this.#checkRoot(session));
+      session.watchedRoot = watched;
+      // Lazy: the walks below list each directory through the watcher, which covers it first
+      // (one read of each directory serves both: issue 19).
       session.watch = await this.#watchSource.watch(
         watched,
         this.#handlers(session, watched),
         session.signal,
+        { lazy: true, pollMs: this.#settings.pollMs },
       );
       if (session.open) {
         this.#sink.status(SyncStatus.ResyncInProgress);
         // The watcher was set up just now: no repair of its coverage needed yet.
         await this.#serial(() => this.#fullResync(false));
         await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
+        this.#tellCoverage(session);
       }
       if (session.open) {
         session.inSync = true;
@@ -218,6 +226,40 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
     if (id !== session.rootId) session.end(id === undefined ? 'root-gone' : 'root-replaced');
   }
 
+  /**
+   * The walks' way of listing a directory: through the session's watcher where it covers what
+   * they read (paths below the store's root are its paths below the watched root).
+   */
+  #readDir(): ((dir: string) => DirentLike[] | undefined) | undefined {
+    const session = this.#session;
+    const handle = session?.watch;
+    const watched = session?.watchedRoot;
+    if (handle?.readDir === undefined || watched === undefined) return undefined;
+    const root = this.#store.root;
+    return (dir) => handle.readDir?.(watched === root ? dir : watched + dir.slice(root.length));
+  }
+
+  /**
+   * Says how many watches the syncer holds and what it polls, when it polls directories it
+   * could not watch (over its budget of half the user's inotify watches, or a failed watch);
+   * again whenever that number grows.
+   */
+  #tellCoverage(session: Session): void {
+    const coverage = session.watch?.coverage?.();
+    if (coverage === undefined || coverage.unwatched <= session.toldUnwatched) return;
+    session.toldUnwatched = coverage.unwatched;
+    const limit =
+      coverage.limit === undefined
+        ? ''
+        : ` (half of fs.inotify.max_user_watches=${coverage.limit})`;
+    const message =
+      `watching ${coverage.watches} directories, at most ${coverage.budget}${limit}; ` +
+      `polling ${coverage.unwatched} directories that have no watch, with their files, every ` +
+      `${this.#settings.pollMs} ms, and ${coverage.oneSubdirectory} that hold only one ` +
+      `subdirectory every ${SPREAD * this.#settings.pollMs} ms; raise the limit to watch them all`;
+    this.#sink.warn('ERR_WATCH_LIMIT', message, undefined);
+  }
+
   /** A watcher error: coverage may now be partial, so say so, rescan, and poll from now on. */
   #onWatchError(session: Session, error: Error): void {
     if (!session.open || session.polling) return;
@@ -254,6 +296,8 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
       sent += this.#sink.deliver(batch);
       this.#lookAgainLater(deferred);
     }
+    const session = this.#session;
+    if (repairWatches && session?.inSync === true) this.#tellCoverage(session);
     return sent;
   }
 

@@ -23,7 +23,7 @@ import {
 import { parseCanonical } from '../../../model/canonical.js';
 import type { Key } from '../../../model/key.js';
 import { errnoCode } from '../fs-like.js';
-import type { StatsLike } from '../fs-like.js';
+import type { DirentLike, StatsLike } from '../fs-like.js';
 import { dirForPath, keyPathOfDir, relativeToRoot } from '../layout.js';
 import type { KeyFiles } from '../layout.js';
 import { fingerprint } from '../revision.js';
@@ -111,6 +111,8 @@ export interface ReconcilerHooks {
    * treated as absent. Told once while it stays so (see skipped-files.ts).
    */
   unreadable(file: string, error: Error): void;
+  /** How walks list directories now (the watcher's `readDir`), or undefined for readdir. */
+  readDir?(): ((dir: string) => DirentLike[] | undefined) | undefined;
 }
 
 export class Reconciler {
@@ -213,7 +215,9 @@ export class Reconciler {
     const problems: WalkProblem[] = [];
     const breather = new Breather();
     let cancelled = false;
+    const readDir = this.#hooks.readDir?.();
     const existed = await this.#store.visit(prefix, {
+      ...(readDir === undefined ? {} : { readDir }),
       file: async ({ path }) => {
         cancelled ||= this.#hooks.cancelled();
         if (cancelled) return;
