@@ -33,6 +33,14 @@ export interface StoredEntry {
   revision: string;
   /** The file's mode, kept when kvdir rewrites it. */
   mode: number | undefined;
+  /** The stats of the value file and of the sidecar the bytes were read from (fstat). */
+  stats: StatsLike;
+  sidecarStats: StatsLike | undefined;
+}
+
+/** How `readSync` reads: `lstatFirst: false` when the caller has no use for it (see ReadHow). */
+export interface EntryRead {
+  lstatFirst: boolean;
 }
 
 /** A sidecar is a line of JSON under 100 bytes: anything far larger is not one kvdir wrote. */
@@ -93,8 +101,8 @@ export class TreeStore {
   }
 
   /** `read`, for loops over many keys that need no promise per key (list, the syncer's walk). */
-  readSync(files: KeyFiles): StoredEntry | undefined {
-    const value = this.readFileInside(files.file, files.parent, this.#valueLimit);
+  readSync(files: KeyFiles, how: EntryRead = { lstatFirst: true }): StoredEntry | undefined {
+    const value = this.readFileInside(files.file, files.parent, this.#valueLimit, how.lstatFirst);
     if (value === undefined) return undefined;
     const { bytes } = value;
     // The sidecar is read as safely (no link at its name, no FIFO, at most 4 KiB), from the
@@ -111,6 +119,8 @@ export class TreeStore {
       fingerprint: print,
       revision: revisionOf(sidecar, print),
       mode: modeOf(value.stats),
+      stats: value.stats,
+      sidecarStats: side?.stats,
     };
   }
 
@@ -124,8 +134,9 @@ export class TreeStore {
     file: string,
     dir: string,
     limit: { bytes: number; name: string },
+    lstatFirst = true,
   ): RegularFile | undefined {
-    const found = readRegularFile(this.fs, file, { limit, lstatFirst: true, locate: true });
+    const found = readRegularFile(this.fs, file, { limit, lstatFirst, locate: true });
     if (found === undefined) return undefined;
     const at = found.openedAt;
     if (at !== undefined && this.#fdPathsAgree()) {

@@ -47,6 +47,11 @@ function isOneSubdirectory(entries: Dirent[]): boolean {
   );
 }
 
+/** The entries a poll of an unwatched directory stats besides the directory: files it reports. */
+function polledFiles(entries: Dirent[]): string[] {
+  return entries.filter((e) => !e.isDirectory() && isWatchedName(e.name)).map((e) => e.name);
+}
+
 function isGone(err: unknown): boolean {
   const code = errnoCode(err);
   return code === 'ENOENT' || code === 'ENOTDIR';
@@ -153,36 +158,55 @@ export class CoveredTree {
       this.#uncover(dir);
       node = undefined;
     }
-    let entries = this.#list(dir);
-    if (entries === undefined) return this.#gone(dir);
-    if (node?.watcher !== undefined) return entries;
+    if (node?.watcher !== undefined) return this.#list(dir) ?? this.#gone(dir);
     const stamp = stampOf(before, takenAt);
     const parent = dir === this.root ? undefined : this.#nodes.get(dirname(dir));
-    if (mayPoll && parent?.watcher !== undefined && isOneSubdirectory(entries)) {
-      this.#setNode(dir, identity, undefined);
-      this.#polled.add(dir, 'one-subdirectory', stamp);
+    // A directory's link count is 2 + its subdirectories (1 where the file system does not
+    // count them): one that cannot hold exactly one subdirectory is watched before it is
+    // listed, so no second look is needed (one lstat a directory fewer).
+    const links = Number(before.nlink);
+    if (mayPoll && parent?.watcher !== undefined && (links === 3 || links < 2)) {
+      const entries = this.#list(dir);
+      if (entries === undefined) return this.#gone(dir);
+      if (isOneSubdirectory(entries)) {
+        this.#setNode(dir, identity, undefined);
+        this.#polled.add(dir, 'one-subdirectory', stamp);
+        return entries;
+      }
+      // Listed before its watch: listed again if it changed meanwhile (or may have, within
+      // the granularity of its timestamps).
+      if (
+        this.#watchOrPoll(dir, identity, stamp, entries) &&
+        (stamp === '' || stampOf(lstatOrUndefined(dir), takenAt) !== stamp)
+      )
+        return this.#list(dir) ?? this.#gone(dir);
       return entries;
     }
+    const watched = this.#watchOrPoll(dir, identity, stamp, undefined);
+    const entries = this.#list(dir);
+    if (entries === undefined) return this.#gone(dir);
+    if (!watched) this.#polled.add(dir, 'unwatched', stamp, polledFiles(entries));
+    return entries;
+  }
+
+  /**
+   * Watches `dir`, or (over the budget, or its watch failed) polls it with the files of
+   * `entries` when they are given; says whether it is watched.
+   */
+  #watchOrPoll(
+    dir: string,
+    identity: string,
+    stamp: string,
+    entries: Dirent[] | undefined,
+  ): boolean {
     const watcher = this.#tryWatch(dir, identity);
     this.#setNode(dir, identity, watcher);
-    if (watcher === undefined) {
-      const files = entries.filter((e) => !e.isDirectory() && isWatchedName(e.name));
-      this.#polled.add(
-        dir,
-        'unwatched',
-        stamp,
-        files.map((e) => e.name),
-      );
-      return entries;
+    if (watcher !== undefined) {
+      this.#polled.delete(dir);
+      return true;
     }
-    this.#polled.delete(dir);
-    // Listed before the watch was set up: list again if it changed meanwhile, or may have
-    // within the granularity of its timestamps.
-    if (stamp === '' || stampOf(lstatOrUndefined(dir), takenAt) !== stamp) {
-      entries = this.#list(dir);
-      if (entries === undefined) return this.#gone(dir);
-    }
-    return entries;
+    if (entries !== undefined) this.#polled.add(dir, 'unwatched', stamp, polledFiles(entries));
+    return false;
   }
 
   #list(dir: string): Dirent[] | undefined {
