@@ -45,6 +45,10 @@ export class KeyCache<S> {
     return found;
   }
 
+  entries(): IterableIterator<[string, CachedKey<S>]> {
+    return this.#entries.entries();
+  }
+
   paths(): IterableIterator<string> {
     return this.#entries.keys();
   }

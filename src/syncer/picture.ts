@@ -42,6 +42,11 @@ export class Picture<K, I> {
     return this.#keys.get(path);
   }
 
+  /** Every key held, with what the source keeps about it. */
+  entries(): IterableIterator<[string, CachedKey<K>]> {
+    return this.#keys.entries();
+  }
+
   heldInvalid(rawKey: string): Readonly<HeldInvalid<I>> | undefined {
     return this.#invalid.get(rawKey);
   }

@@ -262,6 +262,11 @@ function doubleQuoted(source: string): string {
  * float), each with `yaml`'s own resolver; a string when none matches.
  */
 export function resolvePlain(text: string): unknown {
+  // Every core tag's test needs its first character to be one of these: a plain scalar that
+  // starts otherwise is a string without running eight regular expressions (most values).
+  const first = text.charCodeAt(0);
+  const numeric = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
+  if (!numeric && text !== '' && !'~nNtTfF'.includes(text[0] ?? '')) return text;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(text)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(text)) return text[0] === 't' || text[0] === 'T';
   if (/^0o[0-7]+$/.test(text)) return parseInt(text.substring(2), 8);

@@ -25,6 +25,8 @@ import { ExpiryTimers, Timers } from '../../../syncer/timers.js';
 import { isNodeFs, realPath } from '../fs-like.js';
 import type { DirentLike } from '../fs-like.js';
 import { SPREAD } from './watch/dir-poll.js';
+import { SessionIndex } from './session-index.js';
+import { wallNow } from '../../../core/clock.js';
 import type { TreeStore } from '../store.js';
 import { clipToPrefixes, scopeFromId, scopeId, scopeOfEvent } from './event-scope.js';
 import type { InvalidState, KeyState } from './reconciler.js';
@@ -65,6 +67,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
   #reconciler!: Reconciler;
   #session: Session | undefined;
   #queue: Promise<void> = Promise.resolve();
+  readonly #index: SessionIndex;
 
   constructor(store: TreeStore, settings: Settings) {
     this.#store = store;
@@ -76,6 +79,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
         : settings.watcher === 'chokidar'
           ? chokidarSource
           : dirWatchSource);
+    this.#index = new SessionIndex(store.fs, isNodeFs(store.fs));
     this.#timers = new Timers(store.clock);
     this.#expiries = new ExpiryTimers(store.clock, (path) =>
       this.#coalescer.add(scopeId({ kind: 'key', path })),
@@ -93,6 +97,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
       unreadable: (file, error) =>
         sink.warn('ERR_SYNCER_UNREADABLE', `skipping ${file}: ${error.message}`, error),
       readDir: () => this.#readDir(),
+      keepJson: isNodeFs(this.#store.fs),
     });
     await this.#loop();
     await this.#queue;
@@ -144,17 +149,26 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
       );
       if (session.open) {
         this.#sink.status(SyncStatus.ResyncInProgress);
+        // A restart over an unchanged tree takes keys and listings from the index (no reads).
+        await this.#index.open(watched);
+        this.#reconciler.useIndex(this.#index.keys);
         // The watcher was set up just now: no repair of its coverage needed yet.
-        await this.#serial(() => this.#fullResync(false));
+        await this.#serial(() => this.#fullResync(false, true));
+        this.#reconciler.useIndex(undefined);
+        this.#index.drop();
         await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
         this.#tellCoverage(session);
       }
       if (session.open) {
         session.inSync = true;
         this.#sink.status(SyncStatus.InSync);
+        this.#writeIndexNext();
         if (this.#settings.resyncIntervalMs > 0) {
           session.timers.every(this.#settings.resyncIntervalMs, () =>
-            this.#serialSafe(async () => void (await this.#fullResync())),
+            this.#serialSafe(async () => {
+              if ((await this.#fullResync(true, true)) > 0 || this.#changedSinceIndex)
+                this.#writeIndexNext();
+            }),
           );
         }
       }
@@ -234,9 +248,14 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
     const session = this.#session;
     const handle = session?.watch;
     const watched = session?.watchedRoot;
-    if (handle?.readDir === undefined || watched === undefined) return undefined;
+    if (handle?.list === undefined || watched === undefined) return undefined;
     const root = this.#store.root;
-    return (dir) => handle.readDir?.(watched === root ? dir : watched + dir.slice(root.length));
+    return (dir) => {
+      const real = watched === root ? dir : watched + dir.slice(root.length);
+      const listed = handle.list?.(real, this.#index.known(real));
+      if (listed !== undefined) this.#index.listed(real, listed);
+      return listed?.entries;
+    };
   }
 
   /**
@@ -284,8 +303,9 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
    * First the watcher's coverage is repaired (after lost events, a new directory may have no
    * watch), so that whatever changes after the walk has passed it is reported.
    */
-  async #fullResync(repairWatches = true): Promise<number> {
+  async #fullResync(repairWatches = true, recordIndex = false): Promise<number> {
     if (repairWatches) await this.#session?.watch?.rescan?.();
+    if (recordIndex) this.#index.record();
     let sent = 0;
     for (const prefix of this.#settings.prefixes) {
       if (this.#sink.stopped) break;
@@ -298,7 +318,27 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
     }
     const session = this.#session;
     if (repairWatches && session?.inSync === true) this.#tellCoverage(session);
+    if (recordIndex) this.#recordedAll = !this.#sink.stopped && session?.open === true;
     return sent;
+  }
+
+  /** Whether the last full look that recorded listings walked every prefix to its end. */
+  #recordedAll = false;
+  /** Whether updates went out since the index was last written. */
+  #changedSinceIndex = false;
+
+  /**
+   * Writes the index after whatever is queued now, from the picture and the listings the last
+   * full look recorded. Queued outside `#serial`: a syncer stopped right after InSync still
+   * leaves its index (stop() waits for the queue).
+   */
+  #writeIndexNext(): void {
+    const complete = this.#recordedAll;
+    this.#recordedAll = false;
+    this.#changedSinceIndex = false;
+    this.#queue = this.#queue.then(() =>
+      this.#index.write(this.#reconciler.indexEntries(), wallNow(this.#store.clock), complete),
+    );
   }
 
   /** Keys caught in the middle of a kvdir write: looked at again in the next batch. */
@@ -317,7 +357,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
     const { batch, newTrees, deferred } = await this.#reconciler.reconcileScopes(
       [...ids].map(scopeFromId),
     );
-    this.#sink.deliver(batch);
+    if (this.#sink.deliver(batch) > 0) this.#changedSinceIndex = true;
     this.#lookAgainLater(deferred);
     for (const path of newTrees) {
       this.#session?.timers.after(this.#settings.settleMs, () =>

@@ -36,6 +36,9 @@ import { clipToPrefixes, scopePath } from './event-scope.js';
 import type { Scope } from './event-scope.js';
 import { fileSignature, statIdentity } from './file-signature.js';
 import type { CachedKey } from '../../../syncer/key-cache.js';
+import type { IndexedKey } from './index-file.js';
+import type { KeyState } from './index-keys.js';
+import { fromIndex, indexEntries, jsonOf } from './index-keys.js';
 import type { Picture, ReadValue } from '../../../syncer/picture.js';
 import { SkippedFiles } from './skipped-files.js';
 import { WritesInFlight } from './write-in-flight.js';
@@ -95,13 +98,7 @@ interface Found {
   stat: KeyStat;
 }
 
-/** What the file source keeps about a key the consumer holds. */
-export interface KeyState {
-  /** Stat signature of the value file and its sidecar when read ('' when too fresh to trust). */
-  signature: string;
-  /** Expiry of a TTL, ms since the epoch. */
-  expiresAt?: number;
-}
+export type { KeyState };
 
 /** What the file source keeps about a file reported to parseFailed. */
 export interface InvalidState {
@@ -120,6 +117,8 @@ export interface ReconcilerHooks {
    * treated as absent. Told once while it stays so (see skipped-files.ts).
    */
   unreadable(file: string, error: Error): void;
+  /** Whether values are kept as JSON for the persistent index (Node's fs). */
+  keepJson?: boolean;
   /** How walks list directories now (the watcher's `readDir`), or undefined for readdir. */
   readDir?(): ((dir: string) => DirentLike[] | undefined) | undefined;
 }
@@ -133,6 +132,10 @@ export class Reconciler {
   /** The pass of the last full look (see `#tree`); skipped files are marked with it too. */
   #walks = 0;
   readonly #skipped: SkippedFiles;
+  /** The persistent index's keys, during the first full look of a session that loaded one. */
+  #index: Map<string, IndexedKey> | undefined;
+  /** Keys the index gave (no read): tests and the bench look at it. */
+  indexHits = 0;
 
   constructor(
     store: TreeStore,
@@ -146,6 +149,16 @@ export class Reconciler {
     this.#hooks = hooks;
     this.#inFlight = new WritesInFlight(store, settings);
     this.#skipped = new SkippedFiles((file, error) => hooks.unreadable(file, error));
+  }
+
+  /** Keys a restart may take from the persistent index (undefined: none from now on). */
+  useIndex(keys: Map<string, IndexedKey> | undefined): void {
+    this.#index = keys;
+  }
+
+  /** The persistent index's entries for what the consumer holds now. */
+  indexEntries(): Iterable<[string, IndexedKey]> {
+    return indexEntries(this.#picture.entries());
   }
 
   /** One batch for the scopes a quiet window collected. */
@@ -289,6 +302,13 @@ export class Reconciler {
       return 'done';
     }
     const cached = this.#picture.held(path);
+    if (
+      cached === undefined &&
+      trust &&
+      this.#index !== undefined &&
+      this.#fromIndex(path, files, batch)
+    )
+      return 'done';
     if (cached === undefined || !trust) {
       const read = this.#readFirst(path, files);
       if (read !== undefined) return this.#found(path, read, cached, batch, deferred);
@@ -322,6 +342,25 @@ export class Reconciler {
     return this.#found(path, { key, files, entry, stat }, cached, batch, deferred);
   }
 
+  /** Presents a key as the persistent index has it; false when the index cannot be trusted for it. */
+  #fromIndex(path: string, files: KeyFiles, batch: Batch): boolean {
+    const key = this.#keyOf(path);
+    if (key === null) return false;
+    const lstat = (file: string): StatsLike | undefined => lstatSyncOrAbsent(this.#store, file);
+    const clock = this.#store.clock;
+    const found = fromIndex(this.#index?.get(path), key, files, lstat, wallNow(clock), clock.now());
+    if (found === undefined) return false;
+    this.indexHits++;
+    this.#hooks.setExpiry(path, found.state.expiresAt);
+    const ttl = found.ttl === undefined ? {} : { ttl: found.ttl };
+    this.#picture.present(batch, path, key, found.revision, found.state, () => ({
+      ok: true,
+      value: found.value,
+      ...ttl,
+    }));
+    return true;
+  }
+
   /**
    * A key with nothing to compare (not held, or looked at after an event) is read at once, its
    * stat signature taken from the descriptors it was read from: three lstat calls fewer a key
@@ -340,7 +379,7 @@ export class Reconciler {
       return undefined;
     }
     if (entry === undefined || entry.stats.isFile() !== true) return undefined;
-    this.#skipped.clear(this.#relative(files.file));
+    if (this.#skipped.size > 0) this.#skipped.clear(this.#relative(files.file));
     const sidecar = entry.sidecarStats;
     const stat: KeyStat = {
       signature: fileSignature(entry.stats, sidecar, takenAt),
@@ -370,7 +409,14 @@ export class Reconciler {
     this.#hooks.setExpiry(path, expiry);
     const { signature } = stat;
     const state: KeyState = expiry === undefined ? { signature } : { signature, expiresAt: expiry };
-    this.#picture.present(batch, path, key, entry.revision, state, () => this.#value(key, entry));
+    // The value's JSON for the index: kept from the last read while the revision stays.
+    if (cached?.revision === entry.revision && cached.state.json !== undefined)
+      state.json = cached.state.json;
+    this.#picture.present(batch, path, key, entry.revision, state, () => {
+      const read = this.#value(key, entry);
+      if (read.ok && this.#hooks.keepJson === true) state.json = jsonOf(read.value);
+      return read;
+    });
     return 'done';
   }
 

@@ -9,14 +9,15 @@
  */
 import { readdirSync } from 'node:fs';
 import type { Dirent, FSWatcher } from 'node:fs';
+import type { DirentLike } from '../../fs-like.js';
 import { basename, dirname, join } from 'node:path';
-import { errnoCode } from '../../fs-like.js';
+import { direntName, errnoCode } from '../../fs-like.js';
 import { VALUE_SUFFIX } from '../../layout.js';
 import { isSidecarName } from '../event-scope.js';
 import { identityFromStats, lstatOrUndefined } from './dir-identities.js';
 import { PolledDirs, stampOf } from './dir-poll.js';
 import type { WatchOne } from './directories.js';
-import type { EventKind, WatchCoverage, WatchHandlers } from './port.js';
+import type { EventKind, Listing, WatchCoverage, WatchHandlers } from './port.js';
 import { readLimit } from './limit.js';
 
 export type Coverage = WatchCoverage;
@@ -40,16 +41,21 @@ function isWatchedName(name: string): boolean {
   return !name.startsWith('.') || isSidecarName(name);
 }
 
-function isOneSubdirectory(entries: Dirent[]): boolean {
+function isOneSubdirectory(entries: DirentLike[]): boolean {
   const [only, other] = entries;
   return (
-    other === undefined && only !== undefined && only.isDirectory() && !only.name.startsWith('.')
+    other === undefined &&
+    only !== undefined &&
+    only.isDirectory() &&
+    !direntName(only).startsWith('.')
   );
 }
 
 /** The entries a poll of an unwatched directory stats besides the directory: files it reports. */
-function polledFiles(entries: Dirent[]): string[] {
-  return entries.filter((e) => !e.isDirectory() && isWatchedName(e.name)).map((e) => e.name);
+function polledFiles(entries: DirentLike[]): string[] {
+  return entries
+    .map(direntName)
+    .filter((name, i) => !entries[i]?.isDirectory() && isWatchedName(name));
 }
 
 function isGone(err: unknown): boolean {
@@ -126,16 +132,18 @@ export class CoveredTree {
   }
 
   /** A walk's listing of `dir`, covered first (and its parents up to the root, always watched). */
-  readDir(dir: string): Dirent[] | undefined {
-    if (this.#closed || (dir !== this.root && !dir.startsWith(`${this.root}/`)))
-      return readdirSync(dir, { withFileTypes: true });
+  list(dir: string, known?: Listing): Listing | undefined {
+    if (this.#closed || (dir !== this.root && !dir.startsWith(`${this.root}/`))) {
+      const entries = this.#list(dir);
+      return entries === undefined ? undefined : { stamp: '', entries };
+    }
     const above: string[] = [];
     for (let up = dirname(dir); dir !== this.root && !this.#nodes.has(up); up = dirname(up)) {
       above.push(up);
       if (up === this.root) break;
     }
     for (const up of above.reverse()) if (this.#cover(up, false) === undefined) return undefined;
-    return this.#cover(dir, true);
+    return this.#cover(dir, true, known);
   }
 
   pollNow(): void {
@@ -144,11 +152,18 @@ export class CoveredTree {
 
   /**
    * Covers `dir` and returns its listing, taken after its watch was set up (or, for a polled
-   * directory, after the stamp the poll compares with): undefined when it is not a directory.
-   * `mayPoll`: the caller lists every subdirectory of `dir` next, so a directory that holds
-   * only one may go without a watch (its child will have one).
+   * directory, after the stamp the poll compares with), with the stamp taken before it:
+   * undefined when it is not a directory. `mayPoll`: the caller lists every subdirectory of
+   * `dir` next, so a directory that holds only one may go without a watch (its child will
+   * have one). `known`: a listing (from the syncer's index) that is the directory's when its
+   * stamp is still the same.
    */
-  #cover(dir: string, mayPoll: boolean): Dirent[] | undefined {
+  #cover(dir: string, mayPoll: boolean, known?: Listing): Listing | undefined {
+    if (known !== undefined && !this.#nodes.has(dir)) {
+      const parentWatched = this.#nodes.get(dirname(dir))?.watcher !== undefined;
+      if (!(mayPoll && parentWatched && isOneSubdirectory(known.entries)))
+        return this.#watchKnown(dir, known);
+    }
     const takenAt = Date.now();
     const before = lstatOrUndefined(dir);
     if (before?.isDirectory() !== true) return this.#gone(dir);
@@ -158,35 +173,71 @@ export class CoveredTree {
       this.#uncover(dir);
       node = undefined;
     }
-    if (node?.watcher !== undefined) return this.#list(dir) ?? this.#gone(dir);
     const stamp = stampOf(before, takenAt);
+    if (node?.watcher !== undefined) return this.#listed(dir, stamp);
     const parent = dir === this.root ? undefined : this.#nodes.get(dirname(dir));
+    const known_ = known !== undefined && stamp !== '' && known.stamp === stamp ? known : undefined;
     // A directory's link count is 2 + its subdirectories (1 where the file system does not
     // count them): one that cannot hold exactly one subdirectory is watched before it is
     // listed, so no second look is needed (one lstat a directory fewer).
     const links = Number(before.nlink);
-    if (mayPoll && parent?.watcher !== undefined && (links === 3 || links < 2)) {
-      const entries = this.#list(dir);
-      if (entries === undefined) return this.#gone(dir);
-      if (isOneSubdirectory(entries)) {
-        this.#setNode(dir, identity, undefined);
-        this.#polled.add(dir, 'one-subdirectory', stamp);
-        return entries;
-      }
-      // Listed before its watch: listed again if it changed meanwhile (or may have, within
-      // the granularity of its timestamps).
-      if (
-        this.#watchOrPoll(dir, identity, stamp, entries) &&
-        (stamp === '' || stampOf(lstatOrUndefined(dir), takenAt) !== stamp)
-      )
-        return this.#list(dir) ?? this.#gone(dir);
-      return entries;
+    if (
+      known_ === undefined &&
+      !(mayPoll && parent?.watcher !== undefined && (links === 3 || links < 2))
+    ) {
+      const watched = this.#watchOrPoll(dir, identity, stamp, undefined);
+      const listed = this.#listed(dir, stamp);
+      if (listed !== undefined && !watched)
+        this.#polled.add(dir, 'unwatched', stamp, polledFiles(listed.entries));
+      return listed;
     }
-    const watched = this.#watchOrPoll(dir, identity, stamp, undefined);
-    const entries = this.#list(dir);
+    const entries = known_?.entries ?? this.#list(dir);
     if (entries === undefined) return this.#gone(dir);
-    if (!watched) this.#polled.add(dir, 'unwatched', stamp, polledFiles(entries));
-    return entries;
+    if (mayPoll && parent?.watcher !== undefined && isOneSubdirectory(entries)) {
+      this.#setNode(dir, identity, undefined);
+      this.#polled.add(dir, 'one-subdirectory', stamp);
+      return { stamp, entries };
+    }
+    // Listed before its watch: listed again if it changed meanwhile (or may have, within
+    // the granularity of its timestamps).
+    if (
+      this.#watchOrPoll(dir, identity, stamp, entries) &&
+      (stamp === '' || stampOf(lstatOrUndefined(dir), takenAt) !== stamp)
+    )
+      return this.#listed(dir, '');
+    return { stamp, entries };
+  }
+
+  /**
+   * A directory the index says needs a watch: watched first, then one lstat; the index's
+   * listing is the directory's when the stamp is still the one it was taken at (any change
+   * before the lstat shows in the stamp, any after it in the watch). One lstat a directory
+   * fewer than a look before the watch and a check after it.
+   */
+  #watchKnown(dir: string, known: Listing): Listing | undefined {
+    const takenAt = Date.now();
+    const watcher = this.#failed.has(dir) ? undefined : this.#tryWatch(dir, '');
+    const stats = lstatOrUndefined(dir);
+    if (stats?.isDirectory() !== true) {
+      if (watcher !== undefined) {
+        watcher.close();
+        this.#watching--;
+      }
+      return this.#gone(dir);
+    }
+    const identity = identityFromStats(stats);
+    const stamp = stampOf(stats, takenAt);
+    this.#setNode(dir, identity, watcher);
+    const entries = stamp !== '' && stamp === known.stamp ? known.entries : this.#list(dir);
+    if (entries === undefined) return this.#gone(dir);
+    if (watcher === undefined) this.#polled.add(dir, 'unwatched', stamp, polledFiles(entries));
+    // Listed (if at all) after the lstat: the stamp is a stamp taken before the listing.
+    return { stamp, entries };
+  }
+
+  #listed(dir: string, stamp: string): Listing | undefined {
+    const entries = this.#list(dir);
+    return entries === undefined ? this.#gone(dir) : { stamp, entries };
   }
 
   /**
@@ -197,7 +248,7 @@ export class CoveredTree {
     dir: string,
     identity: string,
     stamp: string,
-    entries: Dirent[] | undefined,
+    entries: DirentLike[] | undefined,
   ): boolean {
     const watcher = this.#tryWatch(dir, identity);
     this.#setNode(dir, identity, watcher);
@@ -228,15 +279,16 @@ export class CoveredTree {
     const pending = [dir];
     for (let path = pending.pop(); path !== undefined && !this.#closed; path = pending.pop()) {
       if (path !== dir && !all && this.#nodes.has(path)) continue;
-      let entries: Dirent[] | undefined;
+      let listed: Listing | undefined;
       try {
-        entries = this.#cover(path, true);
+        listed = this.#cover(path, true);
       } catch {
         continue; // unreadable: the syncer's walk reports it
       }
-      for (const entry of entries ?? [])
-        if (entry.isDirectory() && !entry.name.startsWith('.'))
-          pending.push(join(path, entry.name));
+      for (const entry of listed?.entries ?? []) {
+        const name = direntName(entry);
+        if (entry.isDirectory() && !name.startsWith('.')) pending.push(join(path, name));
+      }
     }
   }
 
@@ -358,7 +410,7 @@ export class CoveredTree {
     }
   }
 
-  #safeCover(dir: string): Dirent[] | undefined {
+  #safeCover(dir: string): Listing | undefined {
     try {
       return this.#cover(dir, true);
     } catch {

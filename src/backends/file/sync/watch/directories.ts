@@ -22,8 +22,7 @@
  */
 import { watch as fsWatch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
-import type { DirentLike } from '../../fs-like.js';
-import type { WatchHandle, WatchHandlers, WatchOptions, WatchSource } from './port.js';
+import type { Listing, WatchHandle, WatchHandlers, WatchOptions, WatchSource } from './port.js';
 import { CoveredTree } from './cover.js';
 import type { Coverage } from './cover.js';
 import { defaultMaxWatches } from './limit.js';
@@ -42,7 +41,7 @@ export interface DirectoryWatchHandle extends WatchHandle {
   polled(): string[];
   coverage(): Coverage;
   rescan(): Promise<void>;
-  readDir(dir: string): DirentLike[] | undefined;
+  list(dir: string, known?: Listing): Listing | undefined;
   /** Polls every polled directory now (tests; the timer polls a slice at a time). */
   pollNow(): void;
 }

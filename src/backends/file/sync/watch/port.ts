@@ -18,6 +18,12 @@ export interface WatchHandlers {
   onError(error: Error): void;
 }
 
+/** A directory's entries, with its stat stamp taken before they were read. */
+export interface Listing {
+  stamp: string;
+  entries: DirentLike[];
+}
+
 /** How a source is to watch (sources that have no use for an option ignore it). */
 export interface WatchOptions {
   /**
@@ -53,10 +59,12 @@ export interface WatchHandle {
    */
   rescan?(): Promise<void>;
   /**
-   * Lists a directory for a walk, covering it first (a lazy source): undefined when it is
-   * missing; throws as readdir does when it cannot be read.
+   * Lists a directory for a walk, covering it first (a lazy source): its entries and its stamp
+   * before the listing ('' when it may have changed meanwhile); undefined when it is missing;
+   * throws as readdir does when it cannot be read. `known`: a listing from the syncer's index,
+   * used instead of a read when the directory's stamp is the same.
    */
-  readDir?(dir: string): DirentLike[] | undefined;
+  list?(dir: string, known?: Listing): Listing | undefined;
   coverage?(): WatchCoverage;
 }
 

@@ -174,12 +174,12 @@ describe('the directory watcher on the deep layout', () => {
     handles.push(handle);
     expect(handle.directories()).toEqual([root]);
     const workload = join(k8s(root, 0), 'w0-0');
-    const names = handle.readDir(workload)?.map((entry) => String(entry.name));
+    const names = handle.list(workload)?.entries.map((entry) => String(entry.name));
     expect(names).toEqual(['endpoint']);
     // Every directory above it is watched (a walk will not list their other entries); itself,
     // holding one subdirectory that the walk lists next, is polled.
     expect(handle.directories()).toEqual(dirs.filter((dir) => workload.startsWith(`${dir}/`)));
     expect(handle.polled()).toEqual([workload]);
-    expect(handle.readDir(join(root, 'missing', 'deeper'))).toBeUndefined();
+    expect(handle.list(join(root, 'missing', 'deeper'))).toBeUndefined();
   });
 });
