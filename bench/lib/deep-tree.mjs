@@ -45,7 +45,7 @@ export function wepValue(i, gen = 0) {
     mac: `ee:ee:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}:${hex.slice(6, 8)}`,
     profile_ids: ['kns.default', `ksa.default.sa-${i % 50}`],
     ipv4_nets: [`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`],
-    ipv6_nets: [`fd00:10:244::${i.toString(16)}/128`],
+    ipv6_nets: [`fd00:10:244::${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}/128`],
     labels: {
       app: `app-${i % 300}`,
       'projectcalico.org/namespace': 'default',

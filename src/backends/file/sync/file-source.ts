@@ -153,7 +153,9 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
         await this.#index.open(watched);
         this.#reconciler.useIndex(this.#index.keys);
         // The watcher was set up just now: no repair of its coverage needed yet.
+        const hits = this.#reconciler.indexHits;
         await this.#serial(() => this.#fullResync(false, true));
+        this.#settings.onIndexHits?.(this.#reconciler.indexHits - hits);
         this.#reconciler.useIndex(undefined);
         this.#index.drop();
         await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
@@ -337,7 +339,12 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
     this.#recordedAll = false;
     this.#changedSinceIndex = false;
     this.#queue = this.#queue.then(() =>
-      this.#index.write(this.#reconciler.indexEntries(), wallNow(this.#store.clock), complete),
+      this.#index.write(
+        this.#reconciler.indexEntries(),
+        wallNow(this.#store.clock),
+        complete,
+        this.#settings.indexRacyMs,
+      ),
     );
   }
 

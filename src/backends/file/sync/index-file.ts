@@ -224,8 +224,9 @@ export function writeIndex(
   owner: IndexOwner,
   content: IndexContent,
   now: number,
+  racyMs = INDEX_RACY_MS,
 ): void {
-  const fresh = (stamp: string): boolean => stamp === '' || newestTime(stamp) > now - INDEX_RACY_MS;
+  const fresh = (stamp: string): boolean => stamp === '' || newestTime(stamp) > now - racyMs;
   const target = join(owner.root, INDEX_NAME);
   const temp = join(owner.root, tempName(INDEX_NAME, uniqueId()));
   const fd = fs.openSync(temp, 'wx', 0o644);

@@ -68,7 +68,12 @@ export class SessionIndex {
    * prefix to the end). An I/O error (a read-only tree, a full disk) leaves no index: the next
    * start reads everything, as without one.
    */
-  write(keys: Iterable<[string, IndexedKey]>, now: number, complete: boolean): void {
+  write(
+    keys: Iterable<[string, IndexedKey]>,
+    now: number,
+    complete: boolean,
+    racyMs?: number,
+  ): void {
     const listings = this.#listings;
     this.#listings = undefined;
     const owner = this.#owner;
@@ -77,7 +82,7 @@ export class SessionIndex {
       for (const [dir, [stamp, names, types]] of listings) yield [dir, stamp, names, types];
     })();
     try {
-      writeIndex(this.#fs, owner, { keys, dirs }, now);
+      writeIndex(this.#fs, owner, { keys, dirs }, now, racyMs);
     } catch {
       // No index this time.
     }
