@@ -6,6 +6,8 @@
  */
 import type { Key } from '../model/key.js';
 import { parentPath } from '../model/key-path.js';
+import type { Members } from './members.js';
+import { hasMember, memberCount, withMember, withoutMember } from './members.js';
 
 export interface CachedKey<S> {
   key: Key;
@@ -19,7 +21,7 @@ export interface CachedKey<S> {
 export class KeyCache<S> {
   readonly #entries = new Map<string, CachedKey<S>>();
   /** Parent path -> child paths (directories and keys) that lead to cached keys. */
-  readonly #children = new Map<string, Set<string>>();
+  readonly #children = new Map<string, Members>();
 
   get(path: string): CachedKey<S> | undefined {
     return this.#entries.get(path);
@@ -56,21 +58,20 @@ export class KeyCache<S> {
   #link(path: string): void {
     for (let child = path; child !== '/';) {
       const parent = parentPath(child);
-      let set = this.#children.get(parent);
-      if (set === undefined) this.#children.set(parent, (set = new Set()));
-      if (set.has(child)) return;
-      set.add(child);
+      const members = this.#children.get(parent);
+      if (hasMember(members, child)) return;
+      const added = withMember(members, child);
+      if (added !== members) this.#children.set(parent, added);
       child = parent;
     }
   }
 
   #unlink(path: string): void {
     for (let child = path; child !== '/';) {
-      if (this.#entries.has(child) || (this.#children.get(child)?.size ?? 0) > 0) return;
+      if (this.#entries.has(child) || memberCount(this.#children.get(child)) > 0) return;
       const parent = parentPath(child);
-      const set = this.#children.get(parent);
-      set?.delete(child);
-      if (set?.size === 0) this.#children.delete(parent);
+      if (withoutMember(this.#children.get(parent), child) === undefined)
+        this.#children.delete(parent);
       child = parent;
     }
   }

@@ -133,17 +133,8 @@ export interface ReadHow {
  * open, so the lstat alone is enough (memfs has no FIFOs or devices either).
  */
 export function readRegularFile(fs: FsLike, path: string, how: ReadHow): RegularFile | undefined {
-  if (how.lstatFirst || !isNodeFs(fs) || !CAN_NOFOLLOW) {
-    const seen = lstatOrAbsent(fs, path);
-    if (seen === undefined) return undefined;
-    refuseUnlessRegular(seen, path, how.limit);
-  }
-  let fd: number;
-  try {
-    fd = fs.openSync(path, SAFE_READ_FLAGS);
-  } catch (err) {
-    return refusedOpen(err, path);
-  }
+  const fd = openRegularFile(fs, path, how);
+  if (fd === undefined) return undefined;
   try {
     const stats = fs.fstatSync(fd);
     refuseUnlessRegular(stats, path, how.limit);
@@ -155,6 +146,40 @@ export function readRegularFile(fs: FsLike, path: string, how: ReadHow): Regular
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Opens a file of the tree the way `readRegularFile` does (its checks before the open, its
+ * flags), for a reader that reads it in pieces: the descriptor, or undefined when it is
+ * missing. The caller checks the descriptor with fstat (`isRegularFd`) and closes it.
+ */
+export function openRegularFile(
+  fs: FsLike,
+  path: string,
+  how: Pick<ReadHow, 'limit' | 'lstatFirst'>,
+): number | undefined {
+  if (how.lstatFirst || !isNodeFs(fs) || !CAN_NOFOLLOW) {
+    const seen = lstatOrAbsent(fs, path);
+    if (seen === undefined) return undefined;
+    refuseUnlessRegular(seen, path, how.limit);
+  }
+  try {
+    return fs.openSync(path, SAFE_READ_FLAGS);
+  } catch (err) {
+    return refusedOpen(err, path);
+  }
+}
+
+/** The stats of an open descriptor when it is a regular file within `limit`; throws as a read would. */
+export function checkRegularFd(
+  fs: FsLike,
+  fd: number,
+  path: string,
+  limit: { bytes: number; name: string },
+): StatsLike {
+  const stats = fs.fstatSync(fd);
+  refuseUnlessRegular(stats, path, limit);
+  return stats;
 }
 
 function lstatOrAbsent(fs: FsLike, path: string): StatsLike | undefined {

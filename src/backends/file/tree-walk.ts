@@ -59,9 +59,10 @@ export interface WalkVisitor {
   /**
    * Reads a directory for the walk instead of `readdirSync` (undefined: it is missing; throws
    * when it cannot be read). The syncer's directory watcher reads through it, so that one read
-   * serves both the watch and the walk.
+   * serves both the watch and the walk. `order`: the directory's place in the walk's order
+   * (`<key path>/`; '' for the root), which the syncer's index follows.
    */
-  readDir?(dir: string): DirentLike[] | undefined;
+  readDir?(dir: string, order: string): DirentLike[] | undefined;
 }
 
 /** One of kvdir's own entries a walk saw (see `ownKind` in layout.ts). */
@@ -119,7 +120,11 @@ export async function visitPrefix(
       return false;
     }
   }
-  return new Walk(fs, visitor).dir(dir, relativeToRoot(root, dir));
+  return new Walk(fs, visitor).dir(
+    dir,
+    relativeToRoot(root, dir),
+    prefix === '/' ? '' : `${prefix}/`,
+  );
 }
 
 function lstatOrAbsent(fs: FsLike, path: string): StatsLike | undefined {
@@ -152,8 +157,8 @@ class Walk {
    * (a subdirectory's as `<path>/`, which every key below it starts with): so the keys come
    * out in the order a sort of all of them would give.
    */
-  async dir(dir: string, relative: string): Promise<boolean> {
-    const entries = this.#read(dir, relative);
+  async dir(dir: string, relative: string, order: string): Promise<boolean> {
+    const entries = this.#read(dir, relative, order);
     if (entries === undefined) return false;
     const visitor = this.#visitor;
     const own = visitor.own === undefined ? undefined : ownEntries(dir, relative, entries);
@@ -164,7 +169,7 @@ class Walk {
         const visited = visitor.file(item.file);
         if (visited !== undefined) await visited;
       } else if (item.subdir !== undefined) {
-        await this.dir(item.subdir.dir, item.subdir.relative);
+        await this.dir(item.subdir.dir, item.subdir.relative, item.order);
       }
     }
     await this.#breather.breathe();
@@ -172,11 +177,11 @@ class Walk {
   }
 
   /** The directory's entries; undefined when it is missing or cannot be read (reported). */
-  #read(dir: string, relative: string): DirentLike[] | undefined {
+  #read(dir: string, relative: string, order: string): DirentLike[] | undefined {
     const visitor = this.#visitor;
     try {
       const entries =
-        visitor.readDir === undefined ? readDirSync(this.#fs, dir) : visitor.readDir(dir);
+        visitor.readDir === undefined ? readDirSync(this.#fs, dir) : visitor.readDir(dir, order);
       // A name that is not UTF-8 reads as U+FFFD, a path that does not exist: such a directory
       // is read again as bytes, and those names are reported instead of silently missed.
       if (entries?.some((entry) => direntName(entry).includes('\uFFFD')))

@@ -79,7 +79,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
         : settings.watcher === 'chokidar'
           ? chokidarSource
           : dirWatchSource);
-    this.#index = new SessionIndex(store.fs, isNodeFs(store.fs));
+    this.#index = new SessionIndex(store.fs, store.clock, isNodeFs(store.fs), settings.indexRacyMs);
     this.#timers = new Timers(store.clock);
     this.#expiries = new ExpiryTimers(store.clock, (path) =>
       this.#coalescer.add(scopeId({ kind: 'key', path })),
@@ -97,7 +97,6 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
       unreadable: (file, error) =>
         sink.warn('ERR_SYNCER_UNREADABLE', `skipping ${file}: ${error.message}`, error),
       readDir: () => this.#readDir(),
-      keepJson: isNodeFs(this.#store.fs),
     });
     await this.#loop();
     await this.#queue;
@@ -149,28 +148,25 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
       );
       if (session.open) {
         this.#sink.status(SyncStatus.ResyncInProgress);
-        // A restart over an unchanged tree takes keys and listings from the index (no reads).
-        await this.#index.open(watched);
-        this.#reconciler.useIndex(this.#index.keys);
-        // The watcher was set up just now: no repair of its coverage needed yet.
+        // A restart over an unchanged tree takes keys and listings from the index the last
+        // session left (no reads), and the walk leaves a new one.
+        await this.#index.begin(watched);
+        this.#reconciler.useIndex(this.#index);
         const hits = this.#reconciler.indexHits;
-        await this.#serial(() => this.#fullResync(false, true));
-        this.#settings.onIndexHits?.(this.#reconciler.indexHits - hits);
+        // The watcher was set up just now: no repair of its coverage needed yet.
+        await this.#serial(() => this.#fullResync(false));
         this.#reconciler.useIndex(undefined);
-        this.#index.drop();
+        this.#index.end(!this.#sink.stopped && session.open);
+        this.#settings.onIndexHits?.(this.#reconciler.indexHits - hits);
         await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
         this.#tellCoverage(session);
       }
       if (session.open) {
         session.inSync = true;
         this.#sink.status(SyncStatus.InSync);
-        this.#writeIndexNext();
         if (this.#settings.resyncIntervalMs > 0) {
           session.timers.every(this.#settings.resyncIntervalMs, () =>
-            this.#serialSafe(async () => {
-              if ((await this.#fullResync(true, true)) > 0 || this.#changedSinceIndex)
-                this.#writeIndexNext();
-            }),
+            this.#serialSafe(async () => void (await this.#fullResync())),
           );
         }
       }
@@ -246,16 +242,17 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
    * The walks' way of listing a directory: through the session's watcher where it covers what
    * they read (paths below the store's root are its paths below the watched root).
    */
-  #readDir(): ((dir: string) => DirentLike[] | undefined) | undefined {
+  #readDir(): ((dir: string, order: string) => DirentLike[] | undefined) | undefined {
     const session = this.#session;
     const handle = session?.watch;
     const watched = session?.watchedRoot;
     if (handle?.list === undefined || watched === undefined) return undefined;
     const root = this.#store.root;
-    return (dir) => {
+    return (dir, order) => {
       const real = watched === root ? dir : watched + dir.slice(root.length);
-      const listed = handle.list?.(real, this.#index.known(real));
-      if (listed !== undefined) this.#index.listed(real, listed);
+      const known = this.#index.knownDir(order);
+      const listed = handle.list?.(real, known);
+      if (listed !== undefined) this.#index.listed(order, listed, known);
       return listed?.entries;
     };
   }
@@ -305,9 +302,8 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
    * First the watcher's coverage is repaired (after lost events, a new directory may have no
    * watch), so that whatever changes after the walk has passed it is reported.
    */
-  async #fullResync(repairWatches = true, recordIndex = false): Promise<number> {
+  async #fullResync(repairWatches = true): Promise<number> {
     if (repairWatches) await this.#session?.watch?.rescan?.();
-    if (recordIndex) this.#index.record();
     let sent = 0;
     for (const prefix of this.#settings.prefixes) {
       if (this.#sink.stopped) break;
@@ -320,32 +316,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
     }
     const session = this.#session;
     if (repairWatches && session?.inSync === true) this.#tellCoverage(session);
-    if (recordIndex) this.#recordedAll = !this.#sink.stopped && session?.open === true;
     return sent;
-  }
-
-  /** Whether the last full look that recorded listings walked every prefix to its end. */
-  #recordedAll = false;
-  /** Whether updates went out since the index was last written. */
-  #changedSinceIndex = false;
-
-  /**
-   * Writes the index after whatever is queued now, from the picture and the listings the last
-   * full look recorded. Queued outside `#serial`: a syncer stopped right after InSync still
-   * leaves its index (stop() waits for the queue).
-   */
-  #writeIndexNext(): void {
-    const complete = this.#recordedAll;
-    this.#recordedAll = false;
-    this.#changedSinceIndex = false;
-    this.#queue = this.#queue.then(() =>
-      this.#index.write(
-        this.#reconciler.indexEntries(),
-        wallNow(this.#store.clock),
-        complete,
-        this.#settings.indexRacyMs,
-      ),
-    );
   }
 
   /** Keys caught in the middle of a kvdir write: looked at again in the next batch. */
@@ -364,7 +335,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
     const { batch, newTrees, deferred } = await this.#reconciler.reconcileScopes(
       [...ids].map(scopeFromId),
     );
-    if (this.#sink.deliver(batch) > 0) this.#changedSinceIndex = true;
+    this.#sink.deliver(batch);
     this.#lookAgainLater(deferred);
     for (const path of newTrees) {
       this.#session?.timers.after(this.#settings.settleMs, () =>

@@ -1,11 +1,10 @@
 /**
- * Keys between the syncer's picture and its persistent index (index-file.ts): what a key's
- * entry holds, the value as JSON (only values JSON gives back exactly), and the look at a key
- * on a restart that takes its revision and value from the index when a fresh stat of its files
+ * Keys between the syncer's picture and its persistent index (index-file.ts): what the file
+ * source keeps about a key, the value as JSON (only values JSON gives back exactly), and the
+ * look at a key on a restart that takes its revision and value from the index when a fresh stat of its files
  * gives the signature the index has.
  */
 import type { Key } from '../../../model/key.js';
-import type { CachedKey } from '../../../syncer/key-cache.js';
 import type { StatsLike } from '../fs-like.js';
 import type { KeyFiles } from '../layout.js';
 import { fileSignature } from './file-signature.js';
@@ -17,8 +16,6 @@ export interface KeyState {
   signature: string;
   /** Expiry of a TTL, ms since the epoch. */
   expiresAt?: number;
-  /** The value sent, as JSON, for the index (only where one is kept, and JSON gives it back). */
-  json?: string;
 }
 
 /** The value kind and type a key's value is decoded for: an index entry is used for the same only. */
@@ -43,25 +40,6 @@ function isJsonExact(value: unknown, depth: number): boolean {
     if (!isJsonExact((value as Record<string, unknown>)[key], depth + 1)) return false;
   }
   return true;
-}
-
-/** The index's entries for what the consumer holds now. */
-export function* indexEntries(
-  held: Iterable<[string, CachedKey<KeyState>]>,
-): Iterable<[string, IndexedKey]> {
-  for (const [path, { key, revision, state }] of held) {
-    if (state.json === undefined || state.signature === '') continue;
-    yield [
-      path,
-      {
-        signature: state.signature,
-        revision,
-        tag: tagOf(key),
-        expiresAt: state.expiresAt ?? 0,
-        json: state.json,
-      },
-    ];
-  }
 }
 
 /** A key that the index gives: its revision, state and value, with no read. */
@@ -92,7 +70,7 @@ export function fromIndex(
   const sidecar = lstat(files.sidecar);
   const signature = fileSignature(value, sidecar?.isFile() === true ? sidecar : undefined, takenAt);
   if (signature === '' || signature !== indexed.signature) return undefined;
-  const state: KeyState = { signature, json: indexed.json };
+  const state: KeyState = { signature };
   if (indexed.expiresAt !== 0) state.expiresAt = indexed.expiresAt;
   return {
     revision: indexed.revision,

@@ -36,9 +36,9 @@ import { clipToPrefixes, scopePath } from './event-scope.js';
 import type { Scope } from './event-scope.js';
 import { fileSignature, statIdentity } from './file-signature.js';
 import type { CachedKey } from '../../../syncer/key-cache.js';
-import type { IndexedKey } from './index-file.js';
 import type { KeyState } from './index-keys.js';
-import { fromIndex, indexEntries, jsonOf } from './index-keys.js';
+import { fromIndex, jsonOf, tagOf } from './index-keys.js';
+import type { IndexUse } from './session-index.js';
 import type { Picture, ReadValue } from '../../../syncer/picture.js';
 import { SkippedFiles } from './skipped-files.js';
 import { WritesInFlight } from './write-in-flight.js';
@@ -117,10 +117,8 @@ export interface ReconcilerHooks {
    * treated as absent. Told once while it stays so (see skipped-files.ts).
    */
   unreadable(file: string, error: Error): void;
-  /** Whether values are kept as JSON for the persistent index (Node's fs). */
-  keepJson?: boolean;
   /** How walks list directories now (the watcher's `readDir`), or undefined for readdir. */
-  readDir?(): ((dir: string) => DirentLike[] | undefined) | undefined;
+  readDir?(): ((dir: string, order: string) => DirentLike[] | undefined) | undefined;
 }
 
 export class Reconciler {
@@ -132,8 +130,8 @@ export class Reconciler {
   /** The pass of the last full look (see `#tree`); skipped files are marked with it too. */
   #walks = 0;
   readonly #skipped: SkippedFiles;
-  /** The persistent index's keys, during the first full look of a session that loaded one. */
-  #index: Map<string, IndexedKey> | undefined;
+  /** The persistent index, during the first full look of a session. */
+  #index: IndexUse | undefined;
   /** Keys the index gave (no read): tests and the bench look at it. */
   indexHits = 0;
 
@@ -151,14 +149,9 @@ export class Reconciler {
     this.#skipped = new SkippedFiles((file, error) => hooks.unreadable(file, error));
   }
 
-  /** Keys a restart may take from the persistent index (undefined: none from now on). */
-  useIndex(keys: Map<string, IndexedKey> | undefined): void {
-    this.#index = keys;
-  }
-
-  /** The persistent index's entries for what the consumer holds now. */
-  indexEntries(): Iterable<[string, IndexedKey]> {
-    return indexEntries(this.#picture.entries());
+  /** The persistent index to read from and write to (undefined: none from now on). */
+  useIndex(index: IndexUse | undefined): void {
+    this.#index = index;
   }
 
   /** One batch for the scopes a quiet window collected. */
@@ -348,9 +341,11 @@ export class Reconciler {
     if (key === null) return false;
     const lstat = (file: string): StatsLike | undefined => lstatSyncOrAbsent(this.#store, file);
     const clock = this.#store.clock;
-    const found = fromIndex(this.#index?.get(path), key, files, lstat, wallNow(clock), clock.now());
-    if (found === undefined) return false;
+    const indexed = this.#index?.key(path);
+    const found = fromIndex(indexed, key, files, lstat, wallNow(clock), clock.now());
+    if (found === undefined || indexed === undefined) return false;
     this.indexHits++;
+    this.#index?.sent(path, indexed);
     this.#hooks.setExpiry(path, found.state.expiresAt);
     const ttl = found.ttl === undefined ? {} : { ttl: found.ttl };
     this.#picture.present(batch, path, key, found.revision, found.state, () => ({
@@ -409,14 +404,17 @@ export class Reconciler {
     this.#hooks.setExpiry(path, expiry);
     const { signature } = stat;
     const state: KeyState = expiry === undefined ? { signature } : { signature, expiresAt: expiry };
-    // The value's JSON for the index: kept from the last read while the revision stays.
-    if (cached?.revision === entry.revision && cached.state.json !== undefined)
-      state.json = cached.state.json;
+    const index = this.#index;
+    let json: string | undefined;
     this.#picture.present(batch, path, key, entry.revision, state, () => {
       const read = this.#value(key, entry);
-      if (read.ok && this.#hooks.keepJson === true) state.json = jsonOf(read.value);
+      if (read.ok && index !== undefined) json = jsonOf(read.value);
       return read;
     });
+    if (json !== undefined && signature !== '') {
+      const expiresAt = expiry ?? 0;
+      index?.sent(path, { signature, revision: entry.revision, tag: tagOf(key), expiresAt, json });
+    }
     return 'done';
   }
 

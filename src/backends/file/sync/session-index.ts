@@ -1,90 +1,84 @@
 /**
- * The persistent index over the life of a file source (index-file.ts has the format): loaded
- * when a session starts, used by that session's first full look only, and written after full
- * looks that walked the whole of every prefix (the first, and the periodic ones), from the
- * picture's keys and the listings the walk recorded. Node's fs only: a memfs tree does not
+ * The persistent index over a session's first full look (index-file.ts has the format): the
+ * index the last syncer left is read beside the walk, and a new one is written beside it and
+ * put in place when the walk ends. Later changes are not written: a restart reads what changed
+ * since (a stat tells it) and writes the index afresh. Node's fs only: a memfs tree does not
  * outlive its process.
  */
-import type { DirentLike, FsLike } from '../fs-like.js';
+import { wallNow } from '../../../core/clock.js';
+import type { Clock } from '../../../core/clock.js';
 import { packageVersion } from '../../../core/package-version.js';
-import type { IndexOwner, IndexedKey, KnownListing, SyncIndex } from './index-file.js';
-import { compactListing, loadIndex, rootIdOf, writeIndex } from './index-file.js';
+import type { FsLike } from '../fs-like.js';
+import type { IndexOwner, IndexedKey, KnownListing } from './index-file.js';
+import { IndexReader, IndexWriter, rootIdOf } from './index-file.js';
 import type { Listing } from './watch/port.js';
 
 let codec: Promise<string> | undefined;
 
-export class SessionIndex {
-  readonly #fs: FsLike;
-  readonly #enabled: boolean;
-  #owner: IndexOwner | undefined;
-  #loaded: SyncIndex | undefined;
-  /** Listings of the full look under way, by directory: stamp, names, types. */
-  #listings: Map<string, [string, string, string]> | undefined;
+/** What the reconciler asks of the index while a first full look walks. */
+export interface IndexUse {
+  /** The key as the last index has it. */
+  key(path: string): IndexedKey | undefined;
+  /** The key was sent (or taken from the index): it goes into the new index. */
+  sent(path: string, key: IndexedKey): void;
+}
 
-  constructor(fs: FsLike, enabled: boolean) {
+export class SessionIndex implements IndexUse {
+  readonly #fs: FsLike;
+  readonly #clock: Clock;
+  readonly #enabled: boolean;
+  readonly #racyMs: number;
+  #reader: IndexReader | undefined;
+  #writer: IndexWriter | undefined;
+
+  constructor(fs: FsLike, clock: Clock, enabled: boolean, racyMs: number) {
     this.#fs = fs;
+    this.#clock = clock;
     this.#enabled = enabled;
+    this.#racyMs = racyMs;
   }
 
-  /** Loads the index of the directory the session watches (`root`: its real path), if one can be trusted. */
-  async open(root: string): Promise<void> {
-    this.#owner = undefined;
-    this.#loaded = undefined;
+  /**
+   * The first full look of a session over `root` (the real path of the directory it watches)
+   * begins: the index there is opened, if one can be trusted, and a new one started.
+   */
+  async begin(root: string): Promise<void> {
+    this.end(false);
     if (!this.#enabled) return;
     const stats = await this.#fs.promises.stat(root).catch(() => undefined);
     if (stats?.isDirectory() !== true) return;
     codec ??= packageVersion();
-    this.#owner = { root, rootId: rootIdOf(stats), codec: await codec };
-    this.#loaded = loadIndex(this.#fs, this.#owner);
+    const owner: IndexOwner = { root, rootId: rootIdOf(stats), codec: await codec };
+    this.#reader = IndexReader.open(this.#fs, owner);
+    this.#writer = IndexWriter.create(this.#fs, owner, this.#racyMs);
   }
 
-  /** The loaded index's keys (undefined once the first full look is done). */
-  get keys(): Map<string, IndexedKey> | undefined {
-    return this.#loaded?.keys;
+  /** The last index's listing of the directory at `order` in the walk's order. */
+  knownDir(order: string): KnownListing | undefined {
+    return this.#reader?.dir(order);
   }
 
-  /** The loaded index's listing of `dir`, if it has one. */
-  known(dir: string): KnownListing | undefined {
-    return this.#loaded?.listing(dir);
+  /** The walk listed the directory at `order` (`known`: what the last index had): it goes into the new index. */
+  listed(order: string, listing: Listing, known: KnownListing | undefined): void {
+    if (known?.line !== undefined && listing.entries === known.entries)
+      this.#writer?.same(known.line);
+    else this.#writer?.dir(order, listing.stamp, listing.entries, wallNow(this.#clock));
   }
 
-  /** The first full look is done: the loaded index is let go. */
-  drop(): void {
-    this.#loaded = undefined;
+  key(path: string): IndexedKey | undefined {
+    return this.#reader?.key(path);
   }
 
-  /** A full look of every prefix starts: its listings are recorded for the next index. */
-  record(): void {
-    if (this.#owner !== undefined) this.#listings = new Map();
+  sent(path: string, key: IndexedKey): void {
+    this.#writer?.key(path, key, wallNow(this.#clock));
   }
 
-  /** A listing of the full look under way. */
-  listed(dir: string, listing: Listing): void {
-    this.#listings?.set(dir, [listing.stamp, ...compactListing(listing.entries as DirentLike[])]);
-  }
-
-  /**
-   * Writes the index from `keys` and the recorded listings (`complete`: the look walked every
-   * prefix to the end). An I/O error (a read-only tree, a full disk) leaves no index: the next
-   * start reads everything, as without one.
-   */
-  write(
-    keys: Iterable<[string, IndexedKey]>,
-    now: number,
-    complete: boolean,
-    racyMs?: number,
-  ): void {
-    const listings = this.#listings;
-    this.#listings = undefined;
-    const owner = this.#owner;
-    if (owner === undefined || listings === undefined || !complete) return;
-    const dirs = (function* (): Iterable<[string, string, string, string]> {
-      for (const [dir, [stamp, names, types]] of listings) yield [dir, stamp, names, types];
-    })();
-    try {
-      writeIndex(this.#fs, owner, { keys, dirs }, now, racyMs);
-    } catch {
-      // No index this time.
-    }
+  /** The first full look is over: the new index replaces the old one when it walked to the end. */
+  end(complete: boolean): void {
+    this.#reader?.close();
+    this.#reader = undefined;
+    if (complete) this.#writer?.finish();
+    else this.#writer?.abandon();
+    this.#writer = undefined;
   }
 }

@@ -129,7 +129,7 @@ describe('syncer restarts with its persistent index', () => {
     expect(await session(copy)).toBe(3);
   });
 
-  it('ignores an index that is corrupt, not JSON, or a link, and writes a good one', async () => {
+  it('ignores an index that is cut short, not its format or version, of another root, or a link, and writes a good one', async () => {
     const root = await tree(1, 2);
     await session(root);
     const good = await readFile(join(root, INDEX), 'utf8');
@@ -137,7 +137,8 @@ describe('syncer restarts with its persistent index', () => {
       good.slice(0, good.length / 2),
       'not json',
       '{"format":"kvdir-syncer-index"}',
-      good.replace(/"version":1/, '"version":0'),
+      good.replace(/"version":\d+/, '"version":0'),
+      good.replace(/\nend\t\d+\n$/, '\n'),
     ]) {
       await writeFile(join(root, INDEX), bad);
       expect(await session(root)).toBe(0);

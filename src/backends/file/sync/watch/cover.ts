@@ -19,6 +19,8 @@ import { PolledDirs, stampOf } from './dir-poll.js';
 import type { WatchOne } from './directories.js';
 import type { EventKind, Listing, WatchCoverage, WatchHandlers } from './port.js';
 import { readLimit } from './limit.js';
+import type { Members } from '../../../../syncer/members.js';
+import { withMember, withoutMember } from '../../../../syncer/members.js';
 
 export type Coverage = WatchCoverage;
 
@@ -27,7 +29,7 @@ interface Node {
   /** Undefined: polled. */
   watcher: FSWatcher | undefined;
   /** Covered directories right below this one. */
-  children: Set<string> | undefined;
+  children: Members | undefined;
 }
 
 export interface CoverSettings {
@@ -327,7 +329,8 @@ export class CoveredTree {
     }
     this.#nodes.set(dir, { identity, watcher, children: undefined });
     const parent = this.#nodes.get(dirname(dir));
-    if (parent !== undefined && dir !== this.root) (parent.children ??= new Set()).add(dir);
+    if (parent !== undefined && dir !== this.root)
+      parent.children = withMember(parent.children, dir);
   }
 
   /** Drops the coverage of `dir` and everything below it (in time proportional to that subtree). */
@@ -335,13 +338,14 @@ export class CoveredTree {
     this.#polled.delete(dir);
     const node = this.#nodes.get(dir);
     if (node === undefined) return;
-    for (const child of node.children ?? []) this.#uncover(child);
+    for (const child of [...(node.children ?? [])]) this.#uncover(child);
     if (node.watcher !== undefined) {
       node.watcher.close();
       this.#watching--;
     }
     this.#nodes.delete(dir);
-    this.#nodes.get(dirname(dir))?.children?.delete(dir);
+    const parent = this.#nodes.get(dirname(dir));
+    if (parent !== undefined) parent.children = withoutMember(parent.children, dir);
   }
 
   /** Covers `dir` anew after its coverage was dropped: alone now; lazy, at the syncer's look. */
