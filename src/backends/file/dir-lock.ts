@@ -1,0 +1,336 @@
+/**
+ * The cross-process lock of one directory of keys (Node's fs only): a directory
+ * `<root>/.kvdir-locks/<sha1>` made by `mkdir` (atomic: one process wins), holding a file
+ * `owner` that says who holds it and with which settings:
+ *
+ *     {"token":"<random, new at every acquisition>","pid":1234,"stale":10000}
+ *
+ * The holder touches `owner` every `stale / 4` ms. Another process takes the lock over only
+ * when `owner` has not been touched for longer than the larger of its own `stale` and the
+ * holder's, so processes with different settings never take each other's live lock (a lock
+ * without `owner`, an old format or a holder between its mkdir and its write, is judged with
+ * at least the default 10 s). A takeover moves the lock aside with one rename and checks that
+ * what it moved is what it judged stale; if not, it puts it back.
+ *
+ * What makes a write safe is `check`, called synchronously right before the renames that
+ * commit a write: the lock is still ours (its `owner` holds our token) and our last touch is
+ * younger than `stale - stale / 4`. Nobody can judge the lock stale for at least `stale / 4` ms
+ * after such a check, far longer than the synchronous renames that follow it; a holder whose
+ * event loop stalled past that point never commits: its write is discarded.
+ *
+ * Waiters that find the lock held touch `<lock>.want` with their id, so a holder that keeps the
+ * lock busy can see that another process is waiting and let it have a turn (locks.ts).
+ *
+ * proper-lockfile did the mkdir part before; it could not store the holder's settings (its
+ * removal is an `rmdir`, which fails on a non-empty directory), had no synchronous ownership
+ * check, and took over by remove-then-mkdir, which can remove the fresh lock of a third process.
+ */
+import nodeFs from 'node:fs';
+import { dirname, join } from 'node:path';
+import { errnoCode } from './fs-like.js';
+import { uniqueId } from './unique-id.js';
+
+/** What a lock is judged with when its holder did not say (a lock of an older kvdir). */
+export const DEFAULT_STALE_MS = 10_000;
+/** A waiter's mark is fresh for this long: waiters touch it every retry (at most 25 ms apart). */
+const WANT_FRESH_MS = 100;
+
+const OWNER = 'owner';
+
+interface OwnerRecord {
+  token: string;
+  pid: number;
+  stale: number;
+}
+
+/** Why a held lock is no longer safe to write under, or undefined while it is. */
+export type LockLoss = string | undefined;
+
+/** A lock this process holds. */
+export class HeldLock {
+  readonly path: string;
+  readonly stale: number;
+  readonly #token: string;
+  /** mtime (ms, as the file system stores it) of our last touch of `owner`. */
+  #touchedAt: number;
+  #lost: LockLoss;
+  #released = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  private constructor(path: string, stale: number, token: string, touchedAt: number) {
+    this.path = path;
+    this.stale = stale;
+    this.#token = token;
+    this.#touchedAt = touchedAt;
+    held.add(this);
+    this.#schedule();
+  }
+
+  /**
+   * One attempt to take the lock at `path` (synchronous: a free lock costs a mkdir, a small
+   * write and a stat). Takes over a stale lock. Undefined when someone else holds it.
+   */
+  static tryAcquire(path: string, stale: number): HeldLock | undefined {
+    if (!makeLockDir(path, stale)) return undefined;
+    const token = uniqueId() + uniqueId();
+    const record: OwnerRecord = { token, pid: process.pid, stale };
+    try {
+      // 'wx': a lock directory that already has an owner was not made by us (a takeover put
+      // one back in between): not ours.
+      nodeFs.writeFileSync(join(path, OWNER), JSON.stringify(record), { flag: 'wx' });
+      return new HeldLock(path, stale, token, touch(join(path, OWNER), false));
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'EEXIST' || code === 'ENOENT') return undefined;
+      nodeFs.rmSync(path, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Why the lock may no longer be ours (no I/O), or undefined. */
+  get lost(): LockLoss {
+    if (this.#lost !== undefined) return this.#lost;
+    const age = Date.now() - this.#touchedAt;
+    if (age >= this.#safeAge())
+      return `its last refresh is ${age} ms old (lock.stale ${this.stale} ms)`;
+    return undefined;
+  }
+
+  /**
+   * Undefined while the lock is still ours and will stay ours for at least `stale / 4` ms;
+   * otherwise why not (and the lock stays lost). Call right before the synchronous renames that
+   * commit a write: one read of `owner`.
+   */
+  check(): LockLoss {
+    this.#lost ??= this.lost ?? this.#foreignOwner();
+    return this.#lost;
+  }
+
+  /**
+   * Hands the lock back; never throws (a lock that cannot be removed is taken over once stale).
+   * A lock that may have been taken over is left to its new holder.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    clearTimeout(this.#timer);
+    held.delete(this);
+    try {
+      this.#remove();
+    } catch {
+      // See above.
+    }
+  }
+
+  #remove(): void {
+    if (this.#foreignOwner() !== undefined) return;
+    if (this.lost === undefined) {
+      // Fresh: nobody can be taking it over now.
+      nodeFs.unlinkSync(join(this.path, OWNER));
+      nodeFs.rmdirSync(this.path);
+      return;
+    }
+    // Ours but old: another process may be taking it over right now. Move it aside first, then
+    // look at what was moved, and put back what turns out not to be ours.
+    const grave = graveName(this.path);
+    if (!renamed(this.path, grave)) return;
+    if (readOwner(grave)?.token === this.#token)
+      nodeFs.rmSync(grave, { recursive: true, force: true });
+    else putBack(grave, this.path);
+  }
+
+  /** Whether a process other than `self` marked itself as waiting for this lock just now. */
+  someoneElseWaits(self: string): boolean {
+    return otherWaiter(this.path, self);
+  }
+
+  #safeAge(): number {
+    return this.stale - Math.floor(this.stale / 4);
+  }
+
+  /** Undefined while `owner` holds our token; otherwise what it holds. */
+  #foreignOwner(): LockLoss {
+    const owner = readOwner(this.path);
+    if (owner?.token === this.#token) return undefined;
+    return owner === undefined ? 'it was removed' : `process ${owner.pid} took it over`;
+  }
+
+  #schedule(): void {
+    this.#timer = setTimeout(() => this.#refresh(), Math.floor(this.stale / 4));
+    // A held lock does not keep the process alive: the writes that hold it do.
+    this.#timer.unref();
+  }
+
+  /** Touches `owner`, unless the lock is already lost (then it stays lost). */
+  #refresh(): void {
+    if (this.#released || this.lost !== undefined) return;
+    this.#lost = this.#foreignOwner();
+    if (this.#lost !== undefined) return;
+    try {
+      this.#touchedAt = touch(join(this.path, OWNER), true);
+    } catch (err) {
+      this.#lost = `refreshing it failed: ${errnoCode(err) ?? String(err)}`;
+      return;
+    }
+    this.#schedule();
+  }
+}
+
+/** Marks `self` as waiting for the lock at `path`. */
+export function announceWaiting(path: string, self: string): void {
+  try {
+    nodeFs.writeFileSync(`${path}.want`, self);
+  } catch {
+    // Only fairness depends on it.
+  }
+}
+
+/** Whether anyone holds the lock at `path` now (a holder that has written its owner file). */
+export function isHeld(path: string): boolean {
+  return readOwner(path) !== undefined;
+}
+
+function otherWaiter(path: string, self: string): boolean {
+  const want = `${path}.want`;
+  try {
+    const stats = nodeFs.statSync(want);
+    if (Date.now() - stats.mtimeMs > WANT_FRESH_MS) return false;
+    return nodeFs.readFileSync(want, 'utf8') !== self;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes the lock directory, taking over a stale one; false when it is held. */
+function makeLockDir(path: string, stale: number): boolean {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      nodeFs.mkdirSync(path);
+      return true;
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'ENOENT') nodeFs.mkdirSync(dirname(path), { recursive: true });
+      else if (code !== 'EEXIST') throw err;
+      else if (!takeOverIfStale(path, stale)) return false;
+    }
+  }
+  return false;
+}
+
+/** What a taker saw of a lock it judged stale. */
+interface Judged {
+  token: string | undefined;
+  mtimeMs: number;
+}
+
+/** Moves a stale lock aside (true), or leaves a live one (false). */
+function takeOverIfStale(path: string, stale: number): boolean {
+  const judged = staleLock(path, stale);
+  if (judged === 'gone') return true;
+  if (judged === undefined) return false;
+  const grave = graveName(path);
+  if (!renamed(path, grave)) return true; // gone meanwhile: try mkdir again
+  const moved = lockState(grave);
+  if (moved !== undefined && moved.token === judged.token && moved.mtimeMs === judged.mtimeMs) {
+    nodeFs.rmSync(grave, { recursive: true, force: true });
+    return true;
+  }
+  // Another taker replaced the stale lock between our look and our rename: that one is live.
+  putBack(grave, path);
+  return false;
+}
+
+/** The lock at `path` if it is stale, 'gone' if there is none, undefined if it is live. */
+function staleLock(path: string, stale: number): Judged | 'gone' | undefined {
+  const state = lockState(path);
+  if (state === undefined) return 'gone';
+  const threshold = Math.max(stale, state.stale);
+  return Date.now() - state.mtimeMs > threshold ? state : undefined;
+}
+
+/** The token, touch time and staleness of the lock directory at `path`; undefined if none. */
+function lockState(path: string): (Judged & { stale: number }) | undefined {
+  const owner = readOwner(path);
+  const stats = statOrUndefined(owner === undefined ? path : join(path, OWNER));
+  if (stats === undefined) return owner === undefined ? undefined : lockState(path);
+  return {
+    token: owner?.token,
+    mtimeMs: stats.mtimeMs,
+    stale: owner?.stale ?? DEFAULT_STALE_MS,
+  };
+}
+
+function readOwner(path: string): OwnerRecord | undefined {
+  let text: string;
+  try {
+    text = nodeFs.readFileSync(join(path, OWNER), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const data = JSON.parse(text) as Partial<OwnerRecord>;
+    if (typeof data.token !== 'string') return undefined;
+    return {
+      token: data.token,
+      pid: typeof data.pid === 'number' ? data.pid : 0,
+      stale: typeof data.stale === 'number' && data.stale > 0 ? data.stale : DEFAULT_STALE_MS,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sets `file`'s mtime to now (when `again`; a new file has it already) and returns it as the
+ * file system stores it. A file system that keeps whole seconds would round it down, making
+ * the lock look older to others than to us: then the next whole second is set instead, so the
+ * lock looks younger to everyone, never older to anyone.
+ */
+function touch(file: string, again: boolean): number {
+  const now = Date.now();
+  if (again) nodeFs.utimesSync(file, now / 1000, now / 1000);
+  let stored = nodeFs.statSync(file).mtimeMs;
+  if (stored % 1000 === 0 && stored < now) {
+    const ceiling = Math.ceil(now / 1000);
+    nodeFs.utimesSync(file, ceiling, ceiling);
+    stored = nodeFs.statSync(file).mtimeMs;
+  }
+  return stored;
+}
+
+function statOrUndefined(path: string): nodeFs.Stats | undefined {
+  try {
+    return nodeFs.statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function graveName(path: string): string {
+  return `${path}.stale-${uniqueId()}`;
+}
+
+function renamed(from: string, to: string): boolean {
+  try {
+    nodeFs.renameSync(from, to);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/** Puts a lock moved aside by mistake back; if its place was taken meanwhile, its holder finds out at its next check. */
+function putBack(grave: string, path: string): void {
+  try {
+    nodeFs.renameSync(grave, path);
+  } catch {
+    nodeFs.rmSync(grave, { recursive: true, force: true });
+  }
+}
+
+/** Locks held by this process: handed back if it exits without closing its clients. */
+const held = new Set<HeldLock>();
+process.on('exit', () => {
+  for (const lock of held) lock.release();
+});
