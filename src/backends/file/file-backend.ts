@@ -112,7 +112,7 @@ export class FileBackend extends BaseClient {
   ): Promise<KVPair> {
     const files = this.#store.keyFiles(key.defaultPath());
     const bytes = this.#store.encode(key, value);
-    return await this.#locks.withLock(files.path, async () => {
+    return await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
       if (op === 'create' && live !== undefined) throw new ResourceAlreadyExistsError(key);
@@ -120,8 +120,13 @@ export class FileBackend extends BaseClient {
       if (revision !== undefined) checkRevision(key, live, revision);
       const expiresAt = ttl ? this.#store.clock.now() + ttl : undefined;
       const print = fingerprint(bytes);
-      const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt);
-      await this.#store.write(files, bytes, sidecar, current?.mode);
+      const before = current && {
+        fingerprint: current.fingerprint,
+        sidecar: current.sidecar,
+        written: current.written,
+      };
+      const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt, before);
+      await this.#store.write(files, bytes, sidecar, current, guard);
       const written: KVPair = { key, value, revision: revisionOf(sidecar, print) };
       if (ttl !== undefined) written.ttl = ttl;
       return written;

@@ -8,7 +8,7 @@ import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../
 import type { Key } from '../../model/key.js';
 import type { Clock } from '../../core/clock.js';
 import type { PreparedTemp } from './atomic-write.js';
-import { prepareTemp, writeFileAtomic, writeNewFile } from './atomic-write.js';
+import { prepareTemp, writeNewFileSync } from './atomic-write.js';
 import { decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, StatsLike } from './fs-like.js';
@@ -16,16 +16,28 @@ import { direntName, readBytesSync, readDir } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
 import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
 import type { Sidecar } from './revision.js';
-import { decodeSidecar, encodeSidecar, fingerprint, isExpired, revisionOf } from './revision.js';
+import {
+  decodeSidecar,
+  effectiveSidecar,
+  encodeSidecar,
+  fingerprint,
+  isExpired,
+  revisionOf,
+} from './revision.js';
 import { visitPrefix, walkPrefix } from './tree-walk.js';
 import { uniqueId } from './unique-id.js';
 import type { WalkResult, WalkVisitor } from './tree-walk.js';
+import { reachedStep } from './write-steps.js';
+import type { CommitGuard } from './locks.js';
 
 /** What one value file holds right now. */
 export interface StoredEntry {
   files: KeyFiles;
   bytes: Buffer;
+  /** The sidecar that applies to these bytes (see `effectiveSidecar`). */
   sidecar: Sidecar | undefined;
+  /** The sidecar file as written: ahead of `sidecar` while a write has not landed. */
+  written: Sidecar | undefined;
   fingerprint: string;
   revision: string;
   /** The file's mode, kept when kvdir rewrites it. */
@@ -75,13 +87,15 @@ export class TreeStore {
     if (bytes.length > this.#maxValueBytes)
       throw tooLarge(files.file, bytes.length, this.#maxValueBytes);
     const sidecarBytes = this.#readOrUndefined(files.sidecar);
-    const sidecar =
+    const written =
       sidecarBytes === undefined ? undefined : decodeSidecar(sidecarBytes.toString('utf8'));
     const print = fingerprint(bytes);
+    const sidecar = effectiveSidecar(written, print);
     return {
       files,
       bytes,
       sidecar,
+      written,
       fingerprint: print,
       revision: revisionOf(sidecar, print),
       mode: modeOf(stats),
@@ -137,77 +151,95 @@ export class TreeStore {
   }
 
   /**
-   * Writes a key's value file and its sidecar. The caller holds the key's lock and says whether
-   * the key has a value file now (`mode` is its mode; undefined when it has none).
+   * Writes a key's value file and its sidecar. The caller holds the key's lock and passes what
+   * the key's files held when it looked (`current`: undefined when it has no value file), and
+   * the guard of its lock. Temp files are written and fsynced first; then, with no `await` in
+   * between, the guard and the renames that commit: a write whose lock was lost meanwhile
+   * discards its temp files and changes nothing.
    */
   async write(
     files: KeyFiles,
     bytes: Buffer,
     sidecar: Sidecar,
-    mode: number | undefined,
+    current: StoredEntry | undefined,
+    guard: CommitGuard,
   ): Promise<void> {
     this.#makeDir(files.parent);
     // Alone, a write is quickest in synchronous calls; beside others, through the thread pool.
     const sync = this.#writing === 0;
     this.#writing++;
     try {
+      reachedStep('locked', files.file);
       const sidecarBytes = Buffer.from(encodeSidecar(sidecar));
-      if (mode === undefined) await this.#create(files, bytes, sidecarBytes, sync);
-      else await this.#replace(files, bytes, sidecarBytes, mode, sync);
+      if (current === undefined) await this.#create(files, bytes, sidecarBytes, guard, sync);
+      else await this.#replace(files, bytes, sidecarBytes, current, guard, sync);
     } finally {
       this.#writing--;
     }
   }
 
   /**
-   * A key without a value file: the sidecar first, as a new file written in place (no reader
-   * looks at a sidecar whose value file does not exist), then the value file, atomically. A
-   * reader sees no key or the whole key; a crash between the two leaves a hidden file no
-   * reader uses.
+   * A key without a value file: the value's temp file, then at commit the sidecar as a new
+   * file written in place (no reader looks at a sidecar whose value file does not exist) and
+   * the value's rename. A reader sees no key or the whole key; a crash between the two leaves a
+   * hidden file no reader uses.
    */
   async #create(
     files: KeyFiles,
     bytes: Buffer,
     sidecarBytes: Buffer,
+    guard: CommitGuard,
     sync: boolean,
   ): Promise<void> {
-    await writeNewFile(this.fs, files.sidecar, sidecarBytes, { sync });
+    const value = await prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
+    reachedStep('commit', files.file);
     try {
-      await writeFileAtomic(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
+      guard();
+      writeNewFileSync(this.fs, files.sidecar, sidecarBytes);
+      try {
+        value.commitSync();
+      } catch (err) {
+        this.#unlinkQuietly(files.sidecar);
+        throw err;
+      }
     } catch (err) {
-      await this.fs.promises.unlink(files.sidecar).catch(() => undefined);
+      await value.discard();
       throw err;
     }
   }
 
   /**
-   * Replaces the value file, then its sidecar, in that order, so a crash between the two
-   * leaves a sidecar behind its file (read as an outside edit), never ahead of it. The sidecar's
-   * temp file is written while the value's is being fsynced.
+   * A key with a value file: both temp files (the sidecar's written while the value's is being
+   * fsynced), then the sidecar's rename and the value's. The value's rename is the one step at
+   * which the write lands: until then the new sidecar records the key's state before the write
+   * and readers go by it (revision.ts), so a failure or a crash between the two changes nothing
+   * a reader sees. A write of the bytes the file already holds renames only the sidecar.
    */
   async #replace(
     files: KeyFiles,
     bytes: Buffer,
     sidecarBytes: Buffer,
-    mode: number,
+    current: StoredEntry,
+    guard: CommitGuard,
     sync: boolean,
   ): Promise<void> {
-    const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync, mode });
-    value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
-    let side: PreparedTemp;
+    const options = { fsync: this.#fsync, sync, mode: current.mode };
+    const value = current.bytes.equals(bytes)
+      ? undefined
+      : prepareTemp(this.fs, files.file, bytes, options);
+    value?.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
+    let side: PreparedTemp | undefined;
     try {
       side = await prepareTemp(this.fs, files.sidecar, sidecarBytes, { fsync: false, sync });
+      const ready = await value;
+      reachedStep('commit', files.file);
+      guard();
+      side.commitSync();
+      ready?.commitSync();
     } catch (err) {
-      await (await value.catch(() => undefined))?.discard();
+      await Promise.all([side?.discard(), (await value?.catch(() => undefined))?.discard()]);
       throw err;
     }
-    try {
-      await (await value).commit();
-    } catch (err) {
-      await side.discard();
-      throw err;
-    }
-    await side.commit();
   }
 
   /**
@@ -261,6 +293,14 @@ export class TreeStore {
 
   async makeRoot(): Promise<void> {
     await this.fs.promises.mkdir(this.root, { recursive: true });
+  }
+
+  #unlinkQuietly(path: string): void {
+    try {
+      this.fs.unlinkSync(path);
+    } catch {
+      // A sidecar without its value file is read by nobody, and the next create replaces it.
+    }
   }
 
   /**
