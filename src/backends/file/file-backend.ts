@@ -136,17 +136,30 @@ export class FileBackend extends BaseClient {
   protected async _delete(key: Key, revision: string | undefined): Promise<void> {
     const files = this.#store.keyFiles(key.defaultPath());
     const deletePath = key.defaultDeletePath();
-    await this.#locks.withLock(files.path, async () => {
+    await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
       if (revision !== undefined) checkRevision(key, live ? current : undefined, revision);
-      const removed = await this.#store.removeTree(deletePath);
+      const removed = await this.#store.removeTree(deletePath, guard);
       // An expired value file is removed but did not exist as far as callers know.
       const existed = live || removed.dir || (removed.file && deletePath !== files.path);
       if (!existed) throw new ResourceDoesNotExistError(key);
     });
-    for (const parent of key.defaultDeleteParentPaths()) {
-      if (!(await this.#store.removeDirIfEmpty(parent))) break;
+    await this.#removeEmptyParents(key.defaultDeleteParentPaths());
+  }
+
+  /**
+   * After a delete, the implicit parents it left empty (Calico's workload and endpoint
+   * directories), innermost first, each under its directory's lock held alone. The delete has
+   * landed by now: a parent that is busy (a writer in it, here or in another process) or that
+   * cannot be removed is left as it is, and no failure here fails the delete.
+   */
+  async #removeEmptyParents(parents: string[]): Promise<void> {
+    for (const parent of parents) {
+      const removed = await this.#locks
+        .withDirectoryIfFree(parent, (guard) => this.#store.removeDirIfEmpty(parent, guard))
+        .catch(() => false);
+      if (removed !== true) return;
     }
   }
 

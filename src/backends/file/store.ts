@@ -11,7 +11,7 @@ import type { PreparedTemp } from './atomic-write.js';
 import { prepareTemp, writeNewFileSync } from './atomic-write.js';
 import { decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
-import type { FsLike, StatsLike } from './fs-like.js';
+import type { DirentLike, FsLike, StatsLike } from './fs-like.js';
 import { direntName, readBytesSync, readDir } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
 import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
@@ -243,38 +243,61 @@ export class TreeStore {
   }
 
   /**
-   * Removes the value of `path` and every key below it: the value file and its sidecar, then
-   * the directory, moved aside in one rename so no reader sees half a subtree. Says what existed.
+   * Removes the value of `path` and every key below it; says what existed. With no `await`
+   * between the guard and the last step: the directory below moved aside in one rename (so no
+   * reader sees half a subtree), then the value file unlinked (the step at which the key is
+   * gone), then its sidecar (a sidecar without its value file is read by nobody). A failure
+   * before the value file is gone puts the directory back and changes nothing; one after it is
+   * not a failure. The moved-aside directory is removed afterwards, as best it can be.
    */
-  async removeTree(path: string): Promise<{ file: boolean; dir: boolean }> {
+  async removeTree(path: string, guard: CommitGuard): Promise<{ file: boolean; dir: boolean }> {
     const files = this.keyFiles(path);
     this.#assertInside(files.parent);
-    const file = await this.fs.promises.unlink(files.file).then(() => true, falseIfMissing);
-    await this.fs.promises.unlink(files.sidecar).catch(falseIfMissing);
     const trash = join(files.parent, `${INTERNAL_PREFIX}trash-${uniqueId()}`);
-    const dir = await this.fs.promises.rename(files.dir, trash).then(() => true, falseIfMissing);
-    if (dir) await this.fs.promises.rm(trash, { recursive: true, force: true });
+    reachedStep('commit', files.file);
+    guard();
+    const dir = this.#renameIfPresent(files.dir, trash);
+    let file: boolean;
+    try {
+      file = this.#unlinkIfPresent(files.file);
+    } catch (err) {
+      if (dir) this.#putBack(trash, files.dir, err);
+      throw err;
+    }
+    this.#unlinkQuietly(files.sidecar);
+    if (dir)
+      await this.fs.promises.rm(trash, { recursive: true, force: true }).catch(() => undefined);
     return { file, dir };
   }
 
-  /** Removes the directory of `path` if it holds nothing but kvdir's own files; says if it did. */
-  async removeDirIfEmpty(path: string): Promise<boolean> {
+  /**
+   * Removes the directory of `path` if it holds nothing but kvdir's own files (leftovers of
+   * writes that crashed: the caller holds the directory's lock alone, so no write is under way
+   * in it); says if it did. Only the names it listed are removed, and the directory itself
+   * only once empty.
+   */
+  async removeDirIfEmpty(path: string, guard: CommitGuard): Promise<boolean> {
     const dir = dirForPath(this.root, path);
-    let names: string[];
+    let entries: DirentLike[];
     try {
-      names = (await readDir(this.fs, dir)).map(direntName);
+      entries = await readDir(this.fs, dir);
     } catch (err) {
       if (isMissing(err)) return false;
       throw err;
     }
+    const names = entries.map(direntName);
     if (!names.every(isInternalName)) return false;
+    guard();
+    for (const [index, entry] of entries.entries()) {
+      // Removed trees are never written to again: they may go later, and take their time.
+      if (!entry.isDirectory()) this.#unlinkIfPresent(join(dir, names[index] as string));
+    }
+    const trees = names.filter((_, index) => entries[index]?.isDirectory() === true);
     await Promise.all(
-      names.map((name) => this.fs.promises.rm(join(dir, name), { recursive: true, force: true })),
+      trees.map((name) => this.fs.promises.rm(join(dir, name), { recursive: true, force: true })),
     );
-    return this.fs.promises.rmdir(dir).then(
-      () => true,
-      (err: unknown) => (isNotEmpty(err) || isMissing(err) ? false : Promise.reject(err)),
-    );
+    guard();
+    return this.#rmdirIfEmpty(dir);
   }
 
   async dirExists(path: string): Promise<boolean> {
@@ -295,11 +318,54 @@ export class TreeStore {
     await this.fs.promises.mkdir(this.root, { recursive: true });
   }
 
+  /** Renames `from` to `to`; false when `from` does not exist. */
+  #renameIfPresent(from: string, to: string): boolean {
+    try {
+      this.fs.renameSync(from, to);
+      return true;
+    } catch (err) {
+      return falseIfMissing(err);
+    }
+  }
+
+  #unlinkIfPresent(path: string): boolean {
+    try {
+      this.fs.unlinkSync(path);
+      return true;
+    } catch (err) {
+      return falseIfMissing(err);
+    }
+  }
+
   #unlinkQuietly(path: string): void {
     try {
       this.fs.unlinkSync(path);
     } catch {
       // A sidecar without its value file is read by nobody, and the next create replaces it.
+    }
+  }
+
+  /** Undoes a subtree's move aside after a failed delete; if even that fails, says so. */
+  #putBack(trash: string, dir: string, cause: unknown): void {
+    try {
+      this.fs.renameSync(trash, dir);
+    } catch (err) {
+      throw new DatastoreError(
+        `the keys below ${dir} were removed (left in ${trash}), but not the key itself: ` +
+          `${(cause as Error).message}; putting them back failed: ${(err as Error).message}`,
+        { code: 'ERR_WRITE_LANDED', cause },
+      );
+    }
+  }
+
+  /** rmdir of an empty directory; false when it is not empty (or gone). */
+  #rmdirIfEmpty(dir: string): boolean {
+    try {
+      this.fs.rmdirSync(dir);
+      return true;
+    } catch (err) {
+      if (isNotEmpty(err) || isMissing(err)) return false;
+      throw err;
     }
   }
 
