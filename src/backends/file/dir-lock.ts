@@ -90,7 +90,7 @@ export class HeldLock {
   /** Why the lock may no longer be ours (no I/O), or undefined. */
   get lost(): LockLoss {
     if (this.#lost !== undefined) return this.#lost;
-    const age = Date.now() - this.#touchedAt;
+    const age = Math.round(Date.now() - this.#touchedAt);
     if (age >= this.#safeAge())
       return `its last refresh is ${age} ms old (lock.stale ${this.stale} ms)`;
     return undefined;
