@@ -1,41 +1,42 @@
 /**
- * The cross-process lock of one directory of keys (Node's fs only): a directory
- * `<root>/.kvdir-locks/<sha1>` made by `mkdir` (atomic: one process wins), holding a file
- * `owner` that says who holds it and with which settings:
+ * The cross-process lock of one directory of keys (Node's fs only): a file
+ * `<root>/.kvdir-locks/<sha1>` created with O_EXCL (one process wins) that says who holds it
+ * and with which settings:
  *
  *     {"token":"<random, new at every acquisition>","pid":1234,"stale":10000}
  *
- * The holder touches `owner` every `stale / 4` ms. Another process takes the lock over only
- * when `owner` has not been touched for longer than the larger of its own `stale` and the
- * holder's, so processes with different settings never take each other's live lock (a lock
- * without `owner`, an old format or a holder between its mkdir and its write, is judged with
- * at least the default 10 s). A takeover moves the lock aside with one rename and checks that
- * what it moved is what it judged stale; if not, it puts it back.
+ * The holder touches it every `stale / 4` ms. Another process takes the lock over only when it
+ * has not been touched for longer than the larger of its own `stale` and the holder's, so
+ * processes with different settings never take each other's live lock (a lock that does not
+ * say, a holder between its create and its write or an older kvdir's lock directory, is judged
+ * with at least the default 10 s). A takeover moves the lock aside with one rename and checks
+ * that what it moved is what it judged stale; if not, it puts it back (by link, which never
+ * replaces a lock made meanwhile).
  *
  * What makes a write safe is `check`, called synchronously right before the renames that
- * commit a write: the lock is still ours (its `owner` holds our token) and our last touch is
- * younger than `stale - stale / 4`. Nobody can judge the lock stale for at least `stale / 4` ms
- * after such a check, far longer than the synchronous renames that follow it; a holder whose
- * event loop stalled past that point never commits: its write is discarded.
+ * commit a write: the lock still holds our token and our last touch is younger than
+ * `stale - stale / 4`. Nobody can judge the lock stale for at least `stale / 4` ms after such a
+ * check, far longer than the synchronous renames that follow it; a holder whose event loop
+ * stalled past that point never commits: its write is discarded.
  *
- * Waiters that find the lock held touch `<lock>.want` with their id, so a holder that keeps the
+ * Waiters that find the lock held write their id to `<lock>.want`, so a holder that keeps the
  * lock busy can see that another process is waiting and let it have a turn (locks.ts).
  *
- * proper-lockfile did the mkdir part before; it could not store the holder's settings (its
- * removal is an `rmdir`, which fails on a non-empty directory), had no synchronous ownership
- * check, and took over by remove-then-mkdir, which can remove the fresh lock of a third process.
+ * kvdir used proper-lockfile before: a directory made by mkdir, refreshed by its mtime. It
+ * cannot hold the holder's settings (its removal is an rmdir), has no synchronous ownership
+ * check, and takes over by remove-then-mkdir, which can remove a third process's fresh lock.
+ * A file is also cheaper than a directory: on ext4 a create and unlink of a small file costs
+ * a fraction of a mkdir and rmdir.
  */
 import nodeFs from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { errnoCode } from './fs-like.js';
 import { uniqueId } from './unique-id.js';
 
 /** What a lock is judged with when its holder did not say (a lock of an older kvdir). */
 export const DEFAULT_STALE_MS = 10_000;
-/** A waiter's mark is fresh for this long: waiters touch it every retry (at most 25 ms apart). */
+/** A waiter's mark is fresh for this long: waiters write it every retry (at most 25 ms apart). */
 const WANT_FRESH_MS = 100;
-
-const OWNER = 'owner';
 
 interface OwnerRecord {
   token: string;
@@ -51,7 +52,7 @@ export class HeldLock {
   readonly path: string;
   readonly stale: number;
   readonly #token: string;
-  /** mtime (ms, as the file system stores it) of our last touch of `owner`. */
+  /** mtime (ms, as the file system stores it) of our last touch of the lock. */
   #touchedAt: number;
   #lost: LockLoss;
   #released = false;
@@ -67,24 +68,24 @@ export class HeldLock {
   }
 
   /**
-   * One attempt to take the lock at `path` (synchronous: a free lock costs a mkdir, a small
+   * One attempt to take the lock at `path` (synchronous: a free lock costs a create, a small
    * write and a stat). Takes over a stale lock. Undefined when someone else holds it.
    */
   static tryAcquire(path: string, stale: number): HeldLock | undefined {
-    if (!makeLockDir(path, stale)) return undefined;
     const token = uniqueId() + uniqueId();
     const record: OwnerRecord = { token, pid: process.pid, stale };
-    try {
-      // 'wx': a lock directory that already has an owner was not made by us (a takeover put
-      // one back in between): not ours.
-      nodeFs.writeFileSync(join(path, OWNER), JSON.stringify(record), { flag: 'wx' });
-      return new HeldLock(path, stale, token, touch(join(path, OWNER), false));
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code === 'EEXIST' || code === 'ENOENT') return undefined;
-      nodeFs.rmSync(path, { recursive: true, force: true });
-      throw err;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        nodeFs.writeFileSync(path, JSON.stringify(record), { flag: 'wx' });
+        return new HeldLock(path, stale, token, touch(path, false));
+      } catch (err) {
+        const code = errnoCode(err);
+        if (code === 'ENOENT') nodeFs.mkdirSync(dirname(path), { recursive: true });
+        else if (code !== 'EEXIST') throw err;
+        else if (!takeOverIfStale(path, stale)) return undefined;
+      }
     }
+    return undefined;
   }
 
   /** Why the lock may no longer be ours (no I/O), or undefined. */
@@ -99,7 +100,7 @@ export class HeldLock {
   /**
    * Undefined while the lock is still ours and will stay ours for at least `stale / 4` ms;
    * otherwise why not (and the lock stays lost). Call right before the synchronous renames that
-   * commit a write: one read of `owner`.
+   * commit a write: one read of the lock.
    */
   check(): LockLoss {
     this.#lost ??= this.lost ?? this.#foreignOwner();
@@ -122,33 +123,31 @@ export class HeldLock {
     }
   }
 
+  /** Whether a process other than `self` marked itself as waiting for this lock just now. */
+  someoneElseWaits(self: string): boolean {
+    return otherWaiter(this.path, self);
+  }
+
   #remove(): void {
     if (this.#foreignOwner() !== undefined) return;
     if (this.lost === undefined) {
       // Fresh: nobody can be taking it over now.
-      nodeFs.unlinkSync(join(this.path, OWNER));
-      nodeFs.rmdirSync(this.path);
+      nodeFs.unlinkSync(this.path);
       return;
     }
     // Ours but old: another process may be taking it over right now. Move it aside first, then
     // look at what was moved, and put back what turns out not to be ours.
     const grave = graveName(this.path);
     if (!renamed(this.path, grave)) return;
-    if (readOwner(grave)?.token === this.#token)
-      nodeFs.rmSync(grave, { recursive: true, force: true });
-    else putBack(grave, this.path);
-  }
-
-  /** Whether a process other than `self` marked itself as waiting for this lock just now. */
-  someoneElseWaits(self: string): boolean {
-    return otherWaiter(this.path, self);
+    if (readOwner(grave)?.token !== this.#token) putBack(grave, this.path);
+    else nodeFs.unlinkSync(grave);
   }
 
   #safeAge(): number {
     return this.stale - Math.floor(this.stale / 4);
   }
 
-  /** Undefined while `owner` holds our token; otherwise what it holds. */
+  /** Undefined while the lock holds our token; otherwise what it holds. */
   #foreignOwner(): LockLoss {
     const owner = readOwner(this.path);
     if (owner?.token === this.#token) return undefined;
@@ -161,13 +160,13 @@ export class HeldLock {
     this.#timer.unref();
   }
 
-  /** Touches `owner`, unless the lock is already lost (then it stays lost). */
+  /** Touches the lock, unless it is already lost (then it stays lost). */
   #refresh(): void {
     if (this.#released || this.lost !== undefined) return;
     this.#lost = this.#foreignOwner();
     if (this.#lost !== undefined) return;
     try {
-      this.#touchedAt = touch(join(this.path, OWNER), true);
+      this.#touchedAt = touch(this.path, true);
     } catch (err) {
       this.#lost = `refreshing it failed: ${errnoCode(err) ?? String(err)}`;
       return;
@@ -185,7 +184,7 @@ export function announceWaiting(path: string, self: string): void {
   }
 }
 
-/** Whether anyone holds the lock at `path` now (a holder that has written its owner file). */
+/** Whether anyone holds the lock at `path` now (a holder that has written its record). */
 export function isHeld(path: string): boolean {
   return readOwner(path) !== undefined;
 }
@@ -201,35 +200,19 @@ function otherWaiter(path: string, self: string): boolean {
   }
 }
 
-/** Makes the lock directory, taking over a stale one; false when it is held. */
-function makeLockDir(path: string, stale: number): boolean {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      nodeFs.mkdirSync(path);
-      return true;
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code === 'ENOENT') nodeFs.mkdirSync(dirname(path), { recursive: true });
-      else if (code !== 'EEXIST') throw err;
-      else if (!takeOverIfStale(path, stale)) return false;
-    }
-  }
-  return false;
-}
-
 /** What a taker saw of a lock it judged stale. */
 interface Judged {
   token: string | undefined;
   mtimeMs: number;
 }
 
-/** Moves a stale lock aside (true), or leaves a live one (false). */
+/** Moves a stale lock aside (true: try again), or leaves a live one (false). */
 function takeOverIfStale(path: string, stale: number): boolean {
-  const judged = staleLock(path, stale);
-  if (judged === 'gone') return true;
-  if (judged === undefined) return false;
+  const judged = lockState(path);
+  if (judged === undefined) return true; // gone meanwhile
+  if (Date.now() - judged.mtimeMs <= Math.max(stale, judged.stale)) return false;
   const grave = graveName(path);
-  if (!renamed(path, grave)) return true; // gone meanwhile: try mkdir again
+  if (!renamed(path, grave)) return true;
   const moved = lockState(grave);
   if (moved !== undefined && moved.token === judged.token && moved.mtimeMs === judged.mtimeMs) {
     nodeFs.rmSync(grave, { recursive: true, force: true });
@@ -240,19 +223,11 @@ function takeOverIfStale(path: string, stale: number): boolean {
   return false;
 }
 
-/** The lock at `path` if it is stale, 'gone' if there is none, undefined if it is live. */
-function staleLock(path: string, stale: number): Judged | 'gone' | undefined {
-  const state = lockState(path);
-  if (state === undefined) return 'gone';
-  const threshold = Math.max(stale, state.stale);
-  return Date.now() - state.mtimeMs > threshold ? state : undefined;
-}
-
-/** The token, touch time and staleness of the lock directory at `path`; undefined if none. */
+/** The token, touch time and staleness of the lock at `path`; undefined if there is none. */
 function lockState(path: string): (Judged & { stale: number }) | undefined {
-  const owner = readOwner(path);
-  const stats = statOrUndefined(owner === undefined ? path : join(path, OWNER));
-  if (stats === undefined) return owner === undefined ? undefined : lockState(path);
+  const stats = statOrUndefined(path);
+  if (stats === undefined) return undefined;
+  const owner = stats.isFile() ? readOwner(path) : undefined;
   return {
     token: owner?.token,
     mtimeMs: stats.mtimeMs,
@@ -263,7 +238,7 @@ function lockState(path: string): (Judged & { stale: number }) | undefined {
 function readOwner(path: string): OwnerRecord | undefined {
   let text: string;
   try {
-    text = nodeFs.readFileSync(join(path, OWNER), 'utf8');
+    text = nodeFs.readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
@@ -276,7 +251,7 @@ function readOwner(path: string): OwnerRecord | undefined {
       stale: typeof data.stale === 'number' && data.stale > 0 ? data.stale : DEFAULT_STALE_MS,
     };
   } catch {
-    return undefined;
+    return undefined; // being written, or not ours
   }
 }
 
@@ -300,7 +275,7 @@ function touch(file: string, again: boolean): number {
 
 function statOrUndefined(path: string): nodeFs.Stats | undefined {
   try {
-    return nodeFs.statSync(path);
+    return nodeFs.lstatSync(path);
   } catch {
     return undefined;
   }
@@ -320,13 +295,18 @@ function renamed(from: string, to: string): boolean {
   }
 }
 
-/** Puts a lock moved aside by mistake back; if its place was taken meanwhile, its holder finds out at its next check. */
+/**
+ * Puts back a lock moved aside by mistake. A link never replaces a lock made meanwhile (a
+ * rename would); if one was, the lock we moved is dropped and its holder finds out at its next
+ * check.
+ */
 function putBack(grave: string, path: string): void {
   try {
-    nodeFs.renameSync(grave, path);
+    nodeFs.linkSync(grave, path);
   } catch {
-    nodeFs.rmSync(grave, { recursive: true, force: true });
+    // Its place was taken (or it is an old-format directory): see above.
   }
+  nodeFs.rmSync(grave, { recursive: true, force: true });
 }
 
 /** Locks held by this process: handed back if it exits without closing its clients. */

@@ -12,20 +12,19 @@ import { describe, expect, it } from 'vitest';
 import { HeldLock } from '../../../src/backends/file/dir-lock.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-/** A lock directory as another process would have left it, last touched `ageMs` ago. */
+/**
+ * A lock as another process would have left it, last touched `ageMs` ago: a lock file with
+ * the holder's settings, or (without `owner`) the directory an older kvdir made.
+ */
 function foreignLock(path: string, ageMs: number, owner?: { stale: number }): void {
-  mkdirSync(path, { recursive: true });
   const touched = (Date.now() - ageMs) / 1000;
-  if (owner !== undefined) {
-    const file = join(path, 'owner');
-    writeFileSync(file, JSON.stringify({ token: 'theirs', pid: 1, stale: owner.stale }));
-    utimesSync(file, touched, touched);
-  }
+  if (owner === undefined) mkdirSync(path, { recursive: true });
+  else writeFileSync(path, JSON.stringify({ token: 'theirs', pid: 1, stale: owner.stale }));
   utimesSync(path, touched, touched);
 }
 
 const ownerToken = (path: string) =>
-  (JSON.parse(readFileSync(join(path, 'owner'), 'utf8')) as { token: string }).token;
+  (JSON.parse(readFileSync(path, 'utf8')) as { token: string }).token;
 
 /** Blocks the event loop (not the CPU) for `ms`, as a stalled holder would. */
 const block = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -60,7 +59,7 @@ describe('the cross-process directory lock', () => {
     HeldLock.tryAcquire(join(dir, 'quick'), 2000)!.release();
   });
 
-  it('judges a lock without an owner file (an older kvdir) with at least 10 s', async () => {
+  it("judges an older kvdir's lock directory with at least 10 s", async () => {
     const dir = await tempDir();
     foreignLock(join(dir, 'old'), 3000);
     expect(HeldLock.tryAcquire(join(dir, 'old'), 2000)).toBeUndefined();
@@ -73,7 +72,7 @@ describe('the cross-process directory lock', () => {
     const lock = HeldLock.tryAcquire(path, 2000)!;
     // What a taker does: moves the lock aside and makes its own.
     renameSync(path, `${path}.gone`);
-    rmSync(`${path}.gone`, { recursive: true });
+    rmSync(`${path}.gone`);
     foreignLock(path, 0, { stale: 2000 });
     expect(lock.check()).toMatch(/process 1 took it over/);
     lock.release();
@@ -94,11 +93,11 @@ describe('the cross-process directory lock', () => {
   it('refreshes a held lock every lock.stale / 4 ms', async () => {
     const path = join(await tempDir(), 'a');
     const lock = HeldLock.tryAcquire(path, 2000)!;
-    const first = statSync(join(path, 'owner')).mtimeMs;
+    const first = statSync(path).mtimeMs;
     const started = Date.now();
-    while (statSync(join(path, 'owner')).mtimeMs === first && Date.now() - started < 5000)
+    while (statSync(path).mtimeMs === first && Date.now() - started < 5000)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(statSync(join(path, 'owner')).mtimeMs).toBeGreaterThan(first);
+    expect(statSync(path).mtimeMs).toBeGreaterThan(first);
     expect(lock.check()).toBeUndefined();
     lock.release();
   });
