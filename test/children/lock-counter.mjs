@@ -47,6 +47,8 @@ let stall; // { step, ms } for the next increment
 const summary = { acks: 0, conflicts: 0, errors: {}, siblingOps: 0, stalls: 0 };
 
 const commands = createInterface({ input: process.stdin });
+// The test is gone (stdin closed): stop rather than run on as an orphan.
+commands.on('close', () => (stopping = true));
 commands.on('line', (line) => {
   const [command, a, b] = line.trim().split(/\s+/);
   if (command === 'stop') stopping = true;
@@ -69,7 +71,7 @@ function armStall() {
     block(next.ms);
   };
   if (next.step === 'after-call') {
-    setImmediate(fire);
+    state.immediate = setImmediate(fire);
     return state;
   }
   if (steps === undefined) throw new Error('this build has no write-steps knob');
@@ -92,6 +94,7 @@ function settleStall(state, outcome) {
     return;
   }
   // It ended (a conflict) before the step: stall the next one instead.
+  if (state.immediate !== undefined) clearImmediate(state.immediate);
   if (steps !== undefined) steps.writeSteps.onStep = undefined;
   stall ??= state.next;
 }

@@ -68,6 +68,9 @@ export class Counter {
     this.send('stop');
     const code = await this.child.exited;
     expect(code, this.child.stderr).toBe(0);
+    // 'exit' may come before the last output was read.
+    const out = this.child.process.stdout;
+    if (!out.readableEnded) await new Promise((resolve) => out.once('end', resolve));
     const done = this.child.lines.find((line) => line.startsWith('done '));
     return JSON.parse(done!.slice(5)) as Summary;
   }

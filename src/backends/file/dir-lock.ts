@@ -35,8 +35,11 @@ import { uniqueId } from './unique-id.js';
 
 /** What a lock is judged with when its holder did not say (a lock of an older kvdir). */
 export const DEFAULT_STALE_MS = 10_000;
-/** A waiter's mark is fresh for this long: waiters write it every retry (at most 25 ms apart). */
-const WANT_FRESH_MS = 100;
+/**
+ * A waiter's mark counts for this long: waiters write it at every attempt (10 ms apart at
+ * most, far more on a loaded machine) and remove it once they have the lock.
+ */
+const WANT_FRESH_MS = 500;
 
 interface OwnerRecord {
   token: string;
@@ -125,7 +128,7 @@ export class HeldLock {
 
   /** Whether a process other than `self` marked itself as waiting for this lock just now. */
   someoneElseWaits(self: string): boolean {
-    return otherWaiter(this.path, self);
+    return someoneElseWaits(this.path, self);
   }
 
   #remove(): void {
@@ -184,12 +187,22 @@ export function announceWaiting(path: string, self: string): void {
   }
 }
 
+/** `self` has the lock: its mark goes, unless another waiter has written its own since. */
+export function stopWaiting(path: string, self: string): void {
+  try {
+    if (nodeFs.readFileSync(`${path}.want`, 'utf8') === self) nodeFs.unlinkSync(`${path}.want`);
+  } catch {
+    // Only fairness depends on it.
+  }
+}
+
 /** Whether anyone holds the lock at `path` now (a holder that has written its record). */
 export function isHeld(path: string): boolean {
   return readOwner(path) !== undefined;
 }
 
-function otherWaiter(path: string, self: string): boolean {
+/** Whether a process other than `self` marked itself as waiting for the lock at `path` just now. */
+export function someoneElseWaits(path: string, self: string): boolean {
   const want = `${path}.want`;
   try {
     const stats = nodeFs.statSync(want);

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DatastoreError } from '../../model/errors.js';
 import { parentPath } from '../../model/key-path.js';
-import { HeldLock, announceWaiting, isHeld } from './dir-lock.js';
+import { HeldLock, announceWaiting, isHeld, someoneElseWaits, stopWaiting } from './dir-lock.js';
 import { LOCK_DIR } from './layout.js';
 import { uniqueId } from './unique-id.js';
 
@@ -38,10 +38,13 @@ export type CommitGuard = () => void;
 
 /** A lease this old is handed back as soon as another process is seen waiting for it. */
 const MAX_LEASE_MS = 100;
-/** After handing a lease back for fairness, how long to wait for the other process to take it. */
-const YIELD_MAX_MS = 100;
-/** Longest pause between two attempts at a held lock. */
-const MAX_RETRY_MS = 25;
+/**
+ * After handing a lease back for fairness, the longest wait for the waiting process to take
+ * it (the wait ends sooner once it has, or once nobody is marked as waiting).
+ */
+const YIELD_MAX_MS = 1000;
+/** Longest pause between two attempts at a held lock: how late a waiter may notice a hand-back. */
+const MAX_RETRY_MS = 10;
 
 /** This process's state for one directory of keys. */
 interface Dir {
@@ -243,12 +246,13 @@ export class KeyLocks {
   async #acquire(dir: Dir): Promise<void> {
     if (dir.yielding) {
       dir.yielding = false;
-      await letOtherProcessIn(dir.lockPath);
+      await this.#letOtherProcessIn(dir.lockPath);
     }
     const deadline = Date.now() + this.#options.wait;
     for (let pause = 1; ; pause = Math.min(pause * 1.5, MAX_RETRY_MS)) {
       const lock = HeldLock.tryAcquire(dir.lockPath, this.#options.stale);
       if (lock !== undefined) {
+        if (pause > 1) stopWaiting(dir.lockPath, this.#self);
         dir.lock = lock;
         dir.since = Date.now();
         return;
@@ -264,6 +268,16 @@ export class KeyLocks {
       await sleep(Math.min(pause, left));
     }
   }
+
+  /**
+   * After a hand-back for fairness: waits until another process holds the lock at `path`, or
+   * nobody else is marked as waiting for it any more, for at most YIELD_MAX_MS.
+   */
+  async #letOtherProcessIn(path: string): Promise<void> {
+    const until = Date.now() + YIELD_MAX_MS;
+    while (!isHeld(path) && someoneElseWaits(path, this.#self) && Date.now() < until)
+      await sleep(2);
+  }
 }
 
 /** The guard of a write under `lock` (none on memfs: nothing to check). */
@@ -276,12 +290,6 @@ function guardOf(id: string, lock: HeldLock | undefined): CommitGuard {
       { code: 'ERR_LOCK_COMPROMISED' },
     );
   };
-}
-
-/** Waits until another process holds the lock at `path`, for at most YIELD_MAX_MS. */
-async function letOtherProcessIn(path: string): Promise<void> {
-  const until = Date.now() + YIELD_MAX_MS;
-  while (!isHeld(path) && Date.now() < until) await sleep(2);
 }
 
 function sleep(ms: number): Promise<void> {
