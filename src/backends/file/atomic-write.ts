@@ -99,6 +99,28 @@ function asyncIo(fs: FsLike): TempIo {
 }
 
 /**
+ * Creates `target` with `data` if nothing is there (no temp file): only for a file that no
+ * reader looks at while it is written. Says whether it did; false when the name is taken (it
+ * is left alone). On a failure the new file is removed.
+ */
+export async function createNewFile(
+  fs: FsLike,
+  target: string,
+  data: Uint8Array,
+  options: { sync: boolean },
+): Promise<boolean> {
+  const io = options.sync ? syncIo(fs) : asyncIo(fs);
+  try {
+    await io.write(target, data, 0o666, false);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') return false;
+    await io.unlink(target).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
  * Writes a new file in place (no temp file), synchronously: only for a file that no reader
  * looks at while it is written. Whatever is at the name already (a leftover of a crash, a
  * link) is removed and replaced, never written through. On failure the new file is removed.

@@ -14,7 +14,8 @@
  * replaces a lock made meanwhile).
  *
  * What makes a write safe is `check`, called synchronously right before the renames that
- * commit a write: the lock still holds our token and our last touch is younger than
+ * commit a write: the file at the lock's path is still the one we created (same inode; we keep
+ * it open, so its inode number cannot pass to another file) and our last touch is younger than
  * `stale - stale / 4`. Nobody can judge the lock stale for at least `stale / 4` ms after such a
  * check, far longer than the synchronous renames that follow it; a holder whose event loop
  * stalled past that point never commits: its write is discarded.
@@ -54,18 +55,27 @@ export type LockLoss = string | undefined;
 export class HeldLock {
   readonly path: string;
   readonly stale: number;
-  readonly #token: string;
+  /**
+   * The lock file, kept open while held: its inode cannot be freed and given to another file
+   * meanwhile, so "the file at `path` has our inode" is a one-`lstat` ownership check.
+   */
+  readonly #fd: number;
+  readonly #ino: number;
+  readonly #dev: number;
   /** mtime (ms, as the file system stores it) of our last touch of the lock. */
   #touchedAt: number;
   #lost: LockLoss;
   #released = false;
   #timer: NodeJS.Timeout | undefined;
 
-  private constructor(path: string, stale: number, token: string, touchedAt: number) {
+  private constructor(path: string, stale: number, fd: number) {
     this.path = path;
     this.stale = stale;
-    this.#token = token;
-    this.#touchedAt = touchedAt;
+    this.#fd = fd;
+    const stats = nodeFs.fstatSync(fd);
+    this.#ino = stats.ino;
+    this.#dev = stats.dev;
+    this.#touchedAt = touch(fd, stats.mtimeMs, false);
     held.add(this);
     this.#schedule();
   }
@@ -75,17 +85,25 @@ export class HeldLock {
    * write and a stat). Takes over a stale lock. Undefined when someone else holds it.
    */
   static tryAcquire(path: string, stale: number): HeldLock | undefined {
-    const token = uniqueId() + uniqueId();
-    const record: OwnerRecord = { token, pid: process.pid, stale };
+    const record: OwnerRecord = { token: uniqueId() + uniqueId(), pid: process.pid, stale };
     for (let attempt = 0; attempt < 3; attempt++) {
+      let fd: number;
       try {
-        nodeFs.writeFileSync(path, JSON.stringify(record), { flag: 'wx' });
-        return new HeldLock(path, stale, token, touch(path, false));
+        fd = nodeFs.openSync(path, 'wx');
       } catch (err) {
         const code = errnoCode(err);
         if (code === 'ENOENT') nodeFs.mkdirSync(dirname(path), { recursive: true });
         else if (code !== 'EEXIST') throw err;
         else if (!takeOverIfStale(path, stale)) return undefined;
+        continue;
+      }
+      try {
+        nodeFs.writeSync(fd, JSON.stringify(record));
+        return new HeldLock(path, stale, fd);
+      } catch (err) {
+        nodeFs.closeSync(fd);
+        nodeFs.rmSync(path, { force: true });
+        throw err;
       }
     }
     return undefined;
@@ -103,7 +121,7 @@ export class HeldLock {
   /**
    * Undefined while the lock is still ours and will stay ours for at least `stale / 4` ms;
    * otherwise why not (and the lock stays lost). Call right before the synchronous renames that
-   * commit a write: one read of the lock.
+   * commit a write: one `lstat`.
    */
   check(): LockLoss {
     this.#lost ??= this.lost ?? this.#foreignOwner();
@@ -123,6 +141,8 @@ export class HeldLock {
       this.#remove();
     } catch {
       // See above.
+    } finally {
+      nodeFs.closeSync(this.#fd);
     }
   }
 
@@ -142,19 +162,24 @@ export class HeldLock {
     // look at what was moved, and put back what turns out not to be ours.
     const grave = graveName(this.path);
     if (!renamed(this.path, grave)) return;
-    if (readOwner(grave)?.token !== this.#token) putBack(grave, this.path);
-    else nodeFs.unlinkSync(grave);
+    if (this.#isOurs(grave)) nodeFs.unlinkSync(grave);
+    else putBack(grave, this.path);
   }
 
   #safeAge(): number {
     return this.stale - Math.floor(this.stale / 4);
   }
 
-  /** Undefined while the lock holds our token; otherwise what it holds. */
+  /** Undefined while the file at `path` is our lock; otherwise what became of it. */
   #foreignOwner(): LockLoss {
+    if (this.#isOurs(this.path)) return undefined;
     const owner = readOwner(this.path);
-    if (owner?.token === this.#token) return undefined;
     return owner === undefined ? 'it was removed' : `process ${owner.pid} took it over`;
+  }
+
+  #isOurs(path: string): boolean {
+    const stats = statOrUndefined(path);
+    return stats !== undefined && stats.ino === this.#ino && stats.dev === this.#dev;
   }
 
   #schedule(): void {
@@ -169,7 +194,7 @@ export class HeldLock {
     this.#lost = this.#foreignOwner();
     if (this.#lost !== undefined) return;
     try {
-      this.#touchedAt = touch(this.path, true);
+      this.#touchedAt = touch(this.#fd, Date.now(), true);
     } catch (err) {
       this.#lost = `refreshing it failed: ${errnoCode(err) ?? String(err)}`;
       return;
@@ -269,19 +294,18 @@ function readOwner(path: string): OwnerRecord | undefined {
 }
 
 /**
- * Sets `file`'s mtime to now (when `again`; a new file has it already) and returns it as the
- * file system stores it. A file system that keeps whole seconds would round it down, making
- * the lock look older to others than to us: then the next whole second is set instead, so the
- * lock looks younger to everyone, never older to anyone.
+ * Sets the lock file's mtime to `now` (when `again`; a new file has it already) and returns it
+ * as the file system stores it. A file system that keeps whole seconds would round it down,
+ * making the lock look older to others than to us: then the next whole second is set instead,
+ * so the lock looks younger to everyone, never older to anyone.
  */
-function touch(file: string, again: boolean): number {
-  const now = Date.now();
-  if (again) nodeFs.utimesSync(file, now / 1000, now / 1000);
-  let stored = nodeFs.statSync(file).mtimeMs;
-  if (stored % 1000 === 0 && stored < now) {
-    const ceiling = Math.ceil(now / 1000);
-    nodeFs.utimesSync(file, ceiling, ceiling);
-    stored = nodeFs.statSync(file).mtimeMs;
+function touch(fd: number, now: number, again: boolean): number {
+  if (again) nodeFs.futimesSync(fd, now / 1000, now / 1000);
+  let stored = again ? nodeFs.fstatSync(fd).mtimeMs : now;
+  if (stored % 1000 === 0 && stored < Date.now()) {
+    const ceiling = Math.ceil(Date.now() / 1000);
+    nodeFs.futimesSync(fd, ceiling, ceiling);
+    stored = nodeFs.fstatSync(fd).mtimeMs;
   }
   return stored;
 }

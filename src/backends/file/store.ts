@@ -8,7 +8,7 @@ import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../
 import type { Key } from '../../model/key.js';
 import type { Clock } from '../../core/clock.js';
 import type { PreparedTemp } from './atomic-write.js';
-import { prepareTemp, writeNewFileSync } from './atomic-write.js';
+import { createNewFile, prepareTemp, writeNewFileSync } from './atomic-write.js';
 import { decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { DirentLike, FsLike, StatsLike } from './fs-like.js';
@@ -179,10 +179,11 @@ export class TreeStore {
   }
 
   /**
-   * A key without a value file: the value's temp file, then at commit the sidecar as a new
-   * file written in place (no reader looks at a sidecar whose value file does not exist) and
-   * the value's rename. A reader sees no key or the whole key; a crash between the two leaves a
-   * hidden file no reader uses.
+   * A key without a value file: the value's temp file and, while it is fsynced, the sidecar as
+   * a new file written in place (no reader looks at a sidecar whose value file does not exist,
+   * and creating a file where there is none undoes nobody's write). At commit, after the guard:
+   * the sidecar replaces a leftover one if there was one, and the value's rename. A reader sees
+   * no key or the whole key; a crash between the two leaves a hidden file no reader uses.
    */
   async #create(
     files: KeyFiles,
@@ -191,19 +192,22 @@ export class TreeStore {
     guard: CommitGuard,
     sync: boolean,
   ): Promise<void> {
-    const value = await prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
-    reachedStep('commit', files.file);
+    const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
+    value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
+    let created = false;
     try {
+      created = await createNewFile(this.fs, files.sidecar, sidecarBytes, { sync });
+      const ready = await value;
+      reachedStep('commit', files.file);
       guard();
-      writeNewFileSync(this.fs, files.sidecar, sidecarBytes);
-      try {
-        value.commitSync();
-      } catch (err) {
-        this.#unlinkQuietly(files.sidecar);
-        throw err;
-      }
+      if (!created) writeNewFileSync(this.fs, files.sidecar, sidecarBytes);
+      created = true;
+      ready.commitSync();
     } catch (err) {
-      await value.discard();
+      await (await value.catch(() => undefined))?.discard();
+      // Ours to remove only while the lock is still ours: if it was lost, the name may hold
+      // the sidecar of another process's create by now.
+      if (created && this.#stillHeld(guard)) this.#unlinkQuietly(files.sidecar);
       throw err;
     }
   }
@@ -316,6 +320,15 @@ export class TreeStore {
 
   async makeRoot(): Promise<void> {
     await this.fs.promises.mkdir(this.root, { recursive: true });
+  }
+
+  #stillHeld(guard: CommitGuard): boolean {
+    try {
+      guard();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Renames `from` to `to`; false when `from` does not exist. */
