@@ -120,12 +120,8 @@ export class FileBackend extends BaseClient {
       if (revision !== undefined) checkRevision(key, live, revision);
       const expiresAt = ttl ? this.#store.clock.now() + ttl : undefined;
       const print = fingerprint(bytes);
-      const before = current && {
-        fingerprint: current.fingerprint,
-        sidecar: current.sidecar,
-        written: current.written,
-      };
-      const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt, before);
+      // The new sidecar records what readers go by until its value file is in place.
+      const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt, current);
       await this.#store.write(files, bytes, sidecar, current, guard);
       const written: KVPair = { key, value, revision: revisionOf(sidecar, print) };
       if (ttl !== undefined) written.ttl = ttl;
