@@ -95,10 +95,11 @@ export function nextSidecar(
 ): Sidecar {
   const keep = existed && current !== undefined;
   const written = before?.written;
-  const last = keep && written?.i === current.i ? Math.max(current.g, written.g) : current?.g;
+  // A write that never landed may have written a later generation of this incarnation.
+  const lastWritten = written !== undefined && written.i === current?.i ? written.g : 0;
   const next: Sidecar = {
     i: keep ? current.i : newIncarnation(),
-    g: keep ? (last ?? 0) + 1 : 1,
+    g: keep ? Math.max(current.g, lastWritten) + 1 : 1,
     h: contentFingerprint,
   };
   if (expiresAt !== undefined) next.e = expiresAt;
