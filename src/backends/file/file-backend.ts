@@ -188,7 +188,7 @@ export class FileBackend extends BaseClient {
     // Without a root no key exists: an update or a compare-and-swap fails without creating it.
     const mustExist = op === 'update' || revision !== undefined;
     if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
-    return await this.#locks.withLock(files.path, async () => {
+    return await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
       if (op === 'create' && live !== undefined) throw new ResourceAlreadyExistsError(key);
@@ -198,8 +198,9 @@ export class FileBackend extends BaseClient {
       const bytes = given ?? (live ? this.#store.encodeOnto(key, value, live.bytes, fresh) : fresh);
       const expiresAt = ttl ? this.#store.clock.now() + ttl : undefined;
       const print = fingerprint(bytes);
-      const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt);
-      await this.#store.write(files, bytes, sidecar, current);
+      // The new sidecar records what readers go by until its value file is in place.
+      const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt, current);
+      await this.#store.write(files, bytes, sidecar, current, guard);
       const written: KVPairWithValue = { key, value, revision: revisionOf(sidecar, print) };
       if (ttl !== undefined) written.ttl = ttl;
       return written;
@@ -211,17 +212,30 @@ export class FileBackend extends BaseClient {
     const deletePath = key.defaultDeletePath();
     // Without a root there is nothing to delete: fail without creating it (for the lock).
     if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
-    await this.#locks.withLock(files.path, async () => {
+    await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
       if (revision !== undefined) checkRevision(key, live ? current : undefined, revision);
-      const removed = await this.#store.removeTree(deletePath);
+      const removed = await this.#store.removeTree(deletePath, guard);
       // An expired value file is removed but did not exist as far as callers know.
       const existed = live || removed.dir || (removed.file && deletePath !== files.path);
       if (!existed) throw new ResourceDoesNotExistError(key);
     });
-    for (const parent of key.defaultDeleteParentPaths()) {
-      if (!(await this.#store.removeDirIfEmpty(parent))) break;
+    await this.#removeEmptyParents(key.defaultDeleteParentPaths());
+  }
+
+  /**
+   * After a delete, the implicit parents it left empty (Calico's workload and endpoint
+   * directories), innermost first, each under its directory's lock held alone. The delete has
+   * landed by now: a parent that is busy (a writer in it, here or in another process) or that
+   * cannot be removed is left as it is, and no failure here fails the delete.
+   */
+  async #removeEmptyParents(parents: string[]): Promise<void> {
+    for (const parent of parents) {
+      const removed = await this.#locks
+        .withDirectoryIfFree(parent, (guard) => this.#store.removeDirIfEmpty(parent, guard))
+        .catch(() => false);
+      if (removed !== true) return;
     }
   }
 
