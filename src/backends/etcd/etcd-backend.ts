@@ -9,11 +9,10 @@
 import type { Etcd3 } from 'etcd3';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
 import { BaseClient } from '../../core/client-base.js';
-import type { Syncer } from '../../model/api.js';
+import type { Syncer, SyncerCallbacks, SyncerOptions } from '../../model/api.js';
 import { ReadyFlagKey } from '../../model/config.js';
 import type { ErrorContext, KvdirError } from '../../model/errors.js';
 import {
-  DatastoreError,
   ResourceAlreadyExistsError,
   ResourceDoesNotExistError,
   ResourceUpdateConflictError,
@@ -22,6 +21,9 @@ import type { Key, ListInterface } from '../../model/key.js';
 import type { KVPair } from '../../model/kv.js';
 import type { Etcd3Module } from './etcd-errors.js';
 import { castEtcdError, isCompacted, isLeaseNotFound, isRetryableRead } from './etcd-errors.js';
+import { syncerSettingsOf } from '../../syncer/options.js';
+import { SyncerMachine } from '../../syncer/syncer.js';
+import { EtcdSource } from './etcd-source.js';
 import { connect, loadEtcd3 } from './etcd3-client.js';
 import { KeySpace, isEtcdRevision } from './key-space.js';
 import { LeaseManager } from './lease-manager.js';
@@ -156,11 +158,19 @@ export class EtcdBackend extends BaseClient {
     return inPathOrder(pairs, paths).filter((pair) => !expired.has(pair));
   }
 
-  protected _syncer(): Syncer {
-    throw new DatastoreError(
-      'EtcdBackend has no syncer yet: the etcd syncer is the second half of issue 14',
-      { code: 'ERR_OPERATION_NOT_SUPPORTED' },
-    );
+  /** A syncer on a client of its own (see etcd-source.ts): snapshot, then watch. */
+  protected _syncer(
+    callbacks: SyncerCallbacks,
+    options: SyncerOptions,
+    onStopped: () => void,
+  ): Syncer {
+    const source = new EtcdSource({
+      lib: this.#lib,
+      connect: () => connect(this.#lib, this.#options),
+      keys: this.#keys,
+      pageSize: this.#options.pageSize,
+    });
+    return new SyncerMachine(callbacks, syncerSettingsOf(options), source, onStopped);
   }
 
   /** A cheap request first, so that an unreachable etcd reads as that, not as a failed write. */
