@@ -196,6 +196,8 @@ export class EtcdSource implements ChangeSource<KeyState, InvalidState> {
     const watches = this.#watches;
     let pass = picture.newPass();
     const counts = watches.map(() => 0);
+    // Nothing held before, nothing to sweep after (the first snapshot): skip the walk over it.
+    let sweep = watches.map((watch) => watch.held > 0);
     const batch = new Batch();
     const header = await scanTrees(
       {
@@ -221,12 +223,13 @@ export class EtcdSource implements ChangeSource<KeyState, InvalidState> {
         restart: () => {
           pass = picture.newPass();
           counts.fill(0);
+          sweep = watches.map(() => true);
         },
       },
     );
     const revision = Number(header.revision);
     for (const [index, watch] of watches.entries()) {
-      this.#view.sweep(batch, watch, pass);
+      if (sweep[index]!) this.#view.sweep(batch, watch, pass);
       watch.held = counts[index]!;
       watch.next = revision + 1;
     }
