@@ -10,6 +10,7 @@ import { TREE_PREFIX, policyName, policyValue, pool, spread, treePath } from '..
 import { interleave, round, throughput, timeSequential } from '../lib/measure.mjs';
 import { throughputRow, timeRow } from '../report.mjs';
 import { RawEtcd } from '../lib/etcd-raw.mjs';
+import { etcdSyncerRows, loadPolicies } from './etcd-syncer.mjs';
 
 const WIDTH = 16;
 const TTL_MS = 600_000;
@@ -43,6 +44,7 @@ export async function etcdRows(ctx) {
       ...(await ttlWrites(writers)),
       ...(await gets(readers)),
       ...(await list(readers)),
+      ...(await syncers(ctx, server, reader.namespace, rawReader)),
     ];
   } finally {
     raw.close();
@@ -52,6 +54,37 @@ export async function etcdRows(ctx) {
     await files.close();
     await server.stop();
   }
+}
+
+/**
+ * The syncer over the shared tree's keys (loaded by `gets`), with the FileBackend's syncer
+ * over the same tree beside it; with --large, also over 100,000 keys.
+ */
+async function syncers(ctx, server, namespace, raw) {
+  const { scale, tree } = ctx;
+  const rows = await etcdSyncerRows(ctx, {
+    endpoint: server.endpoint,
+    namespace,
+    count: tree.count,
+    files: tree,
+    latencyWrites: scale.latencyWrites,
+  });
+  if (!ctx.large) {
+    ctx.note(
+      `the etcd syncer over ${scale.large.toLocaleString('en-US')} keys was not run (add --large)`,
+    );
+    return rows;
+  }
+  ctx.log(`etcd: loading ${scale.large.toLocaleString('en-US')} keys`);
+  const large = '/bench-sync-large';
+  await loadPolicies(raw, large, scale.large);
+  const largeRows = await etcdSyncerRows(ctx, {
+    endpoint: server.endpoint,
+    namespace: large,
+    count: scale.large,
+    latencyWrites: 0,
+  });
+  return [...rows, ...largeRows];
 }
 
 /** One row against raw etcd3 (with a goal) and one against the FileBackend (information). */
