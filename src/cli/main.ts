@@ -66,8 +66,9 @@ async function run(invocation: Extract<Invocation, { kind: 'run' }>, io: CliIO):
   const name = invocation.command.name;
   if (name === 'help') return ExitCode.Ok; // parseInvocation turns `help` into a help invocation
   if (name !== 'watch' && io.signal?.aborted === true) return ExitCode.Interrupted;
-  const ctx = new Context(io, invocation);
+  let ctx: Context | undefined;
   try {
+    ctx = new Context(io, invocation);
     const command = RUN[name](ctx);
     // watch ends cleanly on the signal; any other command is abandoned with 130.
     return await (name === 'watch' ? command : untilInterrupted(command, io.signal));
@@ -76,7 +77,7 @@ async function run(invocation: Extract<Invocation, { kind: 'run' }>, io: CliIO):
     if (err instanceof UsageError) io.stderr.write(`\n${commandHelp(err.command ?? name)}`);
     return exitCodeFor(err);
   } finally {
-    await ctx.closeAll();
+    await ctx?.closeAll();
   }
 }
 

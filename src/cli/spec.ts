@@ -45,6 +45,18 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: 'DIR',
     description: 'the datastore directory (default: $KVDIR_ROOT, else the current directory)',
   },
+  endpoints: {
+    type: 'string',
+    value: 'URL[,URL]',
+    description:
+      'work on etcd at these client URLs instead of a directory (default: $KVDIR_ENDPOINTS unless --root is given)',
+  },
+  namespace: {
+    type: 'string',
+    value: 'NS',
+    description:
+      "with --endpoints: a prefix of every etcd key, e.g. /tenant-a (default: $KVDIR_NAMESPACE, else '')",
+  },
   output: {
     type: 'string',
     short: 'o',
@@ -171,6 +183,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     details: [
       'Prints "file:line:column: message" for each YAML file that does not parse ("file: message" where there is',
       'no position: a name that is not a key, a link). Changes nothing. Shows progress on a terminal only.',
+      'A directory command: refused with --endpoints (kvdir list reports each etcd value that does not parse).',
     ],
     options: {},
   },
@@ -179,7 +192,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     args: '',
     minArgs: 0,
     maxArgs: 0,
-    summary: 'create the root directory and set the Ready flag (/calico/v1/Ready)',
+    summary:
+      'create the root directory (with --endpoints: nothing) and set the Ready flag (/calico/v1/Ready)',
     details: ['Does nothing to a datastore that is already initialized.'],
     options: {},
   },

@@ -27,6 +27,9 @@ interface Exit {
 function kvdir(args: string[], options: { cwd?: string; input?: string } = {}) {
   const env = { ...process.env };
   delete env.KVDIR_ROOT;
+  // Set, they would send every command to etcd.
+  delete env.KVDIR_ENDPOINTS;
+  delete env.KVDIR_NAMESPACE;
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? repo,
     env,

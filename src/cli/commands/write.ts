@@ -28,7 +28,7 @@ async function write(ctx: Context, op: WriteOp, input: ValueText): Promise<numbe
   const kv: KVPair = { key, value: parseValue(key, input) };
   const revision = ctx.string('revision');
   if (revision !== undefined) kv.revision = revision;
-  const written = await ctx.open()[op](kv);
+  const written = await (await ctx.open())[op](kv);
   ctx.report(written.revision ?? '', toRecord(written, false));
   return ExitCode.Ok;
 }
