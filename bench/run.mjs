@@ -18,6 +18,7 @@ import { reads } from './workloads/reads.mjs';
 import { peer } from './workloads/peer.mjs';
 import { syncerRows } from './workloads/syncer.mjs';
 import { etcdRows } from './workloads/etcd.mjs';
+import { schemas } from './workloads/schemas.mjs';
 
 const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [options] after npm run build)
 
@@ -27,8 +28,8 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [opti
   --large             also the syncers over 100,000 files and 100,000 etcd keys (a few
                       minutes more)
   --quick             small counts: a smoke test of the bench itself
-  --only LIST         some of: writes,reads,peer,syncer,etcd (etcd: EtcdBackend against
-                      a throwaway etcd, beside raw etcd3 and the FileBackend; needs etcd)
+  --only LIST         some of: writes,reads,peer,syncer,schemas,etcd (etcd: EtcdBackend
+                      against a throwaway etcd, beside raw etcd3 and the FileBackend; needs etcd)
   --impl FILE         measure another build of kvdir (default: dist/src/index.js)
   --dir DIR           where the temporary trees go (default: the OS temp dir)
 `;
@@ -44,6 +45,7 @@ const SCALES = {
     large: 100_000,
     syncerRuns: 2,
     latencyWrites: 200,
+    checks: 10_000,
   },
   quick: {
     writes: 200,
@@ -55,9 +57,10 @@ const SCALES = {
     large: 10_000,
     syncerRuns: 1,
     latencyWrites: 20,
+    checks: 10_000,
   },
 };
-const WORKLOADS = ['writes', 'reads', 'peer', 'syncer', 'etcd'];
+const WORKLOADS = ['writes', 'reads', 'peer', 'syncer', 'schemas', 'etcd'];
 
 class UsageError extends Error {}
 
@@ -158,6 +161,7 @@ async function main() {
     if (args.only.includes('writes')) await attempt('writes', () => writes(ctx));
     if (args.only.includes('reads')) await attempt('reads', () => reads(ctx));
     if (args.only.includes('peer')) await attempt('peer', () => peer(ctx));
+    if (args.only.includes('schemas')) await attempt('schemas', () => schemas(ctx));
     if (args.only.includes('etcd')) await attempt('etcd', () => etcdRows(ctx));
     if (args.only.includes('syncer')) {
       await attempt('syncer', () =>

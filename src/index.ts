@@ -4,7 +4,7 @@
  */
 
 // Keys and list options: the interfaces and the module functions
-export type { Key, ListInterface, ValueKind } from './model/key.js';
+export type { Key, ListInterface, ListValueOf, ValueKind, ValueOf } from './model/key.js';
 export {
   keyToDefaultPath,
   keyToDefaultDeletePath,
@@ -73,8 +73,17 @@ export type { IPVersion } from './model/cidr.js';
 
 // Values
 export { decodeRawValue, encodeRawValue, isRawValueKind } from './model/values.js';
+export type { RawValueKind } from './model/values.js';
+export { checkValue } from './model/value-check.js';
+export type { CheckValueOptions } from './model/value-check.js';
+export { parseStoredValue } from './model/value-read.js';
+export type { StoredValue } from './model/value-read.js';
+export { formatIssue, formatIssuePath } from './model/value-issues.js';
+export type { ValueIssue } from './model/value-issues.js';
+export type { ValueTypeName } from './model/value-schemas.js';
+export { valueJsonSchemas, yamlSchemasSetting } from './model/json-schema.js';
+export type { ValueJsonSchema } from './model/json-schema.js';
 export type {
-  RawValueKind,
   Rule,
   Port,
   Policy,
@@ -84,6 +93,8 @@ export type {
   IPNAT,
   WorkloadEndpoint,
   HostEndpoint,
+  HostMetadata,
+  IPAMHost,
   IPPool,
   BGPPeer,
   IPAMHandle,
@@ -93,11 +104,11 @@ export type {
   HostEndpointStatus,
   WorkloadEndpointStatus,
   StatusReport,
-} from './model/values.js';
+} from './model/value-types.js';
 
 // Key/value pairs, updates and the syncer's status
-export { SyncStatus, UpdateType, syncStatusToString } from './model/kv.js';
-export type { KVPair, Update } from './model/kv.js';
+export { SyncStatus, UpdateType, isPairFor, syncStatusToString } from './model/kv.js';
+export type { KVPair, KVPairFor, KVPairWithValue, Update } from './model/kv.js';
 export type { Client, Syncer, SyncerCallbacks, SyncerOptions } from './model/api.js';
 
 // Errors

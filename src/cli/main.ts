@@ -9,6 +9,7 @@ import { check } from './commands/check.js';
 import { del } from './commands/delete.js';
 import { init } from './commands/init.js';
 import { get, list } from './commands/read.js';
+import { schema } from './commands/schema.js';
 import { watch } from './commands/watch.js';
 import { put, writeCommand } from './commands/write.js';
 import { Context } from './context.js';
@@ -34,6 +35,7 @@ const RUN: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   delete: del,
   watch,
   check,
+  schema,
   init,
 };
 

@@ -22,6 +22,7 @@ export const COMMAND_NAMES = [
   'delete',
   'watch',
   'check',
+  'schema',
   'init',
   'help',
 ] as const;
@@ -182,10 +183,33 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     summary: 'report every file kvdir cannot read as a key (exit code 1 if any)',
     details: [
       'Prints "file:line:column: message" for each YAML file that does not parse ("file: message" where there is',
-      'no position: a name that is not a key, a link). Changes nothing. Shows progress on a terminal only.',
+      'no position: a name that is not a key, a link), and for each field of a Calico value that a write would',
+      'refuse: a wrong type, a missing field, or a field Calico does not have (a typo such as selecter:).',
+      'Changes nothing. Shows progress on a terminal only.',
       'A directory command: refused with --endpoints (kvdir list reports each etcd value that does not parse).',
     ],
     options: {},
+  },
+  schema: {
+    name: 'schema',
+    args: '',
+    minArgs: 0,
+    maxArgs: 0,
+    summary: 'write the JSON Schema of every Calico value type, and the editor mapping',
+    details: [
+      'Writes one <type>.schema.json per Calico value type (Policy, WorkloadEndpoint, ...) and yaml-schemas.json, the',
+      '"yaml.schemas" setting of the YAML language server (VS Code\'s YAML extension) that maps file globs such as',
+      '**/calico/v1/policy/tier/*/policy/*.yaml to them. Paths in it are relative to the working directory: run it at',
+      'the root of the workspace, then copy "yaml.schemas" into .vscode/settings.json. Prints the mapping.',
+      'The schemas are what writes and check require: an editor flags the same unknown fields and wrong types.',
+    ],
+    options: {
+      out: {
+        type: 'string',
+        value: 'DIR',
+        description: 'where to write the files (default: kvdir-schemas in the working directory)',
+      },
+    },
   },
   init: {
     name: 'init',

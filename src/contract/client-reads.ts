@@ -183,7 +183,13 @@ export function readTests(contract: ContractOptions): void {
           (kv) => (kv.key as GlobalConfigKey).name,
         );
         assert.deepEqual(names, ['a', 'a/b']);
-        const pool = { cidr: '10.0.0.0/8', masquerade: true, ipam: true, disabled: false };
+        const pool = {
+          cidr: '10.0.0.0/8',
+          ipip: '',
+          masquerade: true,
+          ipam: true,
+          disabled: false,
+        };
         await client.create({ key: new IPPoolKey({ cidr: '10.0.0.0/8' }), value: pool });
         const pools = await client.list(new IPPoolListOptions({}));
         assert.deepEqual(
@@ -211,7 +217,7 @@ export function readTests(contract: ContractOptions): void {
         assert.equal(listed[0]?.revision, a.revision);
         const updated = await client.update({
           key: new PolicyKey({ name: 'p' }),
-          value: { order: 2 },
+          value: { order: 2, selector: 'all()' },
           revision: a.revision,
         });
         assert.notEqual(updated.revision, a.revision);
@@ -222,16 +228,16 @@ export function readTests(contract: ContractOptions): void {
       'sees an outside edit of the same size as a new revision, and refuses the pre-edit one',
       inSession(contract, async ({ client, raw }) => {
         const key = new PolicyKey({ name: 'p' });
-        const r1 = (await client.create({ key, value: { order: 1 } })).revision;
+        const r1 = (await client.create({ key, value: { order: 1, selector: 'all()' } })).revision;
         const path = key.defaultPath();
         const text = (await raw.get(path)) ?? '';
         await raw.put(path, text.replace('1', '2'));
         const edited = await client.get(key);
-        assert.deepEqual(edited.value, { order: 2 });
+        assert.deepEqual(edited.value, { order: 2, selector: 'all()' });
         assert.notEqual(edited.revision, r1);
         assert.equal((await client.list(new PolicyListOptions({})))[0]?.revision, edited.revision);
         await rejectsWith(
-          client.update({ key, value: { order: 3 }, revision: r1 }),
+          client.update({ key, value: { order: 3, selector: 'all()' }, revision: r1 }),
           'ERR_UPDATE_CONFLICT',
         );
         await rejectsWith(client.delete({ key, revision: r1 }), 'ERR_UPDATE_CONFLICT');
@@ -239,7 +245,11 @@ export function readTests(contract: ContractOptions): void {
         const again = await client.get(key);
         assert.notEqual(again.revision, edited.revision);
         assert.notEqual(again.revision, r1);
-        const r4 = await client.update({ key, value: { order: 4 }, revision: again.revision });
+        const r4 = await client.update({
+          key,
+          value: { order: 4, selector: 'all()' },
+          revision: again.revision,
+        });
         assert.notEqual(r4.revision, r1);
       }),
     );
@@ -322,7 +332,7 @@ export function readTests(contract: ContractOptions): void {
         await closing;
         await rejectsWith(client.get(new PolicyKey({ name: 'p' })), 'ERR_CLOSED');
         await rejectsWith(
-          client.create({ key: new PolicyKey({ name: 'p' }), value: {} }),
+          client.create({ key: new PolicyKey({ name: 'p' }), value: policy(1) }),
           'ERR_CLOSED',
           'the client is closed',
         );

@@ -187,12 +187,12 @@ export function writeTests(contract: ContractOptions): void {
         assert.ok(noValue instanceof ValidationError);
         assert.match(noValue.message, /error with field value/);
         await rejectsWith(
-          client.create({ key: new PolicyKey({ name: 'p' }), value: {}, ttl: -1 }),
+          client.create({ key: new PolicyKey({ name: 'p' }), value: policy(1), ttl: -1 }),
           'ERR_VALIDATION',
           /error with field ttl/,
         );
         await rejectsWith(
-          client.create({ key: new PolicyKey({ name: '' }), value: {} }),
+          client.create({ key: new PolicyKey({ name: '' }), value: policy(1) }),
           'ERR_INSUFFICIENT_IDENTIFIERS',
           "insufficient identifiers, missing 'name'",
         );

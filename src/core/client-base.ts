@@ -17,8 +17,10 @@ import {
   toKvdirError,
 } from '../model/errors.js';
 import { HostMetadataKey } from '../model/host.js';
-import type { Key, ListInterface } from '../model/key.js';
-import type { KVPair } from '../model/kv.js';
+import type { Key, ListInterface, ListValueOf, ValueOf } from '../model/key.js';
+import type { KVPair, KVPairFor, KVPairWithValue } from '../model/kv.js';
+import { checkValue } from '../model/value-check.js';
+import { valueIssuesError } from '../model/value-issues.js';
 
 export type WriteOp = 'create' | 'update' | 'apply';
 
@@ -36,16 +38,16 @@ export abstract class BaseClient implements Client {
   readonly #syncers = new Set<Syncer>();
   #closing: Promise<void> | undefined;
 
-  create(kv: KVPair): Promise<KVPair> {
-    return this.#write('create', kv);
+  create<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.#write('create', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
   }
 
-  update(kv: KVPair): Promise<KVPair> {
-    return this.#write('update', kv);
+  update<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.#write('update', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
   }
 
-  apply(kv: KVPair): Promise<KVPair> {
-    return this.#write('apply', kv);
+  apply<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.#write('apply', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
   }
 
   async delete(kv: KVPair): Promise<void> {
@@ -58,18 +60,19 @@ export abstract class BaseClient implements Client {
     }
   }
 
-  async get(key: Key): Promise<KVPair> {
+  async get<K extends Key>(key: K): Promise<KVPairWithValue<ValueOf<K>>> {
     this.#checkOpen();
     checkKey(key);
     try {
       const pair = await this._get(key);
-      if (pair !== undefined) return pair;
+      if (pair !== undefined) return pair as KVPairWithValue<ValueOf<K>>;
       // Calico v1: a host with keys but no metadata key (an old deployment) has empty metadata.
       if (
         key instanceof HostMetadataKey &&
         (await this._hasEntriesBelow(key.defaultDeletePath()))
       ) {
-        return { key, value: {} };
+        const empty: KVPairWithValue = { key, value: {} };
+        return empty as KVPairWithValue<ValueOf<K>>;
       }
       throw new ResourceDoesNotExistError(key);
     } catch (err) {
@@ -77,7 +80,7 @@ export abstract class BaseClient implements Client {
     }
   }
 
-  async list(options: ListInterface): Promise<KVPair[]> {
+  async list<L extends ListInterface>(options: L): Promise<KVPairWithValue<ListValueOf<L>>[]> {
     this.#checkOpen();
     if (
       typeof options?.defaultPathRoot !== 'function' ||
@@ -88,7 +91,7 @@ export abstract class BaseClient implements Client {
       ]);
     }
     try {
-      return await this._list(options);
+      return (await this._list(options)) as KVPairWithValue<ListValueOf<L>>[];
     } catch (err) {
       throw this._toError(err, { op: 'list' });
     }
@@ -134,13 +137,13 @@ export abstract class BaseClient implements Client {
   }
 
   /** Stores a checked write (its existence and revision checks included); returns the new pair. */
-  protected abstract _write(op: WriteOp, write: CheckedWrite): Promise<KVPair>;
+  protected abstract _write(op: WriteOp, write: CheckedWrite): Promise<KVPairWithValue>;
   /** Deletes recursively, then the empty implicit parents; a missing key is ResourceDoesNotExist. */
   protected abstract _delete(key: Key, revision: string | undefined): Promise<void>;
   /** The key's pair, or undefined when it does not exist (or expired). */
-  protected abstract _get(key: Key): Promise<KVPair | undefined>;
+  protected abstract _get(key: Key): Promise<KVPairWithValue | undefined>;
   /** Every matching key, in path order; a missing root gives []. */
-  protected abstract _list(options: ListInterface): Promise<KVPair[]>;
+  protected abstract _list(options: ListInterface): Promise<KVPairWithValue[]>;
   /** A new syncer; it calls `onStopped` once it has stopped for good. */
   protected abstract _syncer(
     callbacks: SyncerCallbacks,
@@ -159,10 +162,17 @@ export abstract class BaseClient implements Client {
     return toKvdirError(err, context);
   }
 
-  async #write(op: WriteOp, kv: KVPair): Promise<KVPair> {
+  /**
+   * A write's value is checked against its key's value type before anything is stored, so every
+   * backend refuses, with a ValidationError naming each field, a value its key cannot have.
+   */
+  async #write(op: WriteOp, kv: KVPair): Promise<KVPairWithValue> {
     this.#checkOpen();
     const { key, revision } = checkPair(kv, true);
     try {
+      key.defaultPath(); // a key that lacks an identifier is refused before its value, as in Calico
+      const issues = checkValue(key, kv.value);
+      if (issues.length > 0) throw valueIssuesError(key, kv.value, issues);
       return await this._write(op, { key, value: kv.value, revision, ttl: kv.ttl || undefined });
     } catch (err) {
       throw this._toError(err, { op, key });

@@ -1,20 +1,25 @@
 /** The backend Client interface of libcalico-go (lib/backend/api), and its syncer's types. */
 import type { KvdirError } from './errors.js';
-import type { Key, ListInterface } from './key.js';
-import type { KVPair, SyncStatus, Update } from './kv.js';
+import type { Key, ListInterface, ListValueOf, ValueOf } from './key.js';
+import type { KVPair, KVPairFor, KVPairWithValue, SyncStatus, Update } from './kv.js';
 
+/**
+ * The backend Client. Values are typed by their keys: `get(new PolicyKey(...))` gives a
+ * `KVPairWithValue<Policy>`, and `create({ key: new PolicyKey(...), value: 'x' })` does not
+ * compile. A value that does not fit its key fails at run time too, with a ValidationError.
+ */
 export interface Client {
   /** Creates a key that must not exist; returns the pair with its new revision. */
-  create(kv: KVPair): Promise<KVPair>;
+  create<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>>;
   /** Updates a key that must exist; a set revision must still be current. */
-  update(kv: KVPair): Promise<KVPair>;
+  update<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>>;
   /** Creates or updates; a set revision must still be current. */
-  apply(kv: KVPair): Promise<KVPair>;
+  apply<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>>;
   /** Deletes recursively (a set revision must still be current), then empty implicit parents. */
   delete(kv: KVPair): Promise<void>;
-  get(key: Key): Promise<KVPair>;
+  get<K extends Key>(key: K): Promise<KVPairWithValue<ValueOf<K>>>;
   /** Non-empty option fields are filters; a missing root gives []. Results in path order. */
-  list(options: ListInterface): Promise<KVPair[]>;
+  list<L extends ListInterface>(options: L): Promise<KVPairWithValue<ListValueOf<L>>[]>;
   syncer(callbacks: SyncerCallbacks, options?: SyncerOptions): Syncer;
   /** Makes the datastore ready to use: the root exists and the Ready flag is set. */
   ensureInitialized(): Promise<void>;

@@ -16,6 +16,8 @@ import {
 } from './fields.js';
 import type { ListInterface, ValueKind } from './key.js';
 import { LeafKey } from './key.js';
+import type { ValueTypeName } from './value-schemas.js';
+import type { BGPPeer } from './value-types.js';
 
 const ROOT = '/calico/bgp/v1';
 const GLOBAL_PEER = /^\/?calico\/bgp\/v1\/global\/peer_v(4|6)\/([^/]+)$/;
@@ -55,7 +57,7 @@ function peerSegment(ip: ParsedIP): string {
   return `/peer_v${ip.version}/${formatIP(ip)}`;
 }
 
-export class BGPPeerKey extends LeafKey {
+export class BGPPeerKey extends LeafKey<BGPPeer> {
   readonly scope: BGPPeerScope;
   readonly hostname: string;
   /** The peer's IP in canonical form, or `''` when not set. */
@@ -77,6 +79,10 @@ export class BGPPeerKey extends LeafKey {
     return `${ROOT}/${host}${peerSegment(requiredValue(this.#ip, 'ip'))}`;
   }
 
+  valueType(): ValueTypeName {
+    return 'BGPPeer';
+  }
+
   toString(): string {
     if (this.scope === 'global') return `BGPPeer(global, ip=${this.peerIP})`;
     return `BGPPeer(node=${this.hostname}, ip=${this.peerIP})`;
@@ -85,7 +91,7 @@ export class BGPPeerKey extends LeafKey {
 
 export type BGPPeerListOptionsFields = BGPPeerKeyFields;
 
-export class BGPPeerListOptions implements ListInterface {
+export class BGPPeerListOptions implements ListInterface<BGPPeer> {
   readonly scope: BGPPeerScope;
   readonly hostname: string;
   readonly peerIP: string;
@@ -151,7 +157,7 @@ export interface GlobalBGPConfigKeyFields {
 }
 
 /** A global BGP config value (a raw string), `/calico/bgp/v1/global/{name}`. */
-export class GlobalBGPConfigKey extends LeafKey {
+export class GlobalBGPConfigKey extends LeafKey<string> {
   readonly name: string;
 
   constructor(fields: GlobalBGPConfigKeyFields) {
@@ -174,7 +180,7 @@ export class GlobalBGPConfigKey extends LeafKey {
 
 export type GlobalBGPConfigListOptionsFields = GlobalBGPConfigKeyFields;
 
-export class GlobalBGPConfigListOptions implements ListInterface {
+export class GlobalBGPConfigListOptions implements ListInterface<string> {
   readonly name: string;
 
   constructor(fields: GlobalBGPConfigListOptionsFields = {}) {
@@ -199,7 +205,7 @@ export interface HostBGPConfigKeyFields {
 }
 
 /** A per-host BGP config value (a raw string), `/calico/bgp/v1/host/{H}/{name}`. */
-export class HostBGPConfigKey extends LeafKey {
+export class HostBGPConfigKey extends LeafKey<string> {
   readonly hostname: string;
   readonly name: string;
 
@@ -225,7 +231,7 @@ export class HostBGPConfigKey extends LeafKey {
 
 export type HostBGPConfigListOptionsFields = HostBGPConfigKeyFields;
 
-export class HostBGPConfigListOptions implements ListInterface {
+export class HostBGPConfigListOptions implements ListInterface<string> {
   readonly hostname: string;
   readonly name: string;
 

@@ -1,6 +1,6 @@
 /** Global Felix config (`/calico/v1/config/{name}`, name may hold `/`) and the Ready flag. */
 import { accepts, matchPath, nestedNameField, required } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { Key, ListInterface, ValueKind, valueTag } from './key.js';
 import { LeafKey } from './key.js';
 
 const ROOT = '/calico/v1/config';
@@ -13,7 +13,7 @@ export interface GlobalConfigKeyFields {
 }
 
 /** A global Felix config value (a raw string). */
-export class GlobalConfigKey extends LeafKey {
+export class GlobalConfigKey extends LeafKey<string> {
   readonly name: string;
 
   constructor(fields: GlobalConfigKeyFields) {
@@ -36,7 +36,7 @@ export class GlobalConfigKey extends LeafKey {
 
 export type GlobalConfigListOptionsFields = GlobalConfigKeyFields;
 
-export class GlobalConfigListOptions implements ListInterface {
+export class GlobalConfigListOptions implements ListInterface<string> {
   readonly name: string;
 
   constructor(fields: GlobalConfigListOptionsFields = {}) {
@@ -56,7 +56,8 @@ export class GlobalConfigListOptions implements ListInterface {
 }
 
 /** The datastore's Ready flag, `/calico/v1/Ready` (a raw bool). */
-export class ReadyFlagKey implements Key {
+export class ReadyFlagKey implements Key<boolean> {
+  declare readonly [valueTag]?: boolean;
   // Takes no fields; the argument is accepted for symmetry with the other keys.
   constructor(_fields: Record<string, never> = {}) {}
 

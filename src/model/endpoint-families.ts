@@ -11,13 +11,15 @@
  * under and the one `toString` prints (`node` for the endpoints, `hostname` for their status).
  *
  * Each function makes the base class of one family's key or list options; the public classes
- * extend it (`class HostEndpointKey extends hostEndpointKeyClass(FAMILY)`). The family stays
- * in the closure, not on the instances, so the public types are the plain shapes they were.
+ * extend it (`class HostEndpointKey extends hostEndpointKeyClass<HostEndpoint>(FAMILY)`, the
+ * type argument being the value type). The family stays in the closure, not on the instances,
+ * so the public types are the plain shapes they were.
  */
 import { escapeName, unescapeName } from './escape.js';
 import { accepts, leadingRoot, matchPath, required, segmentField, stringField } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { Key, ListInterface, ValueKind, valueTag } from './key.js';
 import { LeafKey } from './key.js';
+import type { ValueTypeName } from './value-schemas.js';
 
 export interface EndpointFamily {
   /** The tree's root, e.g. `/calico/v1/host`. */
@@ -27,6 +29,8 @@ export interface EndpointFamily {
   hostLabel: string;
   /** The key's name in `toString`, e.g. `HostEndpoint`. */
   label: string;
+  /** The schema of the family's values. */
+  valueType: ValueTypeName;
 }
 
 export interface HostEndpointIds {
@@ -39,8 +43,8 @@ export interface WorkloadIds extends HostEndpointIds {
   readonly workloadID: string;
 }
 
-export function hostEndpointKeyClass(family: EndpointFamily) {
-  return class extends LeafKey implements HostEndpointIds {
+export function hostEndpointKeyClass<V>(family: EndpointFamily) {
+  return class extends LeafKey<V> implements HostEndpointIds {
     readonly hostname: string;
     readonly endpointID: string;
 
@@ -53,6 +57,10 @@ export function hostEndpointKeyClass(family: EndpointFamily) {
     defaultPath(): string {
       const host = required(this.hostname, family.hostLabel);
       return `${family.root}/${host}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
+    }
+
+    valueType(): ValueTypeName {
+      return family.valueType;
     }
 
     toString(): string {
@@ -116,8 +124,10 @@ class WorkloadIdFields implements WorkloadIds {
   }
 }
 
-export function workloadKeyClass(family: EndpointFamily) {
-  return class extends WorkloadIdFields implements Key {
+export function workloadKeyClass<V>(family: EndpointFamily) {
+  return class extends WorkloadIdFields implements Key<V> {
+    declare readonly [valueTag]?: V;
+
     defaultPath(): string {
       return `${workloadDir(family, this)}/endpoint/${escapeName(required(this.endpointID, 'name'))}`;
     }
@@ -134,6 +144,10 @@ export function workloadKeyClass(family: EndpointFamily) {
 
     valueKind(): ValueKind {
       return 'structured';
+    }
+
+    valueType(): ValueTypeName {
+      return family.valueType;
     }
 
     override toString(): string {

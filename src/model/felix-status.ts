@@ -11,8 +11,11 @@ import {
   workloadListOptionsClass,
 } from './endpoint-families.js';
 import { accepts, leadingRoot, matchPath, required, segmentField } from './fields.js';
-import type { Key, ListInterface } from './key.js';
+// valueTag: named so that declarations can spell the classes the mixins make.
+import type { Key, ListInterface, valueTag } from './key.js';
 import { LeafKey } from './key.js';
+import type { ValueTypeName } from './value-schemas.js';
+import type { HostEndpointStatus, StatusReport, WorkloadEndpointStatus } from './value-types.js';
 
 const ROOT = '/calico/felix/v1/host';
 
@@ -21,6 +24,7 @@ const HOST_ENDPOINT: EndpointFamily = {
   pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/endpoint\/([^/]+)$/,
   hostLabel: 'hostname',
   label: 'HostEndpointStatus',
+  valueType: 'HostEndpointStatus',
 };
 
 const WORKLOAD_ENDPOINT: EndpointFamily = {
@@ -28,6 +32,7 @@ const WORKLOAD_ENDPOINT: EndpointFamily = {
   pattern: /^\/?calico\/felix\/v1\/host\/([^/]+)\/workload\/([^/]+)\/([^/]+)\/endpoint\/([^/]+)$/,
   hostLabel: 'hostname',
   label: 'WorkloadEndpointStatus',
+  valueType: 'WorkloadEndpointStatus',
 };
 
 export interface HostEndpointStatusKeyFields {
@@ -35,7 +40,7 @@ export interface HostEndpointStatusKeyFields {
   endpointID?: string;
 }
 
-export class HostEndpointStatusKey extends hostEndpointKeyClass(HOST_ENDPOINT) {
+export class HostEndpointStatusKey extends hostEndpointKeyClass<HostEndpointStatus>(HOST_ENDPOINT) {
   constructor(fields: HostEndpointStatusKeyFields) {
     super(fields);
   }
@@ -59,7 +64,9 @@ export interface WorkloadEndpointStatusKeyFields {
   endpointID?: string;
 }
 
-export class WorkloadEndpointStatusKey extends workloadKeyClass(WORKLOAD_ENDPOINT) {
+export class WorkloadEndpointStatusKey extends workloadKeyClass<WorkloadEndpointStatus>(
+  WORKLOAD_ENDPOINT,
+) {
   constructor(fields: WorkloadEndpointStatusKeyFields) {
     super(fields);
   }
@@ -94,7 +101,7 @@ const LAST: Report = {
 
 /** The key class of one kind of status report, `{ROOT}/{H}/{leaf}`; both print as `StatusReport(...)`. */
 function statusReportKeyClass(report: Report) {
-  return class extends LeafKey {
+  return class extends LeafKey<StatusReport> {
     readonly hostname: string;
 
     constructor(fields: StatusReportKeyFields) {
@@ -104,6 +111,10 @@ function statusReportKeyClass(report: Report) {
 
     defaultPath(): string {
       return `${ROOT}/${required(this.hostname, 'hostname')}/${report.leaf}`;
+    }
+
+    valueType(): ValueTypeName {
+      return 'StatusReport';
     }
 
     toString(): string {

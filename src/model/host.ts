@@ -11,8 +11,10 @@ import {
   required,
   segmentField,
 } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { Key, ListInterface, ValueKind, valueTag } from './key.js';
 import { LeafKey } from './key.js';
+import type { ValueTypeName } from './value-schemas.js';
+import type { HostMetadata } from './value-types.js';
 
 const ROOT = '/calico/v1/host';
 const METADATA = /^\/?calico\/v1\/host\/([^/]+)\/metadata$/;
@@ -24,7 +26,8 @@ export interface HostKeyFields {
 }
 
 /** The host's metadata (an empty object); deleting it removes everything under the host. */
-export class HostMetadataKey implements Key {
+export class HostMetadataKey implements Key<HostMetadata> {
+  declare readonly [valueTag]?: HostMetadata;
   readonly hostname: string;
 
   constructor(fields: HostKeyFields) {
@@ -47,13 +50,17 @@ export class HostMetadataKey implements Key {
     return 'structured';
   }
 
+  valueType(): ValueTypeName {
+    return 'HostMetadata';
+  }
+
   toString(): string {
     return `Node(name=${this.hostname})`;
   }
 }
 
-/** The host's BGP IP address (a raw IP). */
-export class HostIPKey extends LeafKey {
+/** The host's BGP IP address (a raw IP: an address that does not parse reads as null). */
+export class HostIPKey extends LeafKey<string | null> {
   readonly hostname: string;
 
   constructor(fields: HostKeyFields) {
@@ -80,7 +87,10 @@ export function hostIPKeyFromPath(path: string): HostIPKey | null {
   return groups === null ? null : new HostIPKey({ hostname: groups[0] ?? '' });
 }
 
-/** A Node is a composite of several host values; it has no single path. */
+/**
+ * A Node is a composite of several host values; it has no single path, so it is never stored
+ * and its value type is left `unknown`.
+ */
 export class NodeKey implements Key {
   readonly hostname: string;
 
@@ -116,7 +126,7 @@ export class NodeKey implements Key {
 
 export type HostMetadataListOptionsFields = HostKeyFields;
 
-export class HostMetadataListOptions implements ListInterface {
+export class HostMetadataListOptions implements ListInterface<HostMetadata> {
   readonly hostname: string;
 
   constructor(fields: HostMetadataListOptionsFields = {}) {
@@ -142,7 +152,7 @@ export interface HostConfigKeyFields {
 }
 
 /** A per-host Felix config value (a raw string). */
-export class HostConfigKey extends LeafKey {
+export class HostConfigKey extends LeafKey<string> {
   readonly hostname: string;
   readonly name: string;
 
@@ -168,7 +178,7 @@ export class HostConfigKey extends LeafKey {
 
 export type HostConfigListOptionsFields = HostConfigKeyFields;
 
-export class HostConfigListOptions implements ListInterface {
+export class HostConfigListOptions implements ListInterface<string> {
   readonly hostname: string;
   readonly name: string;
 

@@ -1,8 +1,10 @@
 /** IP pools: `/calico/v1/ipam/v{n}/pool/{cidr-}`, the CIDR's `/` written as `-`. */
 import { cidrFromSegment, cidrToSegment, type ParsedCidr } from './cidr.js';
 import { cidrField, matchPath, requiredValue } from './fields.js';
-import type { ListInterface, ValueKind } from './key.js';
+import type { ListInterface } from './key.js';
 import { LeafKey } from './key.js';
+import type { ValueTypeName } from './value-schemas.js';
+import type { IPPool } from './value-types.js';
 
 const ROOT = '/calico/v1/ipam';
 const PATTERN = /^\/?calico\/v1\/ipam\/v(4|6)\/pool\/([^/]+)$/;
@@ -16,7 +18,7 @@ function poolPath(cidr: ParsedCidr): string {
   return `${ROOT}/v${cidr.version}/pool/${cidrToSegment(cidr)}`;
 }
 
-export class IPPoolKey extends LeafKey {
+export class IPPoolKey extends LeafKey<IPPool> {
   /** The normalized CIDR, or `''` when not set. */
   readonly cidr: string;
   readonly #parsed: ParsedCidr | undefined;
@@ -31,6 +33,10 @@ export class IPPoolKey extends LeafKey {
     return poolPath(requiredValue(this.#parsed, 'cidr'));
   }
 
+  valueType(): ValueTypeName {
+    return 'IPPool';
+  }
+
   toString(): string {
     return `IPPool(cidr=${this.cidr})`;
   }
@@ -38,7 +44,7 @@ export class IPPoolKey extends LeafKey {
 
 export type IPPoolListOptionsFields = IPPoolKeyFields;
 
-export class IPPoolListOptions implements ListInterface {
+export class IPPoolListOptions implements ListInterface<IPPool> {
   /** The normalized CIDR filter, or `''` when not set. */
   readonly cidr: string;
   readonly #parsed: ParsedCidr | undefined;

@@ -15,11 +15,15 @@ import {
 } from './fields.js';
 import type { ListInterface, ValueKind } from './key.js';
 import { LeafKey } from './key.js';
+import type { ValueTypeName } from './value-schemas.js';
+import type { AllocationBlock, IPAMConfig, IPAMHandle, IPAMHost } from './value-types.js';
 
 const ROOT = '/calico/ipam/v2';
 const BLOCK = /^\/?calico\/ipam\/v2\/assignment\/ipv(4|6)\/block\/([^/]+)$/;
 const AFFINITY = /^\/?calico\/ipam\/v2\/host\/([^/]+)\/ipv(4|6)\/block\/([^/]+)$/;
 const HANDLE = /^\/?calico\/ipam\/v2\/handle\/([^/]+)$/;
+const CONFIG = /^\/?calico\/ipam\/v2\/config$/;
+const HOST = /^\/?calico\/ipam\/v2\/host\/([^/]+)$/;
 
 /** A CIDR path segment, if it parses and is filed under its own IP version. */
 function blockCidr(version: string | undefined, segment: string | undefined): ParsedCidr | null {
@@ -36,7 +40,7 @@ export interface BlockKeyFields {
 }
 
 /** An allocation block, `/calico/ipam/v2/assignment/ipv{n}/block/{cidr-}`. */
-export class BlockKey extends LeafKey {
+export class BlockKey extends LeafKey<AllocationBlock> {
   /** The normalized CIDR, or `''` when not set. */
   readonly cidr: string;
   readonly #cidr: ParsedCidr | undefined;
@@ -52,6 +56,10 @@ export class BlockKey extends LeafKey {
     return `${ROOT}/assignment/ipv${cidr.version}/block/${cidrToSegment(cidr)}`;
   }
 
+  valueType(): ValueTypeName {
+    return 'AllocationBlock';
+  }
+
   toString(): string {
     return `BlockKey(cidr=${this.cidr})`;
   }
@@ -61,7 +69,7 @@ export interface BlockListOptionsFields {
   ipVersion?: IPVersion;
 }
 
-export class BlockListOptions implements ListInterface {
+export class BlockListOptions implements ListInterface<AllocationBlock> {
   readonly ipVersion: IPVersion | undefined;
 
   constructor(fields: BlockListOptionsFields = {}) {
@@ -90,7 +98,7 @@ export interface BlockAffinityKeyFields {
  * A host's affinity to a block (a raw string),
  * `/calico/ipam/v2/host/{host}/ipv{n}/block/{cidr-}`.
  */
-export class BlockAffinityKey extends LeafKey {
+export class BlockAffinityKey extends LeafKey<string> {
   readonly cidr: string;
   readonly host: string;
   readonly #cidr: ParsedCidr | undefined;
@@ -122,7 +130,7 @@ export interface BlockAffinityListOptionsFields {
   ipVersion?: IPVersion;
 }
 
-export class BlockAffinityListOptions implements ListInterface {
+export class BlockAffinityListOptions implements ListInterface<string> {
   readonly host: string;
   readonly ipVersion: IPVersion | undefined;
 
@@ -155,7 +163,7 @@ export interface IPAMHandleKeyFields {
 }
 
 /** An IPAM handle, `/calico/ipam/v2/handle/{handleID}`. */
-export class IPAMHandleKey extends LeafKey {
+export class IPAMHandleKey extends LeafKey<IPAMHandle> {
   readonly handleID: string;
 
   constructor(fields: IPAMHandleKeyFields) {
@@ -167,6 +175,10 @@ export class IPAMHandleKey extends LeafKey {
     return `${ROOT}/handle/${required(this.handleID, 'id')}`;
   }
 
+  valueType(): ValueTypeName {
+    return 'IPAMHandle';
+  }
+
   toString(): string {
     return `IPAMHandleKey(id=${this.handleID})`;
   }
@@ -174,7 +186,7 @@ export class IPAMHandleKey extends LeafKey {
 
 export type IPAMHandleListOptionsFields = IPAMHandleKeyFields;
 
-export class IPAMHandleListOptions implements ListInterface {
+export class IPAMHandleListOptions implements ListInterface<IPAMHandle> {
   readonly handleID: string;
 
   constructor(fields: IPAMHandleListOptionsFields = {}) {
@@ -194,7 +206,7 @@ export class IPAMHandleListOptions implements ListInterface {
 }
 
 /** The IPAM config, `/calico/ipam/v2/config`. */
-export class IPAMConfigKey extends LeafKey {
+export class IPAMConfigKey extends LeafKey<IPAMConfig> {
   // Takes no fields; the argument is accepted for symmetry with the other keys.
   constructor(_fields: Record<string, never> = {}) {
     super();
@@ -202,6 +214,10 @@ export class IPAMConfigKey extends LeafKey {
 
   defaultPath(): string {
     return `${ROOT}/config`;
+  }
+
+  valueType(): ValueTypeName {
+    return 'IPAMConfig';
   }
 
   toString(): string {
@@ -214,7 +230,7 @@ export interface IPAMHostKeyFields {
 }
 
 /** A host's IPAM directory (an empty object), `/calico/ipam/v2/host/{host}`. */
-export class IPAMHostKey extends LeafKey {
+export class IPAMHostKey extends LeafKey<IPAMHost> {
   readonly host: string;
 
   constructor(fields: IPAMHostKeyFields) {
@@ -226,7 +242,22 @@ export class IPAMHostKey extends LeafKey {
     return `${ROOT}/host/${required(this.host, 'host')}`;
   }
 
+  valueType(): ValueTypeName {
+    return 'IPAMHost';
+  }
+
   toString(): string {
     return `IPAMHostKey(host=${this.host})`;
   }
+}
+
+/** Parses the IPAM config's path; for the global parser (there are no list options for it). */
+export function ipamConfigKeyFromPath(path: string): IPAMConfigKey | null {
+  return CONFIG.test(path) ? new IPAMConfigKey() : null;
+}
+
+/** Parses the path of a host's IPAM entry, `/calico/ipam/v2/host/{host}`; for the global parser. */
+export function ipamHostKeyFromPath(path: string): IPAMHostKey | null {
+  const groups = matchPath(HOST, path);
+  return groups === null ? null : new IPAMHostKey({ host: groups[0] ?? '' });
 }

@@ -4,7 +4,7 @@
  */
 import { ValidationError } from './errors.js';
 import { stringField } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { Key, ListInterface, ValueKind, valueTag } from './key.js';
 import { isUnder, keyPathProblem } from './key-path.js';
 
 /**
@@ -15,7 +15,12 @@ export function isValidKeyPath(path: string): string | undefined {
   return keyPathProblem(path);
 }
 
-export class PathKey implements Key {
+/**
+ * A key for a path of your own. Its value is any plain data (`unknown`), or the type you give:
+ * `new PathKey<AppConfig>('/apps/web')` (not checked at run time: there is no schema for it).
+ */
+export class PathKey<V = unknown> implements Key<V> {
+  declare readonly [valueTag]?: V;
   readonly path: string;
 
   constructor(path: string) {

@@ -4,8 +4,10 @@
  */
 import { escapeName, unescapeName } from './escape.js';
 import { accepts, matchPath, required, stringField } from './fields.js';
-import type { ListInterface, ValueKind } from './key.js';
+import type { ListInterface } from './key.js';
 import { LeafKey } from './key.js';
+import type { ValueTypeName } from './value-schemas.js';
+import type { Policy } from './value-types.js';
 
 const ROOT = '/calico/v1/policy/tier/default/policy';
 const PATTERN = /^\/?calico\/v1\/policy\/tier\/[^/]+\/policy\/([^/]+)$/;
@@ -14,7 +16,7 @@ export interface PolicyKeyFields {
   name?: string;
 }
 
-export class PolicyKey extends LeafKey {
+export class PolicyKey extends LeafKey<Policy> {
   readonly name: string;
 
   constructor(fields: PolicyKeyFields) {
@@ -26,6 +28,10 @@ export class PolicyKey extends LeafKey {
     return `${ROOT}/${escapeName(required(this.name, 'name'))}`;
   }
 
+  valueType(): ValueTypeName {
+    return 'Policy';
+  }
+
   toString(): string {
     return `Policy(name=${this.name})`;
   }
@@ -33,7 +39,7 @@ export class PolicyKey extends LeafKey {
 
 export type PolicyListOptionsFields = PolicyKeyFields;
 
-export class PolicyListOptions implements ListInterface {
+export class PolicyListOptions implements ListInterface<Policy> {
   readonly name: string;
 
   constructor(fields: PolicyListOptionsFields = {}) {

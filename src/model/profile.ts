@@ -4,10 +4,13 @@
  */
 import { escapeName, unescapeName } from './escape.js';
 import { accepts, matchPath, required, stringField } from './fields.js';
-import type { Key, ListInterface, ValueKind } from './key.js';
+import type { Key, ListInterface, ValueKind, valueTag } from './key.js';
+import type { ValueTypeName } from './value-schemas.js';
+import type { Profile, ProfileRules } from './value-types.js';
 
 const ROOT = '/calico/v1/policy/profile';
 const PATTERN = /^\/?calico\/v1\/policy\/profile\/([^/]+)\/(rules|tags|labels)$/;
+const WHOLE = /^\/?calico\/v1\/policy\/profile\/([^/]+)$/;
 
 export interface ProfileKeyFields {
   name?: string;
@@ -21,7 +24,8 @@ function profileDir(name: string): string {
  * What a profile and its three parts share: the name, and deletion of the whole profile. Not
  * exported: a part key is no ProfileKey, and no ProfileKey is a part.
  */
-abstract class ProfileNamed implements Key {
+abstract class ProfileNamed<V> implements Key<V> {
+  declare readonly [valueTag]?: V;
   readonly name: string;
 
   constructor(fields: ProfileKeyFields) {
@@ -42,12 +46,18 @@ abstract class ProfileNamed implements Key {
   valueKind(): ValueKind {
     return 'structured';
   }
+
+  abstract valueType(): ValueTypeName;
 }
 
 /** The whole profile (a composite of its rules, tags and labels). */
-export class ProfileKey extends ProfileNamed {
+export class ProfileKey extends ProfileNamed<Profile> {
   defaultPath(): string {
     return profileDir(this.name);
+  }
+
+  valueType(): ValueTypeName {
+    return 'Profile';
   }
 
   override toString(): string {
@@ -56,9 +66,13 @@ export class ProfileKey extends ProfileNamed {
 }
 
 /** The profile's rules (a ProfileRules value). */
-export class ProfileRulesKey extends ProfileNamed {
+export class ProfileRulesKey extends ProfileNamed<ProfileRules> {
   defaultPath(): string {
     return `${profileDir(this.name)}/rules`;
+  }
+
+  valueType(): ValueTypeName {
+    return 'ProfileRules';
   }
 
   override toString(): string {
@@ -67,9 +81,13 @@ export class ProfileRulesKey extends ProfileNamed {
 }
 
 /** The profile's tags (a list of strings). */
-export class ProfileTagsKey extends ProfileNamed {
+export class ProfileTagsKey extends ProfileNamed<string[]> {
   defaultPath(): string {
     return `${profileDir(this.name)}/tags`;
+  }
+
+  valueType(): ValueTypeName {
+    return 'ProfileTags';
   }
 
   override toString(): string {
@@ -78,9 +96,13 @@ export class ProfileTagsKey extends ProfileNamed {
 }
 
 /** The profile's labels (a map of strings). */
-export class ProfileLabelsKey extends ProfileNamed {
+export class ProfileLabelsKey extends ProfileNamed<Record<string, string>> {
   defaultPath(): string {
     return `${profileDir(this.name)}/labels`;
+  }
+
+  valueType(): ValueTypeName {
+    return 'ProfileLabels';
   }
 
   override toString(): string {
@@ -90,10 +112,18 @@ export class ProfileLabelsKey extends ProfileNamed {
 
 export type ProfilePartKey = ProfileRulesKey | ProfileTagsKey | ProfileLabelsKey;
 
+/** Parses the path of a whole profile (`/calico/v1/policy/profile/{name}`); for the global parser. */
+export function profileKeyFromPath(path: string): ProfileKey | null {
+  const groups = matchPath(WHOLE, path);
+  return groups === null ? null : new ProfileKey({ name: unescapeName(groups[0] ?? '') });
+}
+
 export type ProfileListOptionsFields = ProfileKeyFields;
 
 /** Lists the rules, tags and labels keys of every profile (or of the named one). */
-export class ProfileListOptions implements ListInterface {
+export class ProfileListOptions implements ListInterface<
+  ProfileRules | string[] | Record<string, string>
+> {
   readonly name: string;
 
   constructor(fields: ProfileListOptionsFields = {}) {

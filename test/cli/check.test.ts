@@ -41,6 +41,28 @@ describe('kvdir check', () => {
     expect(result.stderr).toBe('kvdir: checked 51 files: 3 problems\n');
   });
 
+  it('fails on a field Calico does not have (a typo), on wrong types and on missing fields', async () => {
+    await writeFile(
+      join(root, 'calico/v1/policy/tier/default/policy/allow-dns.yaml'),
+      'order: 100\nselecter: all()\n',
+    );
+    await writeFile(
+      join(root, 'calico/v1/ipam/v4/pool/10.65.0.0-16.yaml'),
+      'cidr: 10.65.0.0/16\nipip: tunl0\nmasquerade: yes\nipam: true\ndisabled: false\n',
+    );
+    const result = await run(['check'], { cwd: root });
+    expect(result).toEqual({
+      code: 1,
+      stdout: [
+        'calico/v1/ipam/v4/pool/10.65.0.0-16.yaml:3:13: masquerade: must be a boolean',
+        'calico/v1/policy/tier/default/policy/allow-dns.yaml:1:1: selector: is required',
+        'calico/v1/policy/tier/default/policy/allow-dns.yaml:2:1: selecter: unknown field',
+        '',
+      ].join('\n'),
+      stderr: 'kvdir: checked 51 files: 3 problems\n',
+    });
+  });
+
   it('checks only below a prefix', async () => {
     await breakTree();
     const result = await run(['check', '/calico/v1/policy'], { cwd: root });

@@ -54,7 +54,7 @@ describe('kvdir get', () => {
     expect(json).toEqual(yaml);
   });
 
-  it('handles a Calico path as its key (escaped names too) and any other path as a PathKey', async () => {
+  it('handles a Calico path as its key (escaped names too, every family) and any other path as a PathKey', async () => {
     const policy = JSON.parse(
       (
         await kvdir(
@@ -73,9 +73,13 @@ describe('kvdir get', () => {
     );
     expect(metadata).toMatchObject({
       path: '/calico/v1/host/node-1/metadata',
-      key: 'PathKey(/calico/v1/host/node-1/metadata)',
+      key: 'Node(name=node-1)',
       value: {},
     });
+    await kvdir('put', '/apps/web', 'replicas: 3');
+    expect(
+      JSON.parse((await kvdir('get', '/apps/web', '--show-revision', '-o', 'json')).stdout),
+    ).toMatchObject({ key: 'PathKey(/apps/web)', value: { replicas: 3 } });
   });
 
   it("exits 3 with Calico's message for a missing key", async () => {

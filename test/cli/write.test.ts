@@ -55,7 +55,7 @@ describe('kvdir create|update|apply -f', () => {
     expect(
       await run(
         ['--root', root, 'create', '/calico/v1/policy/tier/default/policy/allow-dns', '-f', '-'],
-        { stdin: 'order: 1' },
+        { stdin: 'order: 1\nselector: all()' },
       ),
     ).toMatchObject({
       code: 5,
@@ -128,6 +128,41 @@ describe('kvdir put', () => {
       stderr: "kvdir: error with field value = 'yes' (must be a boolean)\n",
     });
     expect((await kvdir('put', '/calico/v1/host/node-1/bird_ip', 'not-an-ip')).code).toBe(8);
+  });
+
+  it('exits 8 for a Calico value of the wrong shape, naming each field, and writes nothing', async () => {
+    const path = '/calico/v1/policy/tier/default/policy/p';
+    expect(await kvdir('put', path, '{order: high, selector: all()}')).toEqual({
+      code: 8,
+      stdout: '',
+      stderr: "kvdir: error with field order = 'high' (must be a number)\n",
+    });
+    expect(await kvdir('put', path, 'x')).toMatchObject({
+      code: 8,
+      stderr: "kvdir: error with field value = 'x' (must be a mapping)\n",
+    });
+    expect(await kvdir('put', path, '{selector: all(), bogus: 1}')).toMatchObject({
+      code: 8,
+      stderr: "kvdir: error with field bogus = '1' (unknown field)\n",
+    });
+    expect(
+      await kvdir('put', '/calico/ipam/v2/handle/h', '{block: {10.0.0.0/26: two}}'),
+    ).toMatchObject({
+      code: 8,
+      stderr: 'kvdir: error with field block["10.0.0.0/26"] = \'two\' (must be an integer)\n',
+    });
+    expect((await kvdir('get', path)).code).toBe(3);
+    expect((await kvdir('put', path, '{order: 1, selector: all()}')).code).toBe(0);
+  });
+
+  it('exits 6 when a stored Calico value has a field of the wrong type, naming its line and column', async () => {
+    const file = join(root, 'calico/v1/policy/tier/default/policy/allow-dns.yaml');
+    await writeFile(file, 'order: high\nselector: all()\n');
+    expect(await kvdir('get', '/calico/v1/policy/tier/default/policy/allow-dns')).toEqual({
+      code: 6,
+      stdout: '',
+      stderr: `kvdir: failed to parse datastore entry ${file}:1:8: order: must be a number\n`,
+    });
   });
 
   it('exits 6 for a value that does not parse', async () => {

@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  ActiveStatusReportKey,
+  BGPPeerKey,
+  BlockAffinityKey,
+  BlockKey,
+  GlobalBGPConfigKey,
   GlobalConfigKey,
+  HostBGPConfigKey,
+  HostEndpointStatusKey,
+  HostMetadataKey,
+  IPAMConfigKey,
+  IPAMHandleKey,
+  IPAMHostKey,
+  LastStatusReportKey,
+  ProfileKey,
+  WorkloadEndpointStatusKey,
   HostConfigKey,
   HostEndpointKey,
   HostIPKey,
@@ -81,18 +95,63 @@ describe('keyFromDefaultPath (the global parser)', () => {
     );
   });
 
+  // Beyond libcalico-go v1's parser, which gave null for all of these: every v1 family.
   it.each([
-    '/calico/v1/host/h/metadata',
+    ['/calico/v1/host/h/metadata', new HostMetadataKey({ hostname: 'h' })],
+    ['/calico/v1/policy/profile/a%2fb', new ProfileKey({ name: 'a/b' })],
+    [
+      '/calico/bgp/v1/global/peer_v4/10.0.0.1',
+      new BGPPeerKey({ scope: 'global', peerIP: '10.0.0.1' }),
+    ],
+    [
+      '/calico/bgp/v1/host/h/peer_v6/fd00::1',
+      new BGPPeerKey({ scope: 'node', hostname: 'h', peerIP: 'fd00::1' }),
+    ],
+    ['/calico/bgp/v1/global/as_num', new GlobalBGPConfigKey({ name: 'as_num' })],
+    [
+      '/calico/bgp/v1/host/h/ip_addr_v4',
+      new HostBGPConfigKey({ hostname: 'h', name: 'ip_addr_v4' }),
+    ],
+    ['/calico/ipam/v2/assignment/ipv4/block/10.0.0.0-26', new BlockKey({ cidr: '10.0.0.0/26' })],
+    [
+      '/calico/ipam/v2/host/h/ipv6/block/fd00::-122',
+      new BlockAffinityKey({ cidr: 'fd00::/122', host: 'h' }),
+    ],
+    [
+      '/calico/ipam/v2/handle/k8s-pod-network.abc',
+      new IPAMHandleKey({ handleID: 'k8s-pod-network.abc' }),
+    ],
+    ['/calico/ipam/v2/config', new IPAMConfigKey()],
+    ['/calico/ipam/v2/host/h', new IPAMHostKey({ host: 'h' })],
+    ['/calico/felix/v1/host/h/status', new ActiveStatusReportKey({ hostname: 'h' })],
+    ['/calico/felix/v1/host/h/last_reported_status', new LastStatusReportKey({ hostname: 'h' })],
+    [
+      '/calico/felix/v1/host/h/endpoint/e%2f1',
+      new HostEndpointStatusKey({ hostname: 'h', endpointID: 'e/1' }),
+    ],
+    [
+      '/calico/felix/v1/host/h/workload/o/w%2f1/endpoint/e',
+      new WorkloadEndpointStatusKey({
+        hostname: 'h',
+        orchestratorID: 'o',
+        workloadID: 'w/1',
+        endpointID: 'e',
+      }),
+    ],
+  ] as [string, Key][])('%s parses to its key', (path, key) => {
+    expect(keyFromDefaultPath(path)).toStrictEqual(key);
+    expect(keyFromDefaultPath(path)).toBeInstanceOf(key.constructor);
+    expect(keyToDefaultPath(key)).toBe(path);
+  });
+
+  it.each([
     '/calico/v1/host/h',
-    '/calico/v1/policy/profile/p',
-    '/calico/bgp/v1/global/peer_v4/10.0.0.1',
-    '/calico/bgp/v1/host/h/ip_addr_v4',
-    '/calico/ipam/v2/assignment/ipv4/block/10.0.0.0-26',
-    '/calico/ipam/v2/handle/h',
-    '/calico/ipam/v2/config',
-    '/calico/felix/v1/host/h/status',
-    '/calico/felix/v1/host/h/last_reported_status',
-    '/calico/felix/v1/host/h/endpoint/e',
+    '/calico/v1/host/h/metadata/x',
+    '/calico/felix/v1/host/h/last_reported_status/x',
+    '/calico/ipam/v2/config/x',
+    '/calico/bgp/v1/global/peer_v4/not-an-ip',
+    '/calico/bgp/v1/global/peer_v6/10.0.0.1',
+    '/calico/ipam/v2/assignment/ipv4/block/10.0.0.0-99',
     '/calico/v1/Ready/x',
     '/calico/v1/config',
     '/calico/v1/config/',
@@ -134,8 +193,8 @@ describe('keyFromPath', () => {
 
   it('gives a PathKey for any other valid path', () => {
     expect(keyFromPath('/apps/web/settings')).toStrictEqual(new PathKey('/apps/web/settings'));
-    expect(keyFromPath('/calico/v1/host/h/metadata')).toStrictEqual(
-      new PathKey('/calico/v1/host/h/metadata'),
+    expect(keyFromPath('/calico/v1/host/h/metadata/x')).toStrictEqual(
+      new PathKey('/calico/v1/host/h/metadata/x'),
     );
   });
 

@@ -1,7 +1,8 @@
 /**
- * Property: every valid key round-trips through its path, with the global parser (for the
- * families it handles) and with its family's list options, filtered by the key's own fields
- * or not. HostIPKey and ReadyFlagKey have no list options; the global parser covers them.
+ * Property: every valid key round-trips through its path, with the global parser (which knows
+ * every v1 family) and with its family's list options, filtered by the key's own fields or not.
+ * HostIPKey, ReadyFlagKey, ProfileKey, IPAMConfigKey and IPAMHostKey have no list options; the
+ * global parser covers them.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -29,8 +30,10 @@ import {
   HostIPKey,
   HostMetadataKey,
   HostMetadataListOptions,
+  IPAMConfigKey,
   IPAMHandleKey,
   IPAMHandleListOptions,
+  IPAMHostKey,
   IPPoolKey,
   IPPoolListOptions,
   LastStatusReportKey,
@@ -38,6 +41,7 @@ import {
   PathKey,
   PathListOptions,
   PolicyKey,
+  ProfileKey,
   PolicyListOptions,
   ProfileLabelsKey,
   ProfileListOptions,
@@ -99,7 +103,6 @@ interface Family {
   name: string;
   cases: fc.Arbitrary<Case>;
   all: ListInterface;
-  global: boolean;
 }
 
 const workloadIds = fc.record({
@@ -117,7 +120,6 @@ const families: Family[] = [
       filtered: new WorkloadEndpointListOptions(f),
     })),
     all: new WorkloadEndpointListOptions(),
-    global: true,
   },
   {
     name: 'HostEndpoint',
@@ -126,7 +128,6 @@ const families: Family[] = [
       filtered: new HostEndpointListOptions(f),
     })),
     all: new HostEndpointListOptions(),
-    global: true,
   },
   {
     name: 'Policy',
@@ -135,7 +136,6 @@ const families: Family[] = [
       filtered: new PolicyListOptions(f),
     })),
     all: new PolicyListOptions(),
-    global: true,
   },
   {
     name: 'Profile rules, tags and labels',
@@ -146,7 +146,6 @@ const families: Family[] = [
       )
       .map(([f, Part]) => ({ key: new Part(f), filtered: new ProfileListOptions(f) })),
     all: new ProfileListOptions(),
-    global: true,
   },
   {
     name: 'HostMetadata',
@@ -155,7 +154,6 @@ const families: Family[] = [
       filtered: new HostMetadataListOptions(f),
     })),
     all: new HostMetadataListOptions(),
-    global: false,
   },
   {
     name: 'GlobalConfig',
@@ -164,7 +162,6 @@ const families: Family[] = [
       filtered: new GlobalConfigListOptions(f),
     })),
     all: new GlobalConfigListOptions(),
-    global: true,
   },
   {
     name: 'HostConfig',
@@ -173,7 +170,6 @@ const families: Family[] = [
       filtered: new HostConfigListOptions(f),
     })),
     all: new HostConfigListOptions(),
-    global: true,
   },
   {
     name: 'IPPool',
@@ -182,7 +178,6 @@ const families: Family[] = [
       filtered: new IPPoolListOptions(f),
     })),
     all: new IPPoolListOptions(),
-    global: true,
   },
   {
     name: 'BGPPeer',
@@ -193,7 +188,6 @@ const families: Family[] = [
       )
       .map((f) => ({ key: new BGPPeerKey(f), filtered: new BGPPeerListOptions(f) })),
     all: new BGPPeerListOptions(),
-    global: false,
   },
   {
     name: 'GlobalBGPConfig',
@@ -202,7 +196,6 @@ const families: Family[] = [
       filtered: new GlobalBGPConfigListOptions(f),
     })),
     all: new GlobalBGPConfigListOptions(),
-    global: false,
   },
   {
     name: 'HostBGPConfig',
@@ -211,7 +204,6 @@ const families: Family[] = [
       filtered: new HostBGPConfigListOptions(f),
     })),
     all: new HostBGPConfigListOptions(),
-    global: false,
   },
   {
     name: 'Block',
@@ -220,7 +212,6 @@ const families: Family[] = [
       return { key, filtered: new BlockListOptions({ ipVersion: version(key) }) };
     }),
     all: new BlockListOptions(),
-    global: false,
   },
   {
     name: 'BlockAffinity',
@@ -230,7 +221,6 @@ const families: Family[] = [
       return { key, filtered };
     }),
     all: new BlockAffinityListOptions(),
-    global: false,
   },
   {
     name: 'IPAMHandle',
@@ -239,7 +229,6 @@ const families: Family[] = [
       filtered: new IPAMHandleListOptions(f),
     })),
     all: new IPAMHandleListOptions(),
-    global: false,
   },
   {
     name: 'HostEndpointStatus',
@@ -248,7 +237,6 @@ const families: Family[] = [
       filtered: new HostEndpointStatusListOptions(f),
     })),
     all: new HostEndpointStatusListOptions(),
-    global: false,
   },
   {
     name: 'WorkloadEndpointStatus',
@@ -257,7 +245,6 @@ const families: Family[] = [
       filtered: new WorkloadEndpointStatusListOptions(f),
     })),
     all: new WorkloadEndpointStatusListOptions(),
-    global: false,
   },
   {
     name: 'ActiveStatusReport',
@@ -266,7 +253,6 @@ const families: Family[] = [
       filtered: new ActiveStatusReportListOptions(f),
     })),
     all: new ActiveStatusReportListOptions(),
-    global: false,
   },
   {
     name: 'LastStatusReport',
@@ -275,7 +261,6 @@ const families: Family[] = [
       filtered: new LastStatusReportListOptions(f),
     })),
     all: new LastStatusReportListOptions(),
-    global: false,
   },
 ];
 
@@ -294,7 +279,7 @@ describe('every valid key round-trips through its path', () => {
         expect(family.all.keyFromDefaultPath(path.slice(1))).toStrictEqual(key);
         expect(isUnder(path, filtered.defaultPathRoot())).toBe(true);
         expect(isUnder(path, family.all.defaultPathRoot())).toBe(true);
-        expect(keyFromDefaultPath(path)).toStrictEqual(family.global ? key : null);
+        expect(keyFromDefaultPath(path)).toStrictEqual(key);
         // No other family claims the path.
         const claimed = families.filter((other) => other.all.keyFromDefaultPath(path) !== null);
         expect(claimed.map((other) => other.name)).toEqual([family.name]);
@@ -302,14 +287,23 @@ describe('every valid key round-trips through its path', () => {
     );
   });
 
-  it('HostIPKey and ReadyFlagKey (global parser only)', () => {
+  it('HostIPKey, ReadyFlagKey, ProfileKey, IPAMConfigKey and IPAMHostKey (global parser only)', () => {
     fc.assert(
-      fc.property(segment, (hostname) => {
-        const key = new HostIPKey({ hostname });
-        expect(keyFromDefaultPath(key.defaultPath())).toStrictEqual(key);
+      fc.property(segment, name, (hostname, profile) => {
+        for (const key of [
+          new HostIPKey({ hostname }),
+          new IPAMHostKey({ host: hostname }),
+          new ProfileKey({ name: profile }),
+        ]) {
+          expect(keyFromDefaultPath(key.defaultPath())).toStrictEqual(key);
+          expect(keyFromDefaultPath(key.defaultPath().slice(1))).toStrictEqual(key);
+        }
       }),
     );
     expect(keyFromDefaultPath(new ReadyFlagKey().defaultPath())).toStrictEqual(new ReadyFlagKey());
+    expect(keyFromDefaultPath(new IPAMConfigKey().defaultPath())).toStrictEqual(
+      new IPAMConfigKey(),
+    );
   });
 
   it('PathKey, through PathListOptions and keyFromPath', () => {

@@ -106,7 +106,7 @@ describe('injected I/O faults (ENOSPC, EIO, EXDEV, EACCES on write, fsync, renam
     const { fs, faults } = faultyFs();
     const client = new FileBackend({ root, fs });
     const key = new PolicyKey({ name: 'p' });
-    const created = await client.create({ key, value: { order: 1 } });
+    const created = await client.create({ key, value: { order: 1, selector: '' } });
     faults.push({ op: 'unlink', code: 'EIO' });
     await expect(client.delete({ key })).rejects.toThrow(DatastoreError);
     faults.length = 0;

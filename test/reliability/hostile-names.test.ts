@@ -90,10 +90,13 @@ describe('hostile key names', () => {
       await client.create({ key: new PathKey(`/h/${name}`), value: { i, name } });
       await client.create({ key: new PathKey(`/h/${name}/child`), value: { i, child: true } });
       if (name.length < 100)
-        await client.create({ key: new PolicyKey({ name: `../../${name}` }), value: { i } });
+        await client.create({
+          key: new PolicyKey({ name: `../../${name}` }),
+          value: { order: i, selector: '' },
+        });
     }
     const longPolicy = await client
-      .create({ key: new PolicyKey({ name: `../../${'x'.repeat(200)}` }), value: {} })
+      .create({ key: new PolicyKey({ name: `../../${'x'.repeat(200)}` }), value: { selector: '' } })
       .catch((e: unknown) => e);
     expect(longPolicy).toBeInstanceOf(ValidationError);
     for (const [name, reason] of REFUSED) {
@@ -109,7 +112,10 @@ describe('hostile key names', () => {
       expect((await client.get(new PathKey(`/h/${name}`))).value).toEqual({ i, name });
       expect((await client.get(new PathKey(`/h/${name}/child`))).value).toEqual({ i, child: true });
       if (name.length < 100)
-        expect((await client.get(new PolicyKey({ name: `../../${name}` }))).value).toEqual({ i });
+        expect((await client.get(new PolicyKey({ name: `../../${name}` }))).value).toEqual({
+          order: i,
+          selector: '',
+        });
     }
     const listed = await client.list(new PathListOptions({ prefix: '/h' }));
     const expected = ACCEPTED.flatMap((name) => [`/h/${name}`, `/h/${name}/child`]);

@@ -18,7 +18,7 @@ import {
   ResourceUpdateConflictError,
 } from '../../model/errors.js';
 import type { Key, ListInterface } from '../../model/key.js';
-import type { KVPair } from '../../model/kv.js';
+import type { KVPairWithValue } from '../../model/kv.js';
 import type { Etcd3Module } from './etcd-errors.js';
 import { castEtcdError, isCompacted, isLeaseNotFound, isRetryableRead } from './etcd-errors.js';
 import { syncerSettingsOf } from '../../syncer/options.js';
@@ -63,7 +63,7 @@ export class EtcdBackend extends BaseClient {
     return this.#options.namespace;
   }
 
-  protected async _write(op: WriteOp, write: CheckedWrite): Promise<KVPair> {
+  protected async _write(op: WriteOp, write: CheckedWrite): Promise<KVPairWithValue> {
     const { key, value, revision, ttl } = write;
     const etcdKey = this.#keys.key(key.defaultPath());
     const bytes = Buffer.from(encodeValue(key, value), 'utf8');
@@ -78,7 +78,7 @@ export class EtcdBackend extends BaseClient {
         const txn = writeTxn(op, { key: etcdKey, value: bytes, lease }, revision);
         const response = await this.#client.kv.txn(txn);
         if (!response.succeeded) throw refusal(op, key, response);
-        const written: KVPair = { key, value, revision: response.header.revision };
+        const written: KVPairWithValue = { key, value, revision: response.header.revision };
         if (ttl !== undefined) written.ttl = ttl;
         return written;
       } catch (err) {
@@ -104,13 +104,13 @@ export class EtcdBackend extends BaseClient {
     if (deleted === 0) throw new ResourceDoesNotExistError(key);
   }
 
-  protected async _get(key: Key): Promise<KVPair | undefined> {
+  protected async _get(key: Key): Promise<KVPairWithValue | undefined> {
     const path = key.defaultPath();
     const found = await this.#read(() => this.#client.kv.range({ key: this.#keys.key(path) }));
     const kv = found.kvs[0];
     if (kv === undefined) return undefined;
     const value = decodeValue(key, kv.value, path, this.#keys.namespace);
-    const pair: KVPair = { key, value, revision: kv.mod_revision };
+    const pair: KVPairWithValue = { key, value, revision: kv.mod_revision };
     const expired =
       kv.lease === '0' ? 0 : (await this.#setTimesLeft([{ pair, lease: kv.lease }])).size;
     return expired === 0 ? pair : undefined;
@@ -123,7 +123,7 @@ export class EtcdBackend extends BaseClient {
     return found.kvs.length > 0;
   }
 
-  protected async _list(options: ListInterface): Promise<KVPair[]> {
+  protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
     const kvs = await readTree(
       {
         kv: this.#client.kv,
@@ -135,9 +135,9 @@ export class EtcdBackend extends BaseClient {
       options.defaultPathRoot(),
     );
     // One pass, few allocations: this runs for every key of a list of thousands.
-    const pairs: KVPair[] = [];
+    const pairs: KVPairWithValue[] = [];
     const paths: string[] = [];
-    const leased: Array<{ pair: KVPair; lease: string }> = [];
+    const leased: Array<{ pair: KVPairWithValue; lease: string }> = [];
     for (const kv of kvs) {
       const path = this.#keys.path(kv.key);
       const key = options.keyFromDefaultPath(path);
@@ -149,7 +149,7 @@ export class EtcdBackend extends BaseClient {
         this.#options.onListError(this._toError(err, { op: 'list', key }));
         continue;
       }
-      const pair: KVPair = { key, value, revision: kv.mod_revision };
+      const pair: KVPairWithValue = { key, value, revision: kv.mod_revision };
       if (kv.lease !== '0') leased.push({ pair, lease: kv.lease });
       pairs.push(pair);
       paths.push(path);
@@ -227,8 +227,10 @@ export class EtcdBackend extends BaseClient {
    * Returns the pairs whose lease has expired although etcd has not removed them yet: they
    * are expired.
    */
-  async #setTimesLeft(leased: Array<{ pair: KVPair; lease: string }>): Promise<Set<KVPair>> {
-    const expired = new Set<KVPair>();
+  async #setTimesLeft(
+    leased: Array<{ pair: KVPairWithValue; lease: string }>,
+  ): Promise<Set<KVPairWithValue>> {
+    const expired = new Set<KVPairWithValue>();
     if (leased.length === 0) return expired;
     const left = new Map<string, number>();
     await Promise.all(
@@ -262,7 +264,7 @@ export class EtcdBackend extends BaseClient {
  * order is the same except for keys that mix characters above U+FFFF with U+E000-U+FFFF, so
  * the sort is almost never needed: check first.
  */
-function inPathOrder(pairs: KVPair[], paths: string[]): KVPair[] {
+function inPathOrder(pairs: KVPairWithValue[], paths: string[]): KVPairWithValue[] {
   if (paths.every((path, i) => i === 0 || paths[i - 1]! < path)) return pairs;
   const order = paths.map((_, i) => i);
   order.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));

@@ -1,9 +1,10 @@
 /**
  * A read-only health check of a tree: every YAML file whose name is not a key, whose key
- * path is not valid, or whose YAML does not parse for its key's value type, and every link
- * or directory the store will not read. The `kvdir check` command is built on it.
+ * path is not valid, or whose value is not what a write of its key would accept (YAML that
+ * does not parse, a field of the wrong type, a required field missing, a field Calico does not
+ * have), and every link or directory the store will not read. The `kvdir check` command is
+ * built on it; a file may have several problems, each with its line and column.
  */
-import { ParsingDatastoreEntryError } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import { keyFromPath } from '../../model/parser.js';
 import type { TreeStore } from './store.js';
@@ -38,11 +39,16 @@ export async function checkTree(
   }));
   let done = 0;
   for (const found of walked.files) {
-    const problem = await checkFile(store, found.path, found.file, parse);
-    if (problem !== undefined) problems.push(problem);
+    problems.push(...(await checkFile(store, found.path, found.file, parse)));
     options.onProgress?.(++done, walked.files.length);
   }
-  return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return problems.sort(byPlace);
+}
+
+/** By file, then line and column (problems without a position first). */
+function byPlace(a: CheckProblem, b: CheckProblem): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0);
 }
 
 async function checkFile(
@@ -50,27 +56,24 @@ async function checkFile(
   path: string,
   file: string,
   parse: (path: string) => Key | null,
-): Promise<CheckProblem | undefined> {
+): Promise<CheckProblem[]> {
   let key: Key | null;
   try {
     key = parse(path);
   } catch (err) {
-    return { file, message: `not a valid key path: ${(err as Error).message}` };
+    return [{ file, message: `not a valid key path: ${(err as Error).message}` }];
   }
-  if (key === null) return { file, message: `not a valid key path: ${path}` };
+  if (key === null) return [{ file, message: `not a valid key path: ${path}` }];
   try {
     const entry = await store.read(store.keyFiles(path));
-    if (entry !== undefined) store.decode(key, entry);
-    return undefined;
+    if (entry === undefined) return [];
+    return store.check(key, entry).map(({ message, line, col }) => ({
+      file,
+      ...(line === undefined ? {} : { line }),
+      ...(col === undefined ? {} : { col }),
+      message,
+    }));
   } catch (err) {
-    if (err instanceof ParsingDatastoreEntryError) {
-      return {
-        file,
-        ...(err.line === undefined ? {} : { line: err.line }),
-        ...(err.col === undefined ? {} : { col: err.col }),
-        message: err.reason,
-      };
-    }
-    return { file, message: (err as Error).message };
+    return [{ file, message: (err as Error).message }];
   }
 }

@@ -19,7 +19,7 @@ import {
   ValidationError,
 } from '../../model/errors.js';
 import type { Key, ListInterface } from '../../model/key.js';
-import type { KVPair } from '../../model/kv.js';
+import type { KVPair, KVPairWithValue } from '../../model/kv.js';
 import type { CheckOptions, CheckProblem } from './check.js';
 import { checkTree } from './check.js';
 import type { FsLike } from './fs-like.js';
@@ -109,7 +109,7 @@ export class FileBackend extends BaseClient {
   protected async _write(
     op: WriteOp,
     { key, value, revision, ttl }: CheckedWrite,
-  ): Promise<KVPair> {
+  ): Promise<KVPairWithValue> {
     const files = this.#store.keyFiles(key.defaultPath());
     const bytes = this.#store.encode(key, value);
     return await this.#locks.withLock(files.path, async () => {
@@ -122,7 +122,7 @@ export class FileBackend extends BaseClient {
       const print = fingerprint(bytes);
       const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt);
       await this.#store.write(files, bytes, sidecar, current?.mode);
-      const written: KVPair = { key, value, revision: revisionOf(sidecar, print) };
+      const written: KVPairWithValue = { key, value, revision: revisionOf(sidecar, print) };
       if (ttl !== undefined) written.ttl = ttl;
       return written;
     });
@@ -145,7 +145,7 @@ export class FileBackend extends BaseClient {
     }
   }
 
-  protected async _get(key: Key): Promise<KVPair | undefined> {
+  protected async _get(key: Key): Promise<KVPairWithValue | undefined> {
     const entry = await this.#store.read(this.#store.keyFiles(key.defaultPath()));
     return this.#store.isLive(entry) ? this.#pair(key, entry) : undefined;
   }
@@ -154,7 +154,7 @@ export class FileBackend extends BaseClient {
     return this.#store.dirExists(path);
   }
 
-  protected async _list(options: ListInterface): Promise<KVPair[]> {
+  protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
     const walked = await this.#store.walk(options.defaultPathRoot());
     for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
     const matches = walked.files.flatMap((found) => {
@@ -164,7 +164,7 @@ export class FileBackend extends BaseClient {
     const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
       this.#listOne(key, path),
     );
-    return pairs.filter((pair): pair is KVPair => pair !== undefined);
+    return pairs.filter((pair): pair is KVPairWithValue => pair !== undefined);
   }
 
   /** A syncer over the tree: see `FileSyncerOptions` for what it takes beyond the shared options. */
@@ -189,7 +189,7 @@ export class FileBackend extends BaseClient {
   }
 
   /** One entry of a listing; an entry that cannot be read is skipped and reported, not fatal. */
-  async #listOne(key: Key, path: string): Promise<KVPair | undefined> {
+  async #listOne(key: Key, path: string): Promise<KVPairWithValue | undefined> {
     try {
       const entry = await this.#store.read(this.#store.keyFiles(path));
       return this.#store.isLive(entry) ? this.#pair(key, entry) : undefined;
@@ -199,8 +199,8 @@ export class FileBackend extends BaseClient {
     }
   }
 
-  #pair(key: Key, entry: StoredEntry): KVPair {
-    const pair: KVPair = {
+  #pair(key: Key, entry: StoredEntry): KVPairWithValue {
+    const pair: KVPairWithValue = {
       key,
       value: this.#store.decode(key, entry),
       revision: entry.revision,

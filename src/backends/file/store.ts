@@ -6,10 +6,12 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
+import type { ValueTypeName } from '../../model/value-schemas.js';
 import type { Clock } from '../../core/clock.js';
 import type { PreparedTemp } from './atomic-write.js';
 import { prepareTemp, writeFileAtomic, writeNewFile } from './atomic-write.js';
-import { decodeText, decodeValue, encodeValue } from './yaml-codec.js';
+import type { DecodeFailure } from './yaml-codec.js';
+import { checkValueText, decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, StatsLike } from './fs-like.js';
 import { direntName, readBytesSync, readDir } from './fs-like.js';
@@ -98,10 +100,13 @@ export class TreeStore {
     return expiry === undefined ? undefined : Math.max(0, expiry - this.clock.now());
   }
 
-  /** The entry's value decoded for `key`; throws ParsingDatastoreEntryError naming the file. */
+  /**
+   * The entry's value decoded for `key` (and checked against its value type, with Go's rules
+   * for reads); throws ParsingDatastoreEntryError naming the file, line and column.
+   */
   decode(key: Key, entry: StoredEntry): unknown {
     const text = decodeText(entry.bytes);
-    const decoded = text.ok ? decodeValue(key.valueKind(), text.text) : text;
+    const decoded = text.ok ? decodeValue(key.valueKind(), text.text, valueTypeOf(key)) : text;
     if (decoded.ok) return decoded.value;
     const { message, line, col } = decoded.failure;
     const location = {
@@ -117,6 +122,13 @@ export class TreeStore {
       reason: message,
       key,
     });
+  }
+
+  /** Every problem of the entry for `kvdir check`: what a write of its value would refuse. */
+  check(key: Key, entry: StoredEntry): DecodeFailure[] {
+    const text = decodeText(entry.bytes);
+    if (!text.ok) return [text.failure];
+    return checkValueText(key.valueKind(), text.text, valueTypeOf(key));
   }
 
   encode(key: Key, value: unknown): Buffer {
@@ -345,6 +357,10 @@ export class TreeStore {
       return absentIfMissing(err);
     }
   }
+}
+
+function valueTypeOf(key: Key): ValueTypeName | undefined {
+  return typeof key.valueType === 'function' ? key.valueType() : undefined;
 }
 
 function tooLarge(file: string, size: number, max: number): DatastoreError {

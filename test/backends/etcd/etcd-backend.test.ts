@@ -90,35 +90,35 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
     const client = etcdStore().open();
     const key = new PolicyKey({ name: 'p' });
     const missing = new PolicyKey({ name: 'missing' });
-    await client.create({ key, value: { order: 1 } });
+    await client.create({ key, value: { order: 1, selector: 'all()' } });
     for (const revision of [fileRevision, '0', 'abc', '-1', '99999999999999999999']) {
-      await expect(client.update({ key, value: {}, revision })).rejects.toThrow(
+      await expect(client.update({ key, value: { selector: 'all()' }, revision })).rejects.toThrow(
         ResourceUpdateConflictError,
       );
-      await expect(client.apply({ key, value: {}, revision })).rejects.toThrow(
+      await expect(client.apply({ key, value: { selector: 'all()' }, revision })).rejects.toThrow(
         ResourceUpdateConflictError,
       );
       await expect(client.delete({ key, revision })).rejects.toThrow(ResourceUpdateConflictError);
       // On a missing key: does not exist, and nothing is written (mod_revision == 0 would hold).
-      await expect(client.update({ key: missing, value: {}, revision })).rejects.toThrow(
-        ResourceDoesNotExistError,
-      );
-      await expect(client.apply({ key: missing, value: {}, revision })).rejects.toThrow(
-        ResourceDoesNotExistError,
-      );
+      await expect(
+        client.update({ key: missing, value: { selector: 'all()' }, revision }),
+      ).rejects.toThrow(ResourceDoesNotExistError);
+      await expect(
+        client.apply({ key: missing, value: { selector: 'all()' }, revision }),
+      ).rejects.toThrow(ResourceDoesNotExistError);
       await expect(client.delete({ key: missing, revision })).rejects.toThrow(
         ResourceDoesNotExistError,
       );
     }
     // A create with a revision, as the file backend: it exists, or the revision cannot hold.
-    await expect(client.create({ key, value: {}, revision: '1' })).rejects.toThrow(
-      ResourceAlreadyExistsError,
-    );
-    await expect(client.create({ key: missing, value: {}, revision: '1' })).rejects.toThrow(
-      ResourceDoesNotExistError,
-    );
+    await expect(
+      client.create({ key, value: { selector: 'all()' }, revision: '1' }),
+    ).rejects.toThrow(ResourceAlreadyExistsError);
+    await expect(
+      client.create({ key: missing, value: { selector: 'all()' }, revision: '1' }),
+    ).rejects.toThrow(ResourceDoesNotExistError);
     expect((await client.list(new PolicyListOptions({}))).map((kv) => kv.value)).toEqual([
-      { order: 1 },
+      { order: 1, selector: 'all()' },
     ]);
   });
 
@@ -175,7 +175,7 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
         /^get Policy\(name=p\) failed: etcd at .* is unavailable/,
       );
       const write = await client
-        .create({ key: new PolicyKey({ name: 'p' }), value: {} })
+        .create({ key: new PolicyKey({ name: 'p' }), value: { selector: 'all()' } })
         .catch((e: unknown) => e);
       expect((write as KvdirError).code).toBe('ERR_DATASTORE');
       await expect(client.ensureInitialized()).rejects.toThrow(/is unavailable/);
@@ -198,10 +198,16 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
         );
       const key = new PathKey('/k');
       // The lease grant of a TTL write, and the read that explains a foreign revision.
-      expect(await code(client.create({ key, value: {}, ttl: 5000 }))).toBe('ERR_DATASTORE');
-      expect(await code(client.update({ key, value: {}, revision: 'x.1' }))).toBe('ERR_DATASTORE');
+      expect(await code(client.create({ key, value: { selector: 'all()' }, ttl: 5000 }))).toBe(
+        'ERR_DATASTORE',
+      );
+      expect(
+        await code(client.update({ key, value: { selector: 'all()' }, revision: 'x.1' })),
+      ).toBe('ERR_DATASTORE');
       expect(await code(client.delete({ key, revision: 'x.1' }))).toBe('ERR_DATASTORE');
-      expect(await code(client.create({ key, value: {} }))).toBe('ERR_OUTCOME_UNKNOWN');
+      expect(await code(client.create({ key, value: { selector: 'all()' } }))).toBe(
+        'ERR_OUTCOME_UNKNOWN',
+      );
       expect(await code(client.delete({ key }))).toBe('ERR_OUTCOME_UNKNOWN');
     } finally {
       await proxy.close();
@@ -262,7 +268,7 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
   it('stores an IP pool at the CIDR path Calico uses', async () => {
     const store = etcdStore();
     const client = store.open();
-    const pool = { cidr: '10.0.0.0/8', masquerade: true, ipam: true, disabled: false };
+    const pool = { cidr: '10.0.0.0/8', ipip: '', masquerade: true, ipam: true, disabled: false };
     await client.create({ key: new IPPoolKey({ cidr: '10.0.0.0/8' }), value: pool });
     expect(await store.rawPaths()).toEqual(['/calico/v1/ipam/v4/pool/10.0.0.0-8']);
   });

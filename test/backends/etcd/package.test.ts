@@ -4,7 +4,7 @@
  * only when a backend is made, a missing `etcd3` is told plainly, and `close()` lets the
  * process exit. Needs the build (`npm test` builds first; in a dev loop run `npm run build`).
  */
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,11 +52,19 @@ describe('the etcd3 client is loaded only by the etcd backend', () => {
   });
 
   it('says to npm install etcd3 when it is missing', async () => {
-    // The build, copied where no node_modules can be found above it.
+    // The build, copied where no node_modules can be found above it but kvdir's own
+    // dependencies (as an install without the optional peer etcd3 has them).
     const dir = await mkdtemp(join(tmpdir(), 'kvdir-no-etcd3-'));
     copies.push(dir);
     await cp(dist, join(dir, 'src'), { recursive: true });
     await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
+    const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    await mkdir(join(dir, 'node_modules'));
+    for (const name of Object.keys(pkg.dependencies)) {
+      await symlink(join(REPO, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
+    }
     const result = await run('construct-etcd.mjs', [
       join(dir, 'src', 'backends', 'etcd', 'index.js'),
     ]);

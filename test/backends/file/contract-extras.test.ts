@@ -60,7 +60,7 @@ describe.each(stores)('FileBackend %s: the file layout', (_name, makeStore) => {
     const { client, fs, root, listAll } = await fresh();
     await client.create({
       key: new IPPoolKey({ cidr: '10.0.0.0/8' }),
-      value: { cidr: '10.0.0.0/8', masquerade: true, ipam: true, disabled: false },
+      value: { cidr: '10.0.0.0/8', ipip: '', masquerade: true, ipam: true, disabled: false },
     });
     expect(await listAll()).toContain('calico/v1/ipam/v4/pool/10.0.0.0-8.yaml');
     expect(await listAll()).toContain('calico/v1/ipam/v4/pool/.kvdir-10.0.0.0-8.yaml.rev');
@@ -68,7 +68,9 @@ describe.each(stores)('FileBackend %s: the file layout', (_name, makeStore) => {
       join(root, 'calico/v1/ipam/v4/pool/10.0.0.0-8.yaml'),
       'utf8',
     );
-    expect(text).toBe('cidr: 10.0.0.0/8\nmasquerade: true\nipam: true\ndisabled: false\n');
+    expect(text).toBe(
+      'cidr: 10.0.0.0/8\nipip: ""\nmasquerade: true\nipam: true\ndisabled: false\n',
+    );
   });
 
   it('removes a subtree with its sidecars, and keeps the sibling files', async () => {
@@ -126,8 +128,14 @@ describe.each(stores)('FileBackend %s: the file layout', (_name, makeStore) => {
 
   it('keeps sidecars, temp files and locks hidden under .kvdir-', async () => {
     const { client, listAll } = await fresh();
-    await client.create({ key: new PolicyKey({ name: 'p' }), value: { order: 1 } });
-    await client.update({ key: new PolicyKey({ name: 'p' }), value: { order: 2 } });
+    await client.create({
+      key: new PolicyKey({ name: 'p' }),
+      value: { order: 1, selector: 'all()' },
+    });
+    await client.update({
+      key: new PolicyKey({ name: 'p' }),
+      value: { order: 2, selector: 'all()' },
+    });
     const visible = (await listAll()).filter(
       (p) => !p.split('/').some((s) => s.startsWith('.kvdir-')),
     );

@@ -66,7 +66,10 @@ describe('the calico fixture tree', () => {
     expect(strip(await inMemory.list(new PathListOptions({ prefix: '/' })))).toEqual(
       strip(await disk.list(new PathListOptions({ prefix: '/' }))),
     );
-    await inMemory.create({ key: new PolicyKey({ name: 'new' }), value: { order: 1 } });
+    await inMemory.create({
+      key: new PolicyKey({ name: 'new' }),
+      value: { order: 1, selector: '' },
+    });
     expect(Object.keys(memory.vol.toJSON())).toContain(
       '/kvdir/calico/v1/policy/tier/default/policy/new.yaml',
     );
