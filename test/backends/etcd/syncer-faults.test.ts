@@ -124,6 +124,7 @@ describe.runIf(hasEtcd)('EtcdBackend syncer under faults', () => {
     await loadKeys(store.raw, store.namespace, paths, '{"v":0}');
     const client = store.open({ endpoints: proxy.endpoint });
     const { rec, warnings } = syncing(client, { prefixes: ['/k'] });
+    await rec.waitForStatus(SyncStatus.InSync);
     await converged(rec, client, '/k');
     const statuses = rec.statuses.length;
     const mark = rec.mark();
@@ -156,6 +157,7 @@ describe.runIf(hasEtcd)('EtcdBackend syncer under faults', () => {
     const client = store.open({ requestTimeoutMs: 2000 });
     await client.create({ key: new PathKey('/r/a'), value: { a: 1 } });
     const { rec } = syncing(client, { prefixes: ['/r'] });
+    await rec.waitForStatus(SyncStatus.InSync);
     await converged(rec, client, '/r');
     const statuses = rec.statuses.length;
 
