@@ -3,8 +3,9 @@
  * checks, close, the HostMetadata fallback, the Ready flag) is in `BaseClient`; here are the
  * etcd semantics: every write is one txn whose compare is the existence or revision check, a
  * recursive delete is one txn, reads are ranges (lists paged at one revision), TTLs are shared
- * leases. Wire format in `value-codec.ts`, keys in `key-space.ts`, the client's configuration
- * in `etcd3-client.ts`, error mapping in `etcd-errors.ts`.
+ * leases, the syncer is a snapshot and then a raw watch (`etcd-source.ts`). Wire format in
+ * `value-codec.ts`, keys in `key-space.ts`, the client's configuration in `etcd3-client.ts`,
+ * error mapping in `etcd-errors.ts`.
  */
 import type { Etcd3 } from 'etcd3';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
