@@ -7,7 +7,9 @@
  * lost event.
  */
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { ITxnRequest } from 'etcd3';
+import { KVClient } from 'etcd3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Recorder } from '../../../src/contract/index.js';
 import type { Client, KvdirError, SyncerOptions, Update } from '../../../src/index.js';
 import { PathKey, PathListOptions, SyncStatus, UpdateType } from '../../../src/index.js';
@@ -208,6 +210,42 @@ describe.runIf(hasEtcd)('EtcdBackend syncer under faults', () => {
     expect(rec.picture.get('/r/a')?.value).toEqual({ v: 2 });
     expect(rec.violations).toEqual([]);
     expect(warnings.some((w) => /etcd was replaced/.test(w.message))).toBe(true);
+  });
+
+  it('runs periodic resyncs beside a stream of writes without a spurious or a missed update', async () => {
+    const store = etcdStore();
+    const client = store.open();
+    // A snapshot of `/p` starts with one txn that reads the key `/p` and the first page below.
+    const root = `${store.namespace}/p`;
+    let snapshots = 0;
+    const txn = KVClient.prototype.txn;
+    const spy = vi.spyOn(KVClient.prototype, 'txn').mockImplementation(function (
+      this: KVClient,
+      request: ITxnRequest,
+    ) {
+      if (request.success?.[0]?.request_range?.key?.toString() === root) snapshots++;
+      return txn.call(this, request);
+    });
+    try {
+      const { rec, warnings } = syncing(client, { prefixes: ['/p'], resyncIntervalMs: 20 });
+      await rec.waitForStatus(SyncStatus.InSync);
+      const first = snapshots;
+      const mark = rec.mark();
+      const paths = manyPaths('/p', 50);
+      for (let round = 0; round < 4; round++) {
+        for (const path of paths) await store.rawPut(path, `{"round":${round}}`);
+      }
+      await rec.waitFor(() => snapshots >= first + 3, 'three periodic resyncs');
+      await converged(rec, client, '/p');
+      // Each put is one update, sent once (a resync sends only what the watch has not).
+      const updates = rec.updatesSince(mark);
+      expect(updates.length).toBeLessThanOrEqual(4 * paths.length);
+      expect(rec.violations).toEqual([]);
+      expect(warnings).toEqual([]);
+      expect(rec.statuses.at(-1)).toBe(SyncStatus.InSync);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('keeps syncing when a write fails alone on a value etcd refuses, and the next call works', async () => {
