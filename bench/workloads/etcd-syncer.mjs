@@ -35,8 +35,12 @@ export async function etcdSyncerRows(ctx, { endpoint, namespace, count, files, l
   const failed = [...runs.syncer, ...runs.raw].find((r) => r.error !== undefined);
   const id = `etcd.syncer.insync.${count}`;
   const workload = `etcd: syncer start to InSync, ${size} keys`;
-  const timeGoal = { op: '<=', value: 1.5, unit: 'x' };
-  const rssGoal = { op: '<=', value: 400, unit: ' MB', field: 'rssMB' };
+  // The goals are set for 100,000 keys (--large): at 10,000 the cold start of a fresh process
+  // (its own connection, the watch and a progress round trip, first-use code generation in
+  // protobufjs and TypeBox: about 100 ms) is a large part of the time, and the rows inform.
+  const large = count >= 100_000;
+  const timeGoal = large ? { op: '<=', value: 1.5, unit: 'x' } : undefined;
+  const rssGoal = large ? { op: '<=', value: 400, unit: ' MB', field: 'rssMB' } : undefined;
   if (failed !== undefined) {
     return [
       failedRow({ id, workload, error: failed.error, goal: timeGoal }),
