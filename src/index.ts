@@ -12,6 +12,8 @@ export {
   listOptionsToDefaultPathRoot,
 } from './model/key.js';
 export { keyFromDefaultPath, keyFromPath } from './model/parser.js';
+export { parseCanonical } from './model/canonical.js';
+export type { CanonicalVerdict } from './model/canonical.js';
 export { escapeName, unescapeName } from './model/escape.js';
 
 // Keys and list options: generic paths
@@ -83,6 +85,8 @@ export type { ValueIssue } from './model/value-issues.js';
 export type { ValueTypeName } from './model/value-schemas.js';
 export { valueJsonSchemas, yamlSchemasSetting } from './model/json-schema.js';
 export type { ValueJsonSchema } from './model/json-schema.js';
+export { parseYaml } from './backends/file/yaml-codec.js';
+export type { Decoded, DecodeFailure, ParseYamlOptions } from './backends/file/yaml-codec.js';
 export type {
   Rule,
   Port,
@@ -127,7 +131,11 @@ export type { ErrorCode, ErroredField, ParseLocation } from './model/errors.js';
 
 // Backend
 export { FileBackend } from './backends/file/file-backend.js';
-export type { FileBackendOptions } from './backends/file/file-backend.js';
+export type {
+  FileBackendOptions,
+  FileText,
+  FileWriteOptions,
+} from './backends/file/file-backend.js';
 export type { FileSyncerOptions, Watcher } from './backends/file/sync/settings.js';
 export type { CheckOptions, CheckProblem } from './backends/file/check.js';
 export type { FsLike } from './backends/file/fs-like.js';

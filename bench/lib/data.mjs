@@ -29,6 +29,27 @@ export function policyBytes(i, gen = 0) {
   return Buffer.from(stringify(policyValue(i, gen), { aliasDuplicateObjects: false }), 'utf8');
 }
 
+/**
+ * Policy `i` (`policyValue(i, gen)`) as a person would write it: comments above, beside and
+ * inside, a blank line, a flow list (about 390 bytes). Checked against the value by the caller.
+ */
+export function commentedPolicyText(i, gen = 0) {
+  const value = policyValue(i, gen);
+  return `# ${policyName(i)}: the shop's web tier, owned by team-web
+order: ${value.order} # before the default tier
+selector: ${value.selector}
+
+inbound_rules:
+  # the frontend reaches the web servers over http and https
+  - action: allow
+    protocol: tcp
+    src_selector: role == 'frontend'
+    dst_ports: [80, 443]
+outbound_rules:
+  - action: allow # anywhere: the shop calls payment providers
+`;
+}
+
 export const POLICY_DIR = 'calico/v1/policy/tier/default/policy';
 export const TREE_PREFIX = '/calico/v1/policy/tier';
 export const PER_TIER = 1000;

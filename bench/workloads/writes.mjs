@@ -1,19 +1,30 @@
 /**
  * Writes: sequential create and update with fsync on (kvdir's default) against temp + fsync +
- * rename of the same bytes, the same with fsync off against temp + rename, and 16 concurrent
- * writers on distinct keys against kvdir's own sequential throughput.
+ * rename of the same bytes, the same with fsync off against temp + rename, 16 concurrent
+ * writers on distinct keys against kvdir's own sequential throughput, and the update of a
+ * hand-commented file (edited in place, issue 16) against the update of a plain one.
  */
-import { mkdirSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { tempRename, tempRenameSync } from '../baselines.mjs';
-import { POLICY_DIR, policyBytes, policyName, policyValue, pool } from '../lib/data.mjs';
+import {
+  POLICY_DIR,
+  commentedPolicyText,
+  policyBytes,
+  policyName,
+  policyValue,
+  pool,
+} from '../lib/data.mjs';
 import { interleave, throughput, timeSequential } from '../lib/measure.mjs';
-import { throughputRow } from '../report.mjs';
+import { throughputRow, timeRow } from '../report.mjs';
 
 export async function writes(ctx) {
   const rows = [];
   for (const fsync of [true, false]) rows.push(...(await createAndUpdate(ctx, fsync)));
   rows.push(...(await concurrent(ctx)));
+  rows.push(await commentedUpdates(ctx));
   return rows;
 }
 
@@ -150,4 +161,49 @@ async function concurrent(ctx) {
       },
     }),
   ];
+}
+
+/**
+ * Update of `n` hand-commented policy files (written directly, as a person or git leaves them)
+ * against update of `n` plain ones that kvdir created, the same values and the same change (the
+ * `order` line), interleaved, fsync off so that the CPU cost of the edit is not hidden by the
+ * disk. Both are edits of the file that is there; the goal bounds what comments cost.
+ */
+async function commentedUpdates(ctx) {
+  const { kvdir, scale } = ctx;
+  ctx.log('writes: update of hand-commented files against plain ones, fsync off');
+  const n = scale.writes;
+  const total = n + scale.warmup;
+  const root = ctx.dir('writes-commented');
+  const client = new kvdir.FileBackend({ root, fsync: false });
+  const key = (kind, i) => new kvdir.PolicyKey({ name: `${kind}-${policyName(i)}` });
+  const dir = join(root, POLICY_DIR);
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < total; i++) {
+    const text = commentedPolicyText(i);
+    if (!isDeepStrictEqual(parse(text), policyValue(i)))
+      throw new Error('commentedPolicyText does not hold policyValue');
+    writeFileSync(join(dir, `commented-${policyName(i)}.yaml`), text);
+    await client.create({ key: key('plain', i), value: policyValue(i) });
+  }
+  const update = (kind) => (i) => client.update({ key: key(kind, i), value: policyValue(i, 1) });
+
+  await timeSequential(n, scale.warmup, update('commented'));
+  await timeSequential(n, scale.warmup, update('plain'));
+  // More, shorter rounds than the other rows: both sides share a directory whose new-file cost
+  // grows with every update (bench/lib/dirs.mjs), and alternating often spreads that evenly.
+  const rounds = scale.rounds * 2;
+  const chunk = n / rounds;
+  const totals = await interleave(rounds, {
+    commented: (r) => timeSequential(r * chunk, chunk, update('commented')),
+    plain: (r) => timeSequential(r * chunk, chunk, update('plain')),
+  });
+  await client.close();
+  return timeRow({
+    id: 'write.update.commented',
+    workload: 'update of a hand-commented file, fsync off',
+    kvdir: { label: 'kvdir update (commented)', figure: throughput(n, totals.commented) },
+    baseline: { label: 'kvdir update of a plain file', figure: throughput(n, totals.plain) },
+    goal: { op: '<=', value: 1.5, unit: 'x' },
+  });
 }

@@ -4,8 +4,15 @@
  * one place where an argument becomes a key.
  */
 import { resolve } from 'node:path';
-import type { Client, FileBackendOptions, Key, KvdirError, ListInterface } from '../index.js';
-import { FileBackend, PathListOptions, keyFromPath } from '../index.js';
+import type { EtcdBackend } from '../backends/etcd/index.js';
+import type { FileBackendOptions, Key, KvdirError, ListInterface } from '../index.js';
+import {
+  FileBackend,
+  PathListOptions,
+  ValidationError,
+  keyFromPath,
+  parseCanonical,
+} from '../index.js';
 import type { OptionValues } from './args.js';
 import { UsageError, describeError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -24,7 +31,7 @@ export class Context {
   /** Set when the datastore is etcd (`--endpoints`, or `$KVDIR_ENDPOINTS` without `--root`). */
   readonly etcd: EtcdTarget | undefined;
   readonly cwd: string;
-  readonly #backends: Client[] = [];
+  readonly #backends: Array<FileBackend | EtcdBackend> = [];
 
   constructor(
     io: CliIO,
@@ -58,7 +65,9 @@ export class Context {
    * given. The etcd backend is loaded only here, so that the directory commands never pay for
    * the etcd client (importing it takes 200-300 ms).
    */
-  async open(options: Pick<FileBackendOptions, 'onListError'> = {}): Promise<Client> {
+  async open(
+    options: Pick<FileBackendOptions, 'onListError'> = {},
+  ): Promise<FileBackend | EtcdBackend> {
     const onListError =
       options.onListError ?? ((error: KvdirError) => this.warn(describeError(error)));
     if (this.etcd === undefined) return this.openDirectory({ onListError });
@@ -146,9 +155,25 @@ export function normalizePath(path: string): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-/** The Calico key a path names where it is one, else a PathKey; ValidationError if neither. */
+/**
+ * The Calico key a path names where it is one, else a PathKey; ValidationError if neither, or
+ * if the path is not that key's own path (`tier/other`, `%2F`, `10.0.0.1-8`): such a path
+ * would act on another key's file.
+ */
 export function keyArg(path: string): Key {
-  return keyFromPath(normalizePath(path));
+  const normalized = normalizePath(path);
+  const parsed = parseCanonical(keyFromPath, normalized);
+  if (parsed.kind === 'key') return parsed.key;
+  if (parsed.kind === 'not-canonical') {
+    throw new ValidationError([
+      {
+        name: 'path',
+        value: normalized,
+        reason: `not the path of ${parsed.key.toString()}, which is ${parsed.canonical}`,
+      },
+    ]);
+  }
+  return keyFromPath(normalized);
 }
 
 /** A prefix as typed (default `/`, everything). */

@@ -1,69 +1,96 @@
 /**
  * Values given to write commands: read from a file, stdin or an argument, and parsed as YAML
- * for the value kind of their key (a structured document, or one scalar for raw values).
+ * for the value kind of their key (a structured document, or one scalar for raw values) by
+ * kvdir's own YAML parser, with the limits a value file has (nesting, duplicate keys, aliases).
+ * Input is untrusted like a file: read up to the size limit and no further, decoded as strict
+ * UTF-8, and refused when it holds no value at all.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import type { Key } from '../index.js';
+import { ValidationError, parseYaml } from '../index.js';
 import { CliError, InputParseError } from './errors.js';
 import type { CliIO } from './io.js';
-import { withoutPosition } from './output.js';
 
-/** Where a value's text came from, as error messages name it. */
+/** A value's text (or the bytes read for it), and where it came from, as error messages name it. */
 export interface ValueText {
-  text: string;
+  text: string | Uint8Array;
   source: string;
+  /** Typed as an argument (`put`): there an empty raw value is the empty string. */
+  argument?: boolean;
 }
 
-const MAX_ALIAS_COUNT = 100;
-
-/** `-f FILE`: the file's text, or stdin's for `-`. */
-export async function readValueFile(file: string, io: CliIO, cwd: string): Promise<ValueText> {
-  if (file === '-') return { text: await readAll(io.stdin), source: '<stdin>' };
+/** `-f FILE`: the file's bytes, or stdin's for `-`, at most `maxBytes` of them. */
+export async function readValueFile(
+  file: string,
+  io: CliIO,
+  cwd: string,
+  maxBytes: number,
+): Promise<ValueText> {
+  if (file === '-')
+    return { text: await readAtMost(io.stdin, maxBytes, '<stdin>'), source: '<stdin>' };
   try {
-    return { text: await readFile(resolve(cwd, file), 'utf8'), source: file };
+    return {
+      text: await readAtMost(createReadStream(resolve(cwd, file)), maxBytes, file),
+      source: file,
+    };
   } catch (err) {
+    if (err instanceof ValidationError) throw err;
     throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 1, err);
   }
 }
 
-async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
+/**
+ * Reads a stream to its end, but stops (and refuses the value) one byte past `maxBytes`:
+ * endless input (`< /dev/zero`) costs at most that much memory.
+ */
+async function readAtMost(
+  stream: AsyncIterable<string | Uint8Array>,
+  maxBytes: number,
+  source: string,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    chunks.push(bytes);
+    size += bytes.length;
+    if (size > maxBytes) {
+      throw new ValidationError([
+        {
+          name: 'value',
+          value: source,
+          reason: `input over the limit of ${maxBytes} bytes (maxValueBytes)`,
+        },
+      ]);
+    }
+  }
+  return Buffer.concat(chunks);
 }
 
 /**
  * The value for `key`. Raw values are read as text (YAML's failsafe schema, so `1440` stays
  * the string "1440"); a raw bool is `true` or `false`. Anything else of the wrong type is left
- * for the backend to refuse with a ValidationError that names the field.
+ * for the backend to refuse with a ValidationError that names the field. Input with no value
+ * at all (empty, or only comments) is refused: a pipeline whose first stage failed must not
+ * overwrite a key with null (`null` or `~` store null on purpose).
  */
 export function parseValue(key: Key, input: ValueText): unknown {
   const kind = key.valueKind();
   const raw = kind !== 'structured';
-  const doc = parseDocument(input.text, {
-    logLevel: 'error',
-    ...(raw ? { schema: 'failsafe' } : {}),
-  });
-  const error = doc.errors[0];
-  if (error !== undefined) {
-    const position = error.linePos?.[0];
+  const parsed = parseYaml(input.text, { failsafe: raw });
+  if (!parsed.ok) {
+    const { message, line, col } = parsed.failure;
+    throw new InputParseError(input.source, message, line, col);
+  }
+  const value = parsed.value;
+  if (value === undefined && !(raw && input.argument === true)) {
     throw new InputParseError(
       input.source,
-      withoutPosition(error.message) || error.code,
-      position?.line,
-      position?.col,
+      'no value: the input is empty or only comments (write null or ~ to store null)',
     );
   }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (err) {
-    throw new InputParseError(input.source, (err as Error).message);
-  }
-  if (!raw) return value ?? null;
+  if (!raw) return value;
   if (value === null || value === undefined) return '';
   if (kind === 'raw-bool' && (value === 'true' || value === 'false')) return value === 'true';
   return value;

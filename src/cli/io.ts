@@ -17,8 +17,9 @@ export interface CliIO {
   /** Relative paths (`--root`, `-f`) are resolved against it; default `process.cwd()`. */
   cwd?: string;
   /**
-   * Aborted on SIGINT/SIGTERM (the bin) or by a test: `watch` then stops and exits 0; any
-   * other command is abandoned with exit code 130.
+   * Aborted on SIGINT/SIGTERM (the bin) or by a test: `watch` then stops and exits 0; `edit`
+   * waits for its editor to exit, writes nothing and exits 130; any other command is abandoned
+   * with exit code 130.
    */
   signal?: AbortSignal;
 }

@@ -7,6 +7,7 @@ import type { Invocation } from './args.js';
 import { parseInvocation } from './args.js';
 import { check } from './commands/check.js';
 import { del } from './commands/delete.js';
+import { edit } from './commands/edit.js';
 import { init } from './commands/init.js';
 import { get, list } from './commands/read.js';
 import { schema } from './commands/schema.js';
@@ -32,6 +33,7 @@ const RUN: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   update: writeCommand('update'),
   apply: writeCommand('apply'),
   put,
+  edit,
   delete: del,
   watch,
   check,
@@ -72,8 +74,10 @@ async function run(invocation: Extract<Invocation, { kind: 'run' }>, io: CliIO):
   try {
     ctx = new Context(io, invocation);
     const command = RUN[name](ctx);
-    // watch ends cleanly on the signal; any other command is abandoned with 130.
-    return await (name === 'watch' ? command : untilInterrupted(command, io.signal));
+    // watch ends cleanly on the signal, edit once its editor exits; any other command is
+    // abandoned with 130.
+    const ownsSignal = name === 'watch' || name === 'edit';
+    return await (ownsSignal ? command : untilInterrupted(command, io.signal));
   } catch (err) {
     io.stderr.write(`kvdir: ${describeError(err)}\n`);
     if (err instanceof UsageError) io.stderr.write(`\n${commandHelp(err.command ?? name)}`);

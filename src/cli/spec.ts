@@ -19,6 +19,7 @@ export const COMMAND_NAMES = [
   'update',
   'apply',
   'put',
+  'edit',
   'delete',
   'watch',
   'check',
@@ -83,6 +84,7 @@ const FILE: OptionSpec = {
 const WRITE_DETAILS = [
   'Prints the new revision (with -o yaml|json: path, key and revision).',
   'The value is YAML. For keys with a raw value (a string, a bool, an IP) it is one scalar.',
+  'YAML with comments is stored as written; without, a file that exists keeps its comments and layout.',
 ];
 
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
@@ -153,6 +155,23 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     ],
     options: { revision: REVISION },
   },
+  edit: {
+    name: 'edit',
+    args: '<path>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: "edit a key's file in $VISUAL or $EDITOR and write it back",
+    details: [
+      'Opens the value file as it is (comments and all) in a temp file; on save, writes the text back',
+      'as it is, with the revision it read as a compare-and-swap. Prints the new revision (as write commands do).',
+      'Unchanged text writes nothing ("edit cancelled, no changes"). Text that does not parse (exit 6), does',
+      'not fit the key (exit 8), or meets a key written meanwhile (exit 4) is not written: the temp file is',
+      'kept and named. A key that does not exist is not created (exit 3).',
+      'The editor is $VISUAL, else $EDITOR, else vi, split on spaces (EDITOR="code --wait").',
+      'A directory command: refused with --endpoints (etcd holds JSON, not the text of a file).',
+    ],
+    options: {},
+  },
   delete: {
     name: 'delete',
     args: '<path>',
@@ -180,15 +199,21 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     args: '[<prefix>]',
     minArgs: 0,
     maxArgs: 1,
-    summary: 'report every file kvdir cannot read as a key (exit code 1 if any)',
+    summary: 'report every file kvdir cannot read as a key, and leftovers (exit code 1 if any)',
     details: [
       'Prints "file:line:column: message" for each YAML file that does not parse ("file: message" where there is',
-      'no position: a name that is not a key, a link), and for each field of a Calico value that a write would',
-      'refuse: a wrong type, a missing field, or a field Calico does not have (a typo such as selecter:).',
-      'Changes nothing. Shows progress on a terminal only.',
+      'no position: a name that is not a key, a link, a leftover of interrupted work), and for each field of a',
+      'Calico value that a write would refuse: a wrong type, a missing field, or a field Calico does not have (a',
+      'typo such as selecter:). Changes nothing unless given --fix. Shows progress on a terminal only.',
       'A directory command: refused with --endpoints (kvdir list reports each etcd value that does not parse).',
     ],
-    options: {},
+    options: {
+      fix: {
+        type: 'boolean',
+        description:
+          'remove leftovers (trash directories, temp files, sidecars without a value file, expired keys); exit 0 if nothing else is wrong',
+      },
+    },
   },
   schema: {
     name: 'schema',

@@ -21,6 +21,7 @@ import type { Key, ListInterface, ListValueOf, ValueOf } from '../model/key.js';
 import type { KVPair, KVPairFor, KVPairWithValue } from '../model/kv.js';
 import { checkValue } from '../model/value-check.js';
 import { valueIssuesError } from '../model/value-issues.js';
+import { plainDataProblem } from '../model/plain-data.js';
 
 export type WriteOp = 'create' | 'update' | 'apply';
 
@@ -32,6 +33,11 @@ export interface CheckedWrite {
   revision: string | undefined;
   /** Milliseconds; undefined or 0: no expiry. */
   ttl: number | undefined;
+  /**
+   * The caller's own text of the value, to be stored as it is: only a backend that stores text
+   * and takes it in its write options (FileBackend) passes one; `_write` of others never sees it.
+   */
+  text?: string;
 }
 
 export abstract class BaseClient implements Client {
@@ -39,15 +45,15 @@ export abstract class BaseClient implements Client {
   #closing: Promise<void> | undefined;
 
   create<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>> {
-    return this.#write('create', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
+    return this.writeWith('create', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
   }
 
   update<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>> {
-    return this.#write('update', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
+    return this.writeWith('update', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
   }
 
   apply<K extends Key>(kv: KVPairFor<K>): Promise<KVPairWithValue<ValueOf<K>>> {
-    return this.#write('apply', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
+    return this.writeWith('apply', kv) as Promise<KVPairWithValue<ValueOf<K>>>;
   }
 
   async delete(kv: KVPair): Promise<void> {
@@ -163,17 +169,25 @@ export abstract class BaseClient implements Client {
   }
 
   /**
-   * A write's value is checked against its key's value type before anything is stored, so every
-   * backend refuses, with a ValidationError naming each field, a value its key cannot have.
+   * A public write: the checks, then `_write`. The value is checked against its key's value type
+   * before anything is stored, so every backend refuses, with a ValidationError naming each
+   * field, a value its key cannot have. A backend whose writes take options of their own
+   * (FileBackend's `text`) overrides create, update and apply to pass them here.
    */
-  async #write(op: WriteOp, kv: KVPair): Promise<KVPairWithValue> {
+  protected async writeWith(op: WriteOp, kv: KVPair, text?: unknown): Promise<KVPairWithValue> {
     this.#checkOpen();
     const { key, revision } = checkPair(kv, true);
+    if (text !== undefined && typeof text !== 'string') {
+      throw new ValidationError([{ name: 'text', value: text, reason: 'a text is a string' }], key);
+    }
+    const write: CheckedWrite = { key, value: kv.value, revision, ttl: kv.ttl || undefined };
+    if (text !== undefined) write.text = text;
+    checkPlainData(kv);
     try {
       key.defaultPath(); // a key that lacks an identifier is refused before its value, as in Calico
       const issues = checkValue(key, kv.value);
       if (issues.length > 0) throw valueIssuesError(key, kv.value, issues);
-      return await this._write(op, { key, value: kv.value, revision, ttl: kv.ttl || undefined });
+      return await this._write(op, write);
     } catch (err) {
       throw this._toError(err, { op, key });
     }
@@ -184,7 +198,8 @@ export abstract class BaseClient implements Client {
   }
 }
 
-function checkKey(key: Key): void {
+/** Throws a ValidationError unless `key` is a Key. */
+export function checkKey(key: Key): void {
   if (typeof key?.defaultPath !== 'function' || typeof key.valueKind !== 'function') {
     throw new ValidationError([
       { name: 'key', value: key, reason: 'a Key (e.g. new PolicyKey({ name })) is required' },
@@ -222,6 +237,17 @@ function checkPair(kv: KVPair, isWrite: boolean): { key: Key; revision: string |
     );
   }
   return { key: kv.key, revision: kv.revision === '' ? undefined : kv.revision };
+}
+
+/** A value that YAML cannot hold without loss is misuse, named where it is (P07). */
+function checkPlainData(kv: KVPair): void {
+  const problem = plainDataProblem(kv.value);
+  if (problem !== undefined) {
+    throw new ValidationError(
+      [{ name: problem.path, value: problem.found, reason: problem.reason }],
+      kv.key,
+    );
+  }
 }
 
 function checkCallbacks(callbacks: SyncerCallbacks): void {

@@ -13,8 +13,14 @@ export function keyPathProblem(path: string): string | undefined {
   if (path.endsWith('/')) return "must not end with '/'";
   if (path.includes('//')) return "must not contain an empty segment ('//')";
   if (path.includes('\0')) return 'must not contain a NUL character';
+  // A file name is UTF-8: a lone surrogate cannot be written, and Node writes each one as
+  // U+FFFD, so `/a\uD800`, `/a\uDC00` and `/a\uFFFD` would share one file.
+  if (LONE_SURROGATE.test(path)) return 'must be well-formed Unicode (no lone surrogate)';
   return undefined;
 }
+
+/** In a `u` regular expression a surrogate pair is one code point: this matches only lone halves. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The path one level up (`/a/b` for `/a/b/c`, `/` for `/a`). */
 export function parentPath(path: string): string {

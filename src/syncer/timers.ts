@@ -5,6 +5,13 @@
  */
 import type { Clock } from '../core/clock.js';
 
+/**
+ * The longest delay setTimeout takes (2^31-1 ms, 24.8 days): Node runs a longer one after 1 ms,
+ * with a warning, so a TTL of 30 days would fire, re-arm and fire again forever (P28). Longer
+ * waits are made of waits this long.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class Timers {
   readonly #clock: Clock;
   readonly #handles = new Set<unknown>();
@@ -22,6 +29,12 @@ export class Timers {
   /** Runs `fn` once after `ms`, unless closed or cancelled before; returns the cancel. */
   after(ms: number, fn: () => void): () => void {
     if (this.#closed) return () => undefined;
+    if (ms > MAX_TIMER_MS) {
+      let cancel = this.after(MAX_TIMER_MS, () => {
+        cancel = this.after(ms - MAX_TIMER_MS, fn);
+      });
+      return () => cancel();
+    }
     const handle = this.#clock.setTimeout(() => {
       this.#handles.delete(handle);
       if (!this.#closed) fn();
@@ -84,13 +97,20 @@ export class ExpiryTimers {
     if (current !== undefined && current.at === expiresAt) return;
     this.cancel(path);
     if (expiresAt === undefined) return;
+    this.#arm(path, expiresAt);
+  }
+
+  #arm(path: string, expiresAt: number): void {
     // One ms late, so that the key reads as expired (expiry <= now) when the timer fires.
+    const due = Math.max(0, expiresAt - this.#clock.now()) + 1;
+    const capped = due > MAX_TIMER_MS;
     const handle = this.#clock.setTimeout(
       () => {
+        if (capped) return this.#arm(path, expiresAt);
         this.#timers.delete(path);
         this.#onExpired(path);
       },
-      Math.max(0, expiresAt - this.#clock.now()) + 1,
+      Math.min(due, MAX_TIMER_MS),
     );
     this.#timers.set(path, { at: expiresAt, handle });
   }

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +24,11 @@ interface Exit {
 }
 
 /** `kvdir <args>` in a child process; lines of stdout can be waited on while it runs. */
-function kvdir(args: string[], options: { cwd?: string; input?: string } = {}) {
-  const env = { ...process.env };
+function kvdir(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
+) {
+  const env = { ...process.env, ...options.env };
   delete env.KVDIR_ROOT;
   // Set, they would send every command to etcd.
   delete env.KVDIR_ENDPOINTS;
@@ -113,6 +116,25 @@ describe('bin/kvdir.js', () => {
       stdout: '',
       stderr: 'kvdir: resource does not exist: PathKey(/apps/web/nope)\n',
     });
+  });
+
+  it('edit runs $EDITOR on the terminal it was given and writes the saved text back', async () => {
+    const root = await fixtureCopy('calico');
+    const path = '/calico/v1/config/LogSeverityScreen';
+    const editor = join(repo, 'test', 'children', 'editor.mjs');
+    const edited = await kvdir(['--root', root, 'edit', path], {
+      env: {
+        EDITOR: `${process.execPath} ${editor}`,
+        VISUAL: '',
+        KVDIR_TEST_EDIT: JSON.stringify({ text: '# until the incident is closed\nDebug\n' }),
+      },
+    }).output();
+    expect(edited).toMatchObject({ code: 0, stderr: '' });
+    // The editor wrote straight to the stdout it shared with kvdir, then kvdir the revision.
+    expect(edited.stdout).toMatch(/^editing \S+LogSeverityScreen\.yaml\n\S+\n$/);
+    expect(await readFile(join(root, `${path}.yaml`), 'utf8')).toBe(
+      '# until the incident is closed\nDebug\n',
+    );
   });
 
   it('prints help and the version, and exits 2 with help for an unknown command', async () => {

@@ -51,8 +51,10 @@ describe.runIf(hasEtcd)('kvdir --endpoints (etcd)', () => {
     const shown = await kvdir(['get', '/apps/web', '--show-revision', '-o', 'json']);
     expect(JSON.parse(shown.stdout)).toMatchObject({ revision: put.stdout.trim() });
 
-    const created = await kvdir(['create', '/apps/db', '-f', '-'], { stdin: 'size: 1\n' });
+    const created = await kvdir(['create', '/apps/db', '-f', '-'], { stdin: 'size: 1 # one\n' });
     expect(created.code).toBe(0);
+    // Comments are kept in a file; etcd holds Calico's JSON, so they go.
+    expect(await store.rawGet('/apps/db')).toBe('{"size":1}');
     expect((await kvdir(['create', '/apps/db', '-f', '-'], { stdin: 'size: 2\n' })).code).toBe(5);
     const stale = await kvdir(['update', '/apps/web', '-f', '-', '--revision', '1'], {
       stdin: 'replicas: 3\n',
@@ -110,11 +112,14 @@ describe.runIf(hasEtcd)('kvdir --endpoints (etcd)', () => {
     expect(await exit).toBe(0);
   });
 
-  it('refuses check, and --root with --endpoints, and --namespace alone', async () => {
+  it('refuses check and edit, and --root with --endpoints, and --namespace alone', async () => {
     const store = etcdStore();
     const check = await on(store)(['check']);
     expect(check.code).toBe(2);
     expect(check.stderr).toMatch(/^kvdir: check reads a datastore directory, and --endpoints/);
+    const edit = await on(store)(['edit', '/a']);
+    expect(edit.code).toBe(2);
+    expect(edit.stderr).toMatch(/^kvdir: edit opens a value file as it is written/);
     const both = await run(['--root', '.', '--endpoints', store.endpoint, 'list']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/^kvdir: --root and --endpoints name two datastores/);

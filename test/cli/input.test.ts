@@ -3,8 +3,9 @@ import { InputParseError } from '../../src/cli/errors.js';
 import { parseValue } from '../../src/cli/input.js';
 import { GlobalConfigKey, HostIPKey, PathKey, ReadyFlagKey } from '../../src/index.js';
 
+/** A value typed as an argument (`put`). */
 const value = (key: Parameters<typeof parseValue>[0], text: string) =>
-  parseValue(key, { text, source: '<test>' });
+  parseValue(key, { text, source: '<test>', argument: true });
 
 describe('parseValue', () => {
   const config = new GlobalConfigKey({ name: 'IpInIpMtu' });
@@ -22,7 +23,8 @@ describe('parseValue', () => {
     [new HostIPKey({ hostname: 'h' }), '10.0.0.1', '10.0.0.1'],
     [path, '1440', 1440],
     [path, 'a: [1, two]', { a: [1, 'two'] }],
-    [path, '', null],
+    [path, 'null', null],
+    [path, '~', null],
   ])('%s <- %j', (key, text, expected) => {
     expect(value(key, text)).toEqual(expected);
   });

@@ -52,3 +52,46 @@ export class Child {
     }
   }
 }
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** True when the deadline passed and the child was killed: what a hang looks like. */
+  timedOut: boolean;
+}
+
+/**
+ * Runs `node <script> <args>` to its end, killing it (SIGKILL) after `timeoutMs`: an
+ * operation that may hang runs here, so that a hang fails the test instead of the suite.
+ */
+export function runNode(
+  script: string,
+  args: string[],
+  options: { timeoutMs: number; input?: string; cwd?: string; execArgv?: string[] },
+): Promise<Finished> {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), script, ...args], {
+    stdio: 'pipe',
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
+  running.add(child);
+  // A child may stop reading its input early (that can be what a test checks): no EPIPE then.
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(options.input ?? '');
+  let stdout = '';
+  let stderr = '';
+  let timedOut = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      running.delete(child);
+      resolve({ code, stdout, stderr, timedOut });
+    }),
+  );
+}

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { Volume, createFsFromVolume } from 'memfs';
 import type { FsLike } from '../../src/index.js';
 
@@ -15,6 +16,11 @@ export interface Fault {
  * A memfs volume behind an fs that fails chosen calls with an errno error (in both the
  * synchronous and the promise API), and counts fsyncs.
  */
+function isReadOnly(flags: string | number): boolean {
+  if (typeof flags === 'string') return flags === 'r';
+  return (flags & (constants.O_WRONLY | constants.O_RDWR | constants.O_CREAT)) === 0;
+}
+
 export function faultyFs() {
   const vol = new Volume();
   const inner = createFsFromVolume(vol) as any;
@@ -72,12 +78,17 @@ export function faultyFs() {
       inner.mkdirSync(path, options)
     ),
     unlinkSync: (path: string) => (fail('unlink', path), inner.unlinkSync(path)),
-    openSync: (path: string, flags: string, mode?: number) => {
-      fail('open', path);
+    openSync: (path: string, flags: string | number, mode?: number) => {
+      // kvdir reads a file by opening it read-only (readRegularFile): that is a 'readFile' fault.
+      fail(isReadOnly(flags) ? 'readFile' : 'open', path);
       const fd = inner.openSync(path, flags, mode);
       fdPaths.set(fd, path);
       return fd;
     },
+    readSync: (fd: number, ...rest: unknown[]) => (
+      fail('readFile', fdPaths.get(fd) ?? ''),
+      inner.readSync(fd, ...rest)
+    ),
     writeSync: (fd: number, ...rest: unknown[]) => (
       fail('write', fdPaths.get(fd) ?? ''),
       inner.writeSync(fd, ...rest)

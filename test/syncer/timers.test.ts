@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpiryTimers, Timers } from '../../src/syncer/timers.js';
+import { ExpiryTimers, MAX_TIMER_MS, Timers } from '../../src/syncer/timers.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 describe('Timers', () => {
@@ -76,5 +76,59 @@ describe('ExpiryTimers', () => {
     expiries.clear();
     clock.advance(100);
     expect(clock.pendingTimers).toBe(0);
+  });
+});
+
+/** A fake clock that treats a delay as Node's setTimeout does: over 2^31-1 ms it fires after 1 ms. */
+class NodeLikeClock extends FakeClock {
+  readonly delays: number[] = [];
+  override setTimeout(fn: () => void, ms: number): unknown {
+    this.delays.push(ms);
+    return super.setTimeout(fn, ms > 2 ** 31 - 1 ? 1 : ms);
+  }
+}
+
+describe('long waits (P28)', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+
+  it('a TTL of 30 days fires once, after 30 days, never asking setTimeout for more than 2^31-1 ms', () => {
+    const clock = new NodeLikeClock();
+    const expired: number[] = [];
+    const expiries = new ExpiryTimers(clock, () => expired.push(clock.now()));
+    const due = clock.now() + 30 * DAY;
+    expiries.set('/a', due);
+    clock.advance(1);
+    clock.advance(25 * DAY);
+    expect(expired).toEqual([]);
+    expect(expiries.size).toBe(1);
+    clock.advance(5 * DAY);
+    expect(expired).toEqual([due + 1]);
+    expect(Math.max(...clock.delays)).toBeLessThanOrEqual(MAX_TIMER_MS);
+    expect(clock.delays.length).toBeLessThan(5);
+  });
+
+  it('a TTL of 1e308 ms waits without firing', () => {
+    const clock = new NodeLikeClock();
+    const expiries = new ExpiryTimers(clock, () => {
+      throw new Error('must not fire');
+    });
+    expiries.set('/a', clock.now() + 1e308);
+    clock.advance(100 * DAY);
+    expect(expiries.size).toBe(1);
+    expect(clock.delays.length).toBeLessThan(10);
+  });
+
+  it('Timers.after() waits longer than 2^31-1 ms in steps, and can be cancelled meanwhile', () => {
+    const clock = new NodeLikeClock();
+    const timers = new Timers(clock);
+    const ran: string[] = [];
+    timers.after(40 * DAY, () => ran.push('long'));
+    const cancel = timers.after(40 * DAY, () => ran.push('cancelled'));
+    clock.advance(30 * DAY);
+    cancel();
+    expect(ran).toEqual([]);
+    clock.advance(10 * DAY);
+    expect(ran).toEqual(['long']);
+    expect(Math.max(...clock.delays)).toBeLessThanOrEqual(MAX_TIMER_MS);
   });
 });

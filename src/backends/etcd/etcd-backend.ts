@@ -64,6 +64,11 @@ export class EtcdBackend extends BaseClient {
     return this.#options.namespace;
   }
 
+  /** The largest encoded value a write sends (etcd's request limit as this client sees it). */
+  get maxValueBytes(): number {
+    return this.#options.maxValueBytes;
+  }
+
   protected async _write(op: WriteOp, write: CheckedWrite): Promise<KVPairWithValue> {
     const { key, value, revision, ttl } = write;
     const etcdKey = this.#keys.key(key.defaultPath());

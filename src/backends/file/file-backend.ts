@@ -8,7 +8,7 @@
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
-import { BaseClient } from '../../core/client-base.js';
+import { BaseClient, checkKey } from '../../core/client-base.js';
 import type { Syncer, SyncerCallbacks } from '../../model/api.js';
 import type { KvdirError } from '../../model/errors.js';
 import {
@@ -18,8 +18,9 @@ import {
   ResourceUpdateConflictError,
   ValidationError,
 } from '../../model/errors.js';
-import type { Key, ListInterface } from '../../model/key.js';
-import type { KVPair, KVPairWithValue } from '../../model/kv.js';
+import { parseCanonical } from '../../model/canonical.js';
+import type { Key, ListInterface, ValueOf } from '../../model/key.js';
+import type { KVPair, KVPairFor, KVPairWithValue } from '../../model/kv.js';
 import type { CheckOptions, CheckProblem } from './check.js';
 import { checkTree } from './check.js';
 import type { FsLike } from './fs-like.js';
@@ -32,7 +33,7 @@ import { TreeStore } from './store.js';
 import { createFileSyncer } from './sync/file-source.js';
 import { syncerKnobs } from './sync/internals.js';
 import type { FileSyncerOptions } from './sync/settings.js';
-import { walkProblemError } from './tree-walk.js';
+import { notCanonicalError, walkProblemError } from './tree-walk.js';
 
 export interface FileBackendOptions {
   /** The directory that holds the tree (created on first write or by ensureInitialized). */
@@ -52,6 +53,25 @@ export interface FileBackendOptions {
   clock?: Clock;
   /** Largest value file read or written, in bytes. Default 4 MiB. */
   maxValueBytes?: number;
+}
+
+/** What FileBackend's create, update and apply take beyond the Client's `kv`. */
+export interface FileWriteOptions {
+  /**
+   * The value's YAML text as its author wrote it (comments, order, quotes), stored as it is
+   * instead of kvdir's own encoding (a final line break added). It must read back as exactly
+   * `kv.value`, or the write fails with a ValidationError. The CLI passes its input when it has
+   * comments, and `kvdir edit` the saved text. Other backends take no text.
+   */
+  text?: string;
+}
+
+/** A key's value file as text (`FileBackend.getText`). */
+export interface FileText {
+  key: Key;
+  /** The file's text as it is (without a leading BOM), whether or not it parses. */
+  text: string;
+  revision: string;
 }
 
 const DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
@@ -92,36 +112,94 @@ export class FileBackend extends BaseClient {
     return this.#store.root;
   }
 
+  /** Largest value file read or written, in bytes (the `maxValueBytes` option). */
+  get maxValueBytes(): number {
+    return this.#store.maxValueBytes;
+  }
+
   /**
-   * Reports, without changing anything, every file under `prefix` that kvdir cannot read as
-   * a key's value: YAML that does not parse, names that are not keys, links. Used by
+   * Reports every file under `prefix` that kvdir cannot read as a key's value (YAML that does
+   * not parse, names that are not keys, links) and what interrupted work left behind (trash
+   * directories, temp files, sidecars without a value file, expired keys). Changes nothing,
+   * unless `options.fix` is set: then the leftovers are removed (see leftovers.ts). Used by
    * `kvdir check`.
    */
   async check(prefix = '/', options: CheckOptions = {}): Promise<CheckProblem[]> {
     if (this.closed) throw new DatastoreError('the client is closed', { code: 'ERR_CLOSED' });
     try {
-      return await checkTree(this.#store, prefix, options);
+      return await checkTree(this.#store, prefix, options, (path, fn) =>
+        this.#locks.withLock(path, fn),
+      );
     } catch (err) {
       throw this._toError(err, { op: 'check' });
     }
   }
 
+  /** `Client.create`; `options.text`: see FileWriteOptions. */
+  override create<K extends Key>(
+    kv: KVPairFor<K>,
+    options?: FileWriteOptions,
+  ): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.writeWith('create', kv, options?.text) as Promise<KVPairWithValue<ValueOf<K>>>;
+  }
+
+  /** `Client.update`; `options.text`: see FileWriteOptions. */
+  override update<K extends Key>(
+    kv: KVPairFor<K>,
+    options?: FileWriteOptions,
+  ): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.writeWith('update', kv, options?.text) as Promise<KVPairWithValue<ValueOf<K>>>;
+  }
+
+  /** `Client.apply`; `options.text`: see FileWriteOptions. */
+  override apply<K extends Key>(
+    kv: KVPairFor<K>,
+    options?: FileWriteOptions,
+  ): Promise<KVPairWithValue<ValueOf<K>>> {
+    return this.writeWith('apply', kv, options?.text) as Promise<KVPairWithValue<ValueOf<K>>>;
+  }
+
+  /**
+   * A key's value file as it is, its text and revision: what `kvdir edit` opens, to write back
+   * with `update(kv, { text })`. The text need not parse. ResourceDoesNotExistError when the key
+   * has no value file (or expired); ParsingDatastoreEntryError when the file is not text.
+   */
+  async getText(key: Key): Promise<FileText> {
+    if (this.closed) throw new DatastoreError('the client is closed', { code: 'ERR_CLOSED' });
+    checkKey(key);
+    try {
+      const entry = await this.#store.read(this.#store.keyFiles(key.defaultPath()));
+      if (!this.#store.isLive(entry)) throw new ResourceDoesNotExistError(key);
+      return { key, text: this.#store.text(key, entry), revision: entry.revision };
+    } catch (err) {
+      throw this._toError(err, { op: 'get', key });
+    }
+  }
+
   protected async _write(
     op: WriteOp,
-    { key, value, revision, ttl }: CheckedWrite,
+    { key, value, revision, ttl, text }: CheckedWrite,
   ): Promise<KVPairWithValue> {
     const files = this.#store.keyFiles(key.defaultPath());
-    const bytes = this.#store.encode(key, value);
+    // Before the lock, so that a value (or text) that cannot be stored fails at once: the caller's
+    // text, else the plain YAML a new file gets.
+    const given = text === undefined ? undefined : this.#store.encodeText(key, value, text);
+    const fresh = given ?? this.#store.encode(key, value);
+    // Without a root no key exists: an update or a compare-and-swap fails without creating it.
+    const mustExist = op === 'update' || revision !== undefined;
+    if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
     return await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
       if (op === 'create' && live !== undefined) throw new ResourceAlreadyExistsError(key);
       if (op === 'update' && live === undefined) throw new ResourceDoesNotExistError(key);
       if (revision !== undefined) checkRevision(key, live, revision);
+      // An existing value is edited as it is now (under the lock), keeping what people wrote.
+      const bytes = given ?? (live ? this.#store.encodeOnto(key, value, live.bytes, fresh) : fresh);
       const expiresAt = ttl ? this.#store.clock.now() + ttl : undefined;
       const print = fingerprint(bytes);
       const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt);
-      await this.#store.write(files, bytes, sidecar, current?.mode);
+      await this.#store.write(files, bytes, sidecar, current);
       const written: KVPairWithValue = { key, value, revision: revisionOf(sidecar, print) };
       if (ttl !== undefined) written.ttl = ttl;
       return written;
@@ -131,6 +209,8 @@ export class FileBackend extends BaseClient {
   protected async _delete(key: Key, revision: string | undefined): Promise<void> {
     const files = this.#store.keyFiles(key.defaultPath());
     const deletePath = key.defaultDeletePath();
+    // Without a root there is nothing to delete: fail without creating it (for the lock).
+    if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
     await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
@@ -147,6 +227,7 @@ export class FileBackend extends BaseClient {
 
   protected async _get(key: Key): Promise<KVPairWithValue | undefined> {
     const entry = await this.#store.read(this.#store.keyFiles(key.defaultPath()));
+    if (entry === undefined) this.#store.rootExists(); // a root that is a file is an error, not "missing"
     return this.#store.isLive(entry) ? this.#pair(key, entry) : undefined;
   }
 
@@ -156,10 +237,16 @@ export class FileBackend extends BaseClient {
 
   protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
     const walked = await this.#store.walk(options.defaultPathRoot());
+    if (!walked.existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
     for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
     const matches = walked.files.flatMap((found) => {
-      const key = options.keyFromDefaultPath(found.path);
-      return key === null ? [] : [{ key, path: found.path }];
+      const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);
+      if (parsed.kind === 'key') return [{ key: parsed.key, path: found.path }];
+      if (parsed.kind === 'not-canonical') {
+        const { key, canonical } = parsed;
+        this.#onListError(notCanonicalError(this.#store.root, found.file, key, canonical));
+      }
+      return [];
     });
     const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
       this.#listOne(key, path),

@@ -8,6 +8,7 @@
  * flushes. Walks and recursive removal use the promise API.
  */
 import nodeFs from 'node:fs';
+import { DatastoreError } from '../../model/errors.js';
 
 export interface StatsLike {
   isFile(): boolean;
@@ -35,14 +36,13 @@ export interface FileHandleLike {
 }
 
 export interface FsPromisesLike {
-  readFile(path: string): Promise<unknown>;
   open(path: string, flags: string, mode?: number): Promise<FileHandleLike>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   rm(path: string, options: { recursive: boolean; force: boolean }): Promise<void>;
   rmdir(path: string): Promise<void>;
   mkdir(path: string, options: { recursive: boolean }): Promise<unknown>;
-  readdir(path: string, options: { withFileTypes: true }): Promise<unknown[]>;
+  readdir(path: string, options: { withFileTypes: true; encoding?: 'buffer' }): Promise<unknown[]>;
   stat(path: string): Promise<StatsLike>;
   lstat(path: string): Promise<StatsLike>;
   realpath(path: string): Promise<unknown>;
@@ -54,8 +54,15 @@ export interface FsLike {
   /** With `throwIfNoEntry: false`, Node's fs returns undefined for a missing path; others may throw ENOENT. */
   lstatSync(path: string, options?: { throwIfNoEntry: boolean }): StatsLike | undefined;
   realpathSync(path: string): unknown;
-  readFileSync(path: string): unknown;
-  openSync(path: string, flags: string, mode?: number): number;
+  openSync(path: string, flags: string | number, mode?: number): number;
+  fstatSync(fd: number): StatsLike;
+  readSync(
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number | null,
+  ): number;
   writeSync(fd: number, data: Uint8Array, offset: number, length: number): number;
   closeSync(fd: number): void;
   renameSync(from: string, to: string): void;
@@ -74,17 +81,181 @@ export function isNodeFs(fs: FsLike): boolean {
   return fs === nodeFsLike || fs.promises === (nodeFs.promises as unknown);
 }
 
-/** Typed wrappers over the loosely typed port (memfs returns `string | Buffer` in places). */
-export async function readBytes(fs: FsLike, path: string): Promise<Buffer> {
-  return toBuffer(await fs.promises.readFile(path));
+/** A regular file's bytes, with the stats of the descriptor they were read from. */
+export interface RegularFile {
+  bytes: Buffer;
+  stats: StatsLike;
+  /**
+   * Where the kernel says the opened file is (`/proc/self/fd`, Node's fs on Linux only), so a
+   * caller can tell that no link on the way led elsewhere; undefined where it cannot be told.
+   */
+  openedAt: string | undefined;
 }
 
-export function readBytesSync(fs: FsLike, path: string): Buffer {
-  return toBuffer(fs.readFileSync(path));
+/**
+ * Open flags of every read in the tree: a link as the last component fails (ELOOP) instead of
+ * being followed, and a FIFO opens at once instead of waiting for a writer. Where the platform
+ * lacks a flag (Windows) it is 0, and the lstat before the open is what refuses those.
+ */
+const SAFE_READ_FLAGS =
+  nodeFs.constants.O_RDONLY |
+  (nodeFs.constants.O_NOFOLLOW ?? 0) |
+  (nodeFs.constants.O_NONBLOCK ?? 0);
+const CAN_NOFOLLOW = nodeFs.constants.O_NOFOLLOW !== undefined;
+
+/** How `readRegularFile` goes about one file. */
+export interface ReadHow {
+  /** Largest size read, and the name of that limit in the error. */
+  limit: { bytes: number; name: string };
+  /**
+   * lstat before opening: says "missing" without building an error (the common case for a
+   * key that does not exist yet) and refuses a link or a special file without opening it
+   * (opening a device can have effects of its own). Always done where the fs may ignore the
+   * open flags (not Node's fs, or no O_NOFOLLOW on this platform).
+   */
+  lstatFirst: boolean;
+  /** Say where the kernel has the opened file (`openedAt`; Node's fs on Linux only). */
+  locate: boolean;
 }
 
-function toBuffer(data: unknown): Buffer {
-  return Buffer.isBuffer(data) ? data : Buffer.from(data as Uint8Array);
+/**
+ * The one way kvdir reads a file of the tree (values, sidecars, files that are not keys):
+ * undefined when it is missing; ERR_SYMLINK for a link, ERR_NOT_A_FILE for anything but a
+ * regular file (a FIFO would block a read forever, a device never ends), ERR_TOO_LARGE over
+ * the limit. Synchronous: one short section, as the store's reads are.
+ *
+ * The file is opened with SAFE_READ_FLAGS, the descriptor is checked, and the bytes come from
+ * that descriptor: a file swapped between an earlier look and the open (a co-writer of the
+ * tree, P47) is caught. An lstat first (see ReadHow) decides nothing alone. memfs 4 honours
+ * O_NOFOLLOW too (ELOOP), but an fs passed in may not, so any fs but Node's gets the lstat:
+ * there no other process sees the volume and no JavaScript runs between the lstat and the
+ * open, so the lstat alone is enough (memfs has no FIFOs or devices either).
+ */
+export function readRegularFile(fs: FsLike, path: string, how: ReadHow): RegularFile | undefined {
+  if (how.lstatFirst || !isNodeFs(fs) || !CAN_NOFOLLOW) {
+    const seen = lstatOrAbsent(fs, path);
+    if (seen === undefined) return undefined;
+    refuseUnlessRegular(seen, path, how.limit);
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(path, SAFE_READ_FLAGS);
+  } catch (err) {
+    return refusedOpen(err, path);
+  }
+  try {
+    const stats = fs.fstatSync(fd);
+    refuseUnlessRegular(stats, path, how.limit);
+    return {
+      bytes: readFully(fs, fd, Number(stats.size)),
+      stats,
+      openedAt: how.locate && isNodeFs(fs) ? openedPath(fd) : undefined,
+    };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function lstatOrAbsent(fs: FsLike, path: string): StatsLike | undefined {
+  try {
+    // Says "missing" without building an error (an fs that ignores the option throws ENOENT instead).
+    return fs.lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    if (isAbsent(err)) return undefined;
+    throw err;
+  }
+}
+
+function refuseUnlessRegular(
+  stats: StatsLike,
+  path: string,
+  limit: { bytes: number; name: string },
+): void {
+  if (stats.isSymbolicLink()) throw symlinkError(path);
+  if (!stats.isFile()) throw notAFileError(path);
+  if (Number(stats.size) > limit.bytes)
+    throw tooLargeError(path, Number(stats.size), limit.bytes, limit.name);
+}
+
+/** A failed open: gone since the lstat (undefined), swapped for a link or a socket, or an I/O error. */
+function refusedOpen(err: unknown, path: string): undefined {
+  const code = errnoCode(err);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+  // O_NOFOLLOW on a link: ELOOP on Linux, EMLINK on FreeBSD; ENXIO: a socket.
+  if (code === 'ELOOP' || code === 'EMLINK') throw symlinkError(path);
+  if (code === 'ENXIO') throw notAFileError(path);
+  throw err;
+}
+
+function isAbsent(err: unknown): boolean {
+  const code = errnoCode(err);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** Reads `size` bytes from the start, fewer if the file shrank since its fstat. */
+function readFully(fs: FsLike, fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = fs.readSync(fd, buffer, filled, size - filled, filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return filled === size ? buffer : buffer.subarray(0, filled);
+}
+
+/** False once /proc/self/fd turned out not to work here (not Linux, or /proc not mounted). */
+let procFdWorks = process.platform === 'linux';
+
+/** The path of an open descriptor as the kernel has it, with a `(deleted)` mark removed. */
+function openedPath(fd: number): string | undefined {
+  if (!procFdWorks) return undefined;
+  try {
+    const path = nodeFs.readlinkSync(`/proc/self/fd/${fd}`);
+    return path.endsWith(DELETED_MARK) ? path.slice(0, -DELETED_MARK.length) : path;
+  } catch {
+    procFdWorks = false;
+    return undefined;
+  }
+}
+
+/** What Linux appends to the path of an open file that was unlinked (a value replaced meanwhile). */
+const DELETED_MARK = ' (deleted)';
+
+/** Where the kernel has a directory (links on the way followed): what `openedPath` compares with. */
+export function openedDirPath(path: string): string | undefined {
+  if (!procFdWorks) return undefined;
+  let fd: number;
+  try {
+    fd = nodeFs.openSync(path, nodeFs.constants.O_RDONLY | nodeFs.constants.O_DIRECTORY);
+  } catch {
+    return undefined;
+  }
+  try {
+    return openedPath(fd);
+  } finally {
+    nodeFs.closeSync(fd);
+  }
+}
+
+export function symlinkError(path: string): DatastoreError {
+  return new DatastoreError(`refusing to follow a symbolic link: ${path}`, { code: 'ERR_SYMLINK' });
+}
+
+export function notAFileError(path: string): DatastoreError {
+  return new DatastoreError(`not a regular file: ${path}`, { code: 'ERR_NOT_A_FILE' });
+}
+
+export function tooLargeError(
+  path: string,
+  size: number,
+  max: number,
+  limitName: string,
+): DatastoreError {
+  return new DatastoreError(
+    `${path} is ${size} bytes, over the limit of ${max} bytes (${limitName})`,
+    { code: 'ERR_TOO_LARGE' },
+  );
 }
 
 export function fsyncFd(fs: FsLike, fd: number): Promise<void> {
@@ -93,6 +264,14 @@ export function fsyncFd(fs: FsLike, fd: number): Promise<void> {
 
 export async function readDir(fs: FsLike, path: string): Promise<DirentLike[]> {
   return (await fs.promises.readdir(path, { withFileTypes: true })) as DirentLike[];
+}
+
+/** A directory's entries with their names as the bytes on disk (Node's fs; memfs names are strings). */
+export async function readDirBytes(fs: FsLike, path: string): Promise<DirentLike[]> {
+  return (await fs.promises.readdir(path, {
+    withFileTypes: true,
+    encoding: 'buffer',
+  })) as DirentLike[];
 }
 
 export function direntName(entry: DirentLike): string {

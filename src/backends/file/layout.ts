@@ -21,6 +21,13 @@ export const INTERNAL_PREFIX = '.kvdir-';
 export const LOCK_DIR = '.kvdir-locks';
 /** Room left in a 255-byte file name for the value suffix and kvdir's hidden names. */
 export const MAX_SEGMENT_BYTES = 200;
+/** The longest path the file system opens: PATH_MAX less its NUL (4096 on Linux, 1024 on macOS). */
+export const MAX_PATH_BYTES = process.platform === 'linux' ? 4095 : 1023;
+/**
+ * How much longer than a value file's path the longest file of its key is: the temp file of
+ * its sidecar, `.kvdir-.kvdir-c.yaml.rev.tmp-<12 hex>` beside `c.yaml` (35 bytes more).
+ */
+const LONGEST_EXTRA_BYTES = 40;
 
 /** The files that hold one key. */
 export interface KeyFiles {
@@ -65,6 +72,7 @@ export function encodeSegment(segment: string): string {
 /** The segment a file or directory name stands for, or undefined when kvdir never writes it. */
 export function decodeSegment(name: string): string | undefined {
   if (name === '' || name.startsWith('.') || name.endsWith(VALUE_SUFFIX)) return undefined;
+  if (isOverLong(name, MAX_SEGMENT_BYTES)) return undefined;
   if (!name.startsWith('%')) return name;
   if (name.startsWith('%2e')) return `.${name.slice(3)}`;
   if (name.startsWith('%25')) return `%${name.slice(3)}`;
@@ -85,13 +93,36 @@ export function keyFiles(root: string, path: string): KeyFiles {
   const segments = pathSegments(path).map(encodeSegment);
   const leaf = segments.pop() as string;
   const parent = join(root, ...segments);
+  const file = join(parent, leaf + VALUE_SUFFIX);
+  if (!fitsPathLimit(file)) {
+    const bytes = Buffer.byteLength(file) + LONGEST_EXTRA_BYTES;
+    // The path itself can be kilobytes: the message shows its start.
+    const shown = path.length > 80 ? `${path.slice(0, 60)}…` : path;
+    throw new ValidationError([
+      {
+        name: 'path',
+        value: shown,
+        reason: `the files of this key would need paths of up to ${bytes} bytes, over the file system's limit of ${MAX_PATH_BYTES}`,
+      },
+    ]);
+  }
   return {
     path,
-    file: join(parent, leaf + VALUE_SUFFIX),
+    file,
     sidecar: join(parent, sidecarName(leaf + VALUE_SUFFIX)),
     dir: join(parent, leaf),
     parent,
   };
+}
+
+/** True when every file kvdir makes for the key of `valueFile` (an absolute path) fits MAX_PATH_BYTES. */
+export function fitsPathLimit(valueFile: string): boolean {
+  return !isOverLong(valueFile, MAX_PATH_BYTES - LONGEST_EXTRA_BYTES);
+}
+
+/** More than `max` bytes in UTF-8; cheap for short strings (a UTF-16 unit is at most 3 bytes). */
+function isOverLong(text: string, max: number): boolean {
+  return text.length * 3 > max && Buffer.byteLength(text) > max;
 }
 
 export function sidecarName(valueFileName: string): string {
@@ -104,6 +135,26 @@ export function tempName(target: string, unique: string): string {
 
 export function isInternalName(name: string): boolean {
   return name.startsWith(INTERNAL_PREFIX);
+}
+
+/** What one of kvdir's own names is: what a crash may leave behind, or the lock folder. */
+export type OwnKind = 'sidecar' | 'temp' | 'trash' | 'lock-folder' | 'other';
+
+const TEMP_NAME = /\.tmp-[0-9a-f]{12}$/;
+const SIDECAR_SUFFIX = `${VALUE_SUFFIX}.rev`;
+
+export function ownKind(name: string, inRoot: boolean): OwnKind {
+  if (!isInternalName(name)) return 'other';
+  if (inRoot && name === LOCK_DIR) return 'lock-folder';
+  if (name.startsWith(`${INTERNAL_PREFIX}trash-`)) return 'trash';
+  if (TEMP_NAME.test(name)) return 'temp';
+  if (name.endsWith(SIDECAR_SUFFIX)) return 'sidecar';
+  return 'other';
+}
+
+/** `c.yaml` for the sidecar `.kvdir-c.yaml.rev`. */
+export function valueNameOfSidecar(sidecar: string): string {
+  return sidecar.slice(INTERNAL_PREFIX.length, -'.rev'.length);
 }
 
 /** True for a name that can be a value file (`x.yaml`, not hidden). */

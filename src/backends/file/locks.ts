@@ -190,6 +190,7 @@ export class KeyLocks {
 
   /** One synchronous attempt; creates the lock folder the first time (or after it was removed). */
   #lockSync(lockPath: string, options: lockfile.LockOptions): () => void {
+    refuseLinkedLockFolder(this.#root);
     try {
       return lockfile.lockSync(lockPath, options);
     } catch (err) {
@@ -197,6 +198,19 @@ export class KeyLocks {
       nodeFs.mkdirSync(join(this.#root, LOCK_DIR), { recursive: true });
       return lockfile.lockSync(lockPath, options);
     }
+  }
+}
+
+/**
+ * kvdir never writes through a link below the root: a lock folder that is a link (a hostile
+ * checkout, P31) would put lock directories wherever it points. Refused, not followed.
+ */
+function refuseLinkedLockFolder(root: string): void {
+  const folder = join(root, LOCK_DIR);
+  if (nodeFs.lstatSync(folder, { throwIfNoEntry: false })?.isSymbolicLink() === true) {
+    throw new DatastoreError(`refusing to follow a symbolic link: ${folder}`, {
+      code: 'ERR_SYMLINK',
+    });
   }
 }
 

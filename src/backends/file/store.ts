@@ -3,7 +3,7 @@
  * follow symbolic links, decoding with errors that name the file, atomic writes, subtree
  * removal. `FileBackend` adds Client semantics and locks on top; the syncer reads through it.
  */
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DatastoreError, ParsingDatastoreEntryError, ValidationError } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import type { ValueTypeName } from '../../model/value-schemas.js';
@@ -12,9 +12,10 @@ import type { PreparedTemp } from './atomic-write.js';
 import { prepareTemp, writeFileAtomic, writeNewFile } from './atomic-write.js';
 import type { DecodeFailure } from './yaml-codec.js';
 import { checkValueText, decodeText, decodeValue, encodeValue } from './yaml-codec.js';
+import { editYamlText, textForValue } from './yaml-edit.js';
 import { isMissing, isNotEmpty } from './errno.js';
-import type { FsLike, StatsLike } from './fs-like.js';
-import { direntName, readBytesSync, readDir } from './fs-like.js';
+import type { FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
+import { direntName, openedDirPath, readDir, readRegularFile, symlinkError } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
 import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
 import type { Sidecar } from './revision.js';
@@ -34,6 +35,13 @@ export interface StoredEntry {
   mode: number | undefined;
 }
 
+/** A sidecar is a line of JSON under 100 bytes: anything far larger is not one kvdir wrote. */
+const SIDECAR_READ: ReadHow = {
+  limit: { bytes: 4096, name: 'the size of a revision sidecar' },
+  lstatFirst: false,
+  locate: false,
+};
+
 export interface StoreOptions {
   root: string;
   fs: FsLike;
@@ -49,9 +57,13 @@ export class TreeStore {
   readonly clock: Clock;
   readonly #fsync: boolean;
   readonly #maxValueBytes: number;
+  readonly #valueLimit: { bytes: number; name: string };
   /** Writes under way (each under its own key's lock). */
   #writing = 0;
   #rootReal: string | undefined;
+  /** The real root `#fdPathsMatch` was found for. */
+  #fdPathsCheckedFor: string | undefined;
+  #fdPathsMatch = false;
 
   constructor(options: StoreOptions) {
     this.root = resolve(options.root);
@@ -59,6 +71,11 @@ export class TreeStore {
     this.clock = options.clock;
     this.#fsync = options.fsync;
     this.#maxValueBytes = options.maxValueBytes;
+    this.#valueLimit = { bytes: options.maxValueBytes, name: 'maxValueBytes' };
+  }
+
+  get maxValueBytes(): number {
+    return this.#maxValueBytes;
   }
 
   keyFiles(path: string): KeyFiles {
@@ -67,18 +84,20 @@ export class TreeStore {
 
   /**
    * The entry of a key path, or undefined when it has no value file. Never writes. One short
-   * synchronous section (see fs-like.ts).
+   * synchronous section (see fs-like.ts). The sidecar is read the same safe way: a FIFO, a link
+   * or an oversized file in its place makes the key unreadable (as it would the value), never a
+   * hang or a read through it.
    */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
-    const stats = this.#statValueFile(files);
-    if (stats === undefined) return undefined;
-    const bytes = this.#readOrUndefined(files.file);
-    if (bytes === undefined) return undefined;
-    if (bytes.length > this.#maxValueBytes)
-      throw tooLarge(files.file, bytes.length, this.#maxValueBytes);
-    const sidecarBytes = this.#readOrUndefined(files.sidecar);
-    const sidecar =
-      sidecarBytes === undefined ? undefined : decodeSidecar(sidecarBytes.toString('utf8'));
+    const value = this.readFileInside(files.file, files.parent, this.#valueLimit);
+    if (value === undefined) return undefined;
+    const { bytes } = value;
+    // The sidecar is read as safely (no link at its name, no FIFO, at most 4 KiB), from the
+    // directory the value file was just found inside; it is not located again (a syscall per
+    // read): a directory swapped in the microseconds between the two opens could only hand
+    // over another small regular file, read as a revision and ignored unless it is a sidecar.
+    const side = readRegularFile(this.fs, files.sidecar, SIDECAR_READ);
+    const sidecar = side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
     const print = fingerprint(bytes);
     return {
       files,
@@ -86,8 +105,34 @@ export class TreeStore {
       sidecar,
       fingerprint: print,
       revision: revisionOf(sidecar, print),
-      mode: modeOf(stats),
+      mode: modeOf(value.stats),
     };
+  }
+
+  /**
+   * A file of the tree in directory `dir`, read the one safe way (`readRegularFile`), then
+   * checked to be where its path says: the kernel's path of the opened file is compared with
+   * the expected one, which also catches a directory on the way swapped for a link between a
+   * check and the open; where that cannot be told, the directories on the way are checked.
+   */
+  readFileInside(
+    file: string,
+    dir: string,
+    limit: { bytes: number; name: string },
+  ): RegularFile | undefined {
+    const found = readRegularFile(this.fs, file, { limit, lstatFirst: true, locate: true });
+    if (found === undefined) return undefined;
+    const at = found.openedAt;
+    if (at !== undefined && this.#fdPathsAgree()) {
+      if (at === join(this.#rootRealPath(), relative(this.root, file))) return found;
+      // Elsewhere: a link on the way, or the file renamed since it was opened (then the
+      // directories still check out, and the file must still be inside the root).
+      this.#assertInside(dir);
+      if (!isInside(at, this.#rootRealPath())) throw symlinkError(file);
+      return found;
+    }
+    this.#assertInside(dir);
+    return found;
   }
 
   isLive(entry: StoredEntry | undefined): entry is StoredEntry {
@@ -108,20 +153,8 @@ export class TreeStore {
     const text = decodeText(entry.bytes);
     const decoded = text.ok ? decodeValue(key.valueKind(), text.text, valueTypeOf(key)) : text;
     if (decoded.ok) return decoded.value;
-    const { message, line, col } = decoded.failure;
-    const location = {
-      file: entry.files.file,
-      ...(line === undefined ? {} : { line }),
-      ...(col === undefined ? {} : { col }),
-    };
     const rawValue = text.ok ? text.text : entry.bytes.toString('utf8');
-    throw new ParsingDatastoreEntryError({
-      rawKey: entry.files.path,
-      rawValue,
-      ...location,
-      reason: message,
-      key,
-    });
+    throw parseError(key, entry, decoded.failure, rawValue);
   }
 
   /** Every problem of the entry for `kvdir check`: what a write of its value would refuse. */
@@ -131,8 +164,51 @@ export class TreeStore {
     return checkValueText(key.valueKind(), text.text, valueTypeOf(key));
   }
 
+  /** The entry's text, whether or not it parses; ParsingDatastoreEntryError when it is no text. */
+  text(key: Key, entry: StoredEntry): string {
+    const text = decodeText(entry.bytes);
+    if (text.ok) return text.text;
+    throw parseError(key, entry, text.failure, entry.bytes.toString('utf8'));
+  }
+
+  /** The value as kvdir writes a new file: plain YAML, the same style every time. */
   encode(key: Key, value: unknown): Buffer {
-    const bytes = Buffer.from(encodeValue(key.valueKind(), value), 'utf8');
+    return this.#withinLimit(key, Buffer.from(encodeValue(key.valueKind(), value), 'utf8'));
+  }
+
+  /**
+   * The bytes that make a value file that holds `current` hold `value`: its text edited where
+   * the value changed (yaml-edit.ts), so that comments and layout stay; `current` itself when it
+   * already holds the value; `fresh` (encode's bytes) when the text cannot be edited.
+   */
+  encodeOnto(key: Key, value: unknown, current: Buffer, fresh: Buffer): Buffer {
+    // A file as kvdir writes it, with this value already: no parse needed to know.
+    if (current.equals(fresh)) return current;
+    const text = decodeText(current);
+    if (!text.ok) return fresh;
+    const edited = editYamlText(text.text, value, key.valueKind());
+    if (edited === undefined) return fresh;
+    return edited === text.text ? current : this.#withinLimit(key, Buffer.from(edited, 'utf8'));
+  }
+
+  /**
+   * The caller's own YAML `text` for `value` as the bytes to write (a final line break added);
+   * ValidationError when it does not read back as exactly `value`.
+   */
+  encodeText(key: Key, value: unknown, text: string): Buffer {
+    const kept = textForValue(text, value, key.valueKind());
+    if (kept !== undefined) return this.#withinLimit(key, Buffer.from(kept, 'utf8'));
+    this.encode(key, value); // a value that cannot be stored at all is reported as such
+    const bytes = Buffer.from(text, 'utf8');
+    const read = decodeText(bytes);
+    const reason = read.ok ? 'it does not read back as exactly the value' : read.failure.message;
+    throw new ValidationError(
+      [{ name: 'text', value: `${bytes.length} bytes of YAML`, reason }],
+      key,
+    );
+  }
+
+  #withinLimit(key: Key, bytes: Buffer): Buffer {
     if (bytes.length > this.#maxValueBytes) {
       throw new ValidationError(
         [
@@ -149,14 +225,14 @@ export class TreeStore {
   }
 
   /**
-   * Writes a key's value file and its sidecar. The caller holds the key's lock and says whether
-   * the key has a value file now (`mode` is its mode; undefined when it has none).
+   * Writes a key's value file and its sidecar. The caller holds the key's lock and passes what
+   * the key's files held when it looked (`current`: undefined when it has no value file).
    */
   async write(
     files: KeyFiles,
     bytes: Buffer,
     sidecar: Sidecar,
-    mode: number | undefined,
+    current: StoredEntry | undefined,
   ): Promise<void> {
     this.#makeDir(files.parent);
     // Alone, a write is quickest in synchronous calls; beside others, through the thread pool.
@@ -164,8 +240,9 @@ export class TreeStore {
     this.#writing++;
     try {
       const sidecarBytes = Buffer.from(encodeSidecar(sidecar));
-      if (mode === undefined) await this.#create(files, bytes, sidecarBytes, sync);
-      else await this.#replace(files, bytes, sidecarBytes, mode, sync);
+      if (current === undefined) await this.#create(files, bytes, sidecarBytes, sync);
+      else if (current.bytes.equals(bytes)) await this.#replaceSidecar(files, sidecarBytes, sync);
+      else await this.#replace(files, bytes, sidecarBytes, current.mode, sync);
     } finally {
       this.#writing--;
     }
@@ -201,7 +278,7 @@ export class TreeStore {
     files: KeyFiles,
     bytes: Buffer,
     sidecarBytes: Buffer,
-    mode: number,
+    mode: number | undefined,
     sync: boolean,
   ): Promise<void> {
     const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync, mode });
@@ -219,6 +296,17 @@ export class TreeStore {
       await side.discard();
       throw err;
     }
+    await side.commit();
+  }
+
+  /**
+   * A write of the bytes the value file already holds (the same value, or the same text): the
+   * file is left as it is, byte for byte, and only the sidecar is replaced, by one rename. Its
+   * fingerprint is the file's, so readers see the new generation at once; a crash before the
+   * rename leaves the key as it was, one after it the whole write: nothing in between to misread.
+   */
+  async #replaceSidecar(files: KeyFiles, sidecarBytes: Buffer, sync: boolean): Promise<void> {
+    const side = await prepareTemp(this.fs, files.sidecar, sidecarBytes, { fsync: false, sync });
     await side.commit();
   }
 
@@ -272,24 +360,24 @@ export class TreeStore {
   }
 
   async makeRoot(): Promise<void> {
+    this.rootExists();
     await this.fs.promises.mkdir(this.root, { recursive: true });
   }
 
   /**
-   * The stats of a value file that is safe to read, or undefined when it is missing. Refuses a
-   * symbolic link (the file or any directory on the way), anything but a regular file (a FIFO
-   * would block the read forever) and a file over the size limit.
+   * Whether the root directory exists (the root may be a link to one). A root that is there
+   * but is not a directory (a mistyped `--root` naming a file) throws: it must not read as an
+   * empty tree, nor be written into. One lstat: cheap enough for every write.
    */
-  #statValueFile(files: KeyFiles): StatsLike | undefined {
-    const stats = this.#lstatOrUndefined(files.file);
-    if (stats === undefined) return undefined;
-    if (stats.isSymbolicLink()) throw symlinkError(files.file);
-    this.#assertInside(files.parent);
-    if (!stats.isFile())
-      throw new DatastoreError(`not a regular file: ${files.file}`, { code: 'ERR_NOT_A_FILE' });
-    if (Number(stats.size) > this.#maxValueBytes)
-      throw tooLarge(files.file, Number(stats.size), this.#maxValueBytes);
-    return stats;
+  rootExists(): boolean {
+    let stats = lstatSyncOrUndefined(this.fs, this.root);
+    if (stats?.isSymbolicLink() === true) {
+      const real = this.#realpathOrUndefined(this.root);
+      stats = real === undefined ? undefined : lstatSyncOrUndefined(this.fs, real);
+    }
+    if (stats === undefined) return false;
+    if (stats.isDirectory()) return true;
+    throw new DatastoreError(`the root is not a directory: ${this.root}`);
   }
 
   /** Creates `dir` and its parents (the root too), after checking that no link leads out. */
@@ -333,13 +421,19 @@ export class TreeStore {
     return this.#rootReal;
   }
 
-  #lstatOrUndefined(path: string): StatsLike | undefined {
-    try {
-      // Says "missing" without building an error (an fs that ignores the option throws ENOENT instead).
-      return this.fs.lstatSync(path, { throwIfNoEntry: false });
-    } catch (err) {
-      return absentIfMissing(err);
+  /**
+   * Whether the kernel's paths of open files read as this store's real paths (they do, unless
+   * a mount namespace or an odd file system makes them differ): asked once per real root.
+   */
+  #fdPathsAgree(): boolean {
+    const rootReal = this.#rootRealPath();
+    if (this.#fdPathsCheckedFor !== rootReal) {
+      const opened = openedDirPath(this.root);
+      if (opened === undefined) return false;
+      this.#fdPathsCheckedFor = rootReal;
+      this.#fdPathsMatch = opened === rootReal;
     }
+    return this.#fdPathsMatch;
   }
 
   #realpathOrUndefined(path: string): string | undefined {
@@ -349,13 +443,18 @@ export class TreeStore {
       return absentIfMissing(err);
     }
   }
+}
 
-  #readOrUndefined(path: string): Buffer | undefined {
-    try {
-      return readBytesSync(this.fs, path);
-    } catch (err) {
-      return absentIfMissing(err);
-    }
+/** True when `path` is `dir` or below it. */
+function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+}
+
+function lstatSyncOrUndefined(fs: FsLike, path: string): StatsLike | undefined {
+  try {
+    return fs.lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    return absentIfMissing(err);
   }
 }
 
@@ -363,15 +462,21 @@ function valueTypeOf(key: Key): ValueTypeName | undefined {
   return typeof key.valueType === 'function' ? key.valueType() : undefined;
 }
 
-function tooLarge(file: string, size: number, max: number): DatastoreError {
-  return new DatastoreError(
-    `${file} is ${size} bytes, over the limit of ${max} bytes (maxValueBytes)`,
-    { code: 'ERR_TOO_LARGE' },
-  );
-}
-
-function symlinkError(path: string): DatastoreError {
-  return new DatastoreError(`refusing to follow a symbolic link: ${path}`, { code: 'ERR_SYMLINK' });
+function parseError(
+  key: Key,
+  entry: StoredEntry,
+  { message, line, col }: DecodeFailure,
+  rawValue: string,
+): ParsingDatastoreEntryError {
+  return new ParsingDatastoreEntryError({
+    rawKey: entry.files.path,
+    rawValue,
+    file: entry.files.file,
+    ...(line === undefined ? {} : { line }),
+    ...(col === undefined ? {} : { col }),
+    reason: message,
+    key,
+  });
 }
 
 function absentIfMissing(err: unknown): undefined {

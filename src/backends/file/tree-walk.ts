@@ -4,15 +4,23 @@
  * reported, as are YAML names that are not regular files (a FIFO, a device) and YAML files
  * whose names are not ones kvdir maps to a key.
  */
+import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import type { ErrorCode } from '../../model/errors.js';
+import type { Key } from '../../model/key.js';
 import { DatastoreError } from '../../model/errors.js';
-import type { FsLike, StatsLike } from './fs-like.js';
-import { direntName, readDir } from './fs-like.js';
+import type { DirentLike, FsLike, StatsLike } from './fs-like.js';
+import { direntName, readDir, readDirBytes } from './fs-like.js';
 import { isMissing } from './errno.js';
+import type { OwnKind } from './layout.js';
 import {
+  VALUE_SUFFIX,
   dirForPath,
+  fitsPathLimit,
+  isInternalName,
   isValueFileName,
+  ownKind,
+  valueNameOfSidecar,
   keyFiles,
   keyPathOfDir,
   keyPathOfFile,
@@ -29,7 +37,7 @@ export interface FoundFile {
 export interface WalkProblem {
   /** The file or directory, relative to the root. */
   relative: string;
-  reason: 'symlink' | 'not-a-key' | 'not-a-file' | 'unreadable';
+  reason: 'symlink' | 'not-a-key' | 'not-utf8' | 'not-a-file' | 'unreadable';
   cause?: unknown;
 }
 
@@ -45,6 +53,22 @@ export interface WalkVisitor {
   /** Awaited before the walk goes on. */
   file(found: FoundFile): void | Promise<void>;
   problem(problem: WalkProblem): void;
+  /** kvdir's own entries (`.kvdir-*`) in the directories of keys, for `kvdir check` only. */
+  own?(entry: OwnEntry): void;
+}
+
+/** One of kvdir's own entries a walk saw (see `ownKind` in layout.ts). */
+export interface OwnEntry {
+  /** Absolute. */
+  file: string;
+  /** Below the root, `/`-separated. */
+  relative: string;
+  /** The key-path prefix of its directory (`/` for the root). */
+  dirPath: string;
+  kind: OwnKind;
+  /** A sidecar whose value file is not in the directory. */
+  orphan: boolean;
+  isLink: boolean;
 }
 
 /** Finds every value file at or below `prefix` (`/` for the whole root), in key-path order. */
@@ -107,6 +131,10 @@ async function visitDir(
   let entries;
   try {
     entries = await readDir(fs, dir);
+    // A name that is not UTF-8 reads as U+FFFD, a path that does not exist: such a directory
+    // is read again as bytes, and those names are reported instead of silently missed.
+    if (entries.some((entry) => direntName(entry).includes('\uFFFD')))
+      entries = utf8Only(await readDirBytes(fs, dir), relative, visitor);
   } catch (err) {
     if (!isMissing(err)) visitor.problem({ relative, reason: 'unreadable', cause: err });
     return false;
@@ -116,6 +144,8 @@ async function visitDir(
     file?: FoundFile;
     subdir?: { dir: string; relative: string };
   }> = [];
+  const own = visitor.own === undefined ? undefined : ownEntries(dir, relative, entries);
+  for (const entry of own ?? []) visitor.own?.(entry);
   for (const entry of entries) {
     const name = direntName(entry);
     if (name.startsWith('.')) continue;
@@ -129,11 +159,14 @@ async function visitDir(
         subdir: { dir: join(dir, name), relative: childRelative },
       });
     } else if (isValueFileName(name)) {
-      const path = keyPathOfFile(childRelative);
+      const file = join(dir, name);
+      // Undefined for a name kvdir never writes, and for a file whose key's other files
+      // (sidecar, temp files) would not fit the path limit: reported, never a failed walk.
+      const path = fitsPathLimit(file) ? keyPathOfFile(childRelative) : undefined;
       if (!entry.isFile()) visitor.problem({ relative: childRelative, reason: 'not-a-file' });
       else if (path === undefined)
         visitor.problem({ relative: childRelative, reason: 'not-a-key' });
-      else items.push({ order: path, file: { path, file: join(dir, name) } });
+      else items.push({ order: path, file: { path, file } });
     }
   }
   items.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
@@ -145,9 +178,78 @@ async function visitDir(
   return true;
 }
 
+/** kvdir's own entries in a directory of keys (none elsewhere: kvdir writes only there). */
+function ownEntries(dir: string, relative: string, entries: DirentLike[]): OwnEntry[] {
+  const dirPath = keyPathOfDir(relative);
+  if (dirPath === undefined) return [];
+  const byName = new Map(entries.map((entry) => [direntName(entry), entry]));
+  const found: OwnEntry[] = [];
+  for (const [name, entry] of byName) {
+    if (!isInternalName(name)) continue;
+    const kind = ownKind(name, relative === '');
+    found.push({
+      file: join(dir, name),
+      relative: relative === '' ? name : `${relative}/${name}`,
+      dirPath,
+      kind,
+      orphan: kind === 'sidecar' && !byName.has(valueNameOfSidecar(name)),
+      isLink: entry.isSymbolicLink(),
+    });
+  }
+  return found;
+}
+
+/**
+ * The entries whose names are UTF-8, as strings; each YAML file or directory whose name is not
+ * is reported as 'not-utf8' (shown with its bad bytes as `\xNN`). Other names are ignored, as
+ * the walk ignores dotfiles and files that are not YAML.
+ */
+function utf8Only(entries: DirentLike[], relative: string, visitor: WalkVisitor): DirentLike[] {
+  const kept: DirentLike[] = [];
+  for (const entry of entries) {
+    const bytes = Buffer.from(entry.name);
+    if (isUtf8(bytes)) {
+      kept.push(entry);
+      continue;
+    }
+    const shown = showBytes(bytes);
+    if (shown.startsWith('.') || !(entry.isDirectory() || shown.endsWith(VALUE_SUFFIX))) continue;
+    const child = relative === '' ? shown : `${relative}/${shown}`;
+    visitor.problem({ relative: child, reason: 'not-utf8' });
+  }
+  return kept;
+}
+
+/** A name's bytes as text, each byte that is not part of a UTF-8 character written `\xNN`. */
+function showBytes(bytes: Buffer): string {
+  let shown = '';
+  for (let i = 0; i < bytes.length;) {
+    const length = utf8Length(bytes[i] ?? 0);
+    const char = bytes.subarray(i, i + length);
+    if (length > 0 && char.length === length && isUtf8(char)) {
+      shown += char.toString('utf8');
+      i += length;
+    } else {
+      shown += `\\x${(bytes[i] ?? 0).toString(16).padStart(2, '0')}`;
+      i += 1;
+    }
+  }
+  return shown;
+}
+
+/** The length of the UTF-8 character a lead byte starts, 0 for a byte that starts none. */
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
 const PROBLEM_CODES = {
   symlink: 'ERR_SYMLINK',
   'not-a-key': 'ERR_NOT_A_KEY',
+  'not-utf8': 'ERR_NOT_A_KEY',
   'not-a-file': 'ERR_NOT_A_FILE',
   unreadable: 'ERR_UNREADABLE',
 } as const satisfies Record<WalkProblem['reason'], ErrorCode>;
@@ -159,6 +261,8 @@ export function walkProblemReason(problem: WalkProblem): string {
       return 'refusing to follow a symbolic link';
     case 'not-a-key':
       return 'not a key: kvdir never writes this file name';
+    case 'not-utf8':
+      return 'not a key: the name is not UTF-8';
     case 'not-a-file':
       return 'not a regular file';
     case 'unreadable': {
@@ -166,6 +270,33 @@ export function walkProblemReason(problem: WalkProblem): string {
       return `cannot read the directory: ${cause instanceof Error ? cause.message : String(cause)}`;
     }
   }
+}
+
+/**
+ * Why a file whose path parses to a key with another path is not a key, naming the file kvdir
+ * writes for that key (list, check; see model/canonical.ts).
+ */
+export function notCanonicalReason(root: string, key: Key, canonical: string): string {
+  let file = canonical;
+  try {
+    file = relativeToRoot(root, keyFiles(root, canonical).file);
+  } catch {
+    // A canonical path that cannot be a file: named as a path.
+  }
+  return `not a key: kvdir writes ${key.toString()} as ${file}`;
+}
+
+/** A file that is not a key because its path is not its key's path, as the error `list` reports. */
+export function notCanonicalError(
+  root: string,
+  file: string,
+  key: Key,
+  canonical: string,
+): DatastoreError {
+  return new DatastoreError(
+    `${notCanonicalReason(root, key, canonical)}: ${relativeToRoot(root, file)}`,
+    { code: 'ERR_NOT_A_KEY', key },
+  );
 }
 
 /** A walk problem as the error `list` reports it: `<reason>: <path below the root>`. */

@@ -2,10 +2,28 @@
  * Values <-> YAML text. Structured values are YAML documents with Calico's field names; raw
  * values (strings, bools, IPs) are YAML scalars, read with the failsafe schema so that `1.10`
  * stays the string "1.10". A Calico value is checked against its schema on the way in.
+ *
+ * `parseYaml` is the one YAML text parser (value files, and the command line's input through
+ * the public surface). Text is untrusted, so it is parsed with limits: nesting deeper than
+ * MAX_NESTING is refused before `yaml` builds anything (about 1,000 levels make `yaml` crash
+ * the process with a V8 fatal error, P08c), and duplicate keys are found here in linear time
+ * (`yaml`'s own check compares each key with every earlier one: a 4 MiB map would take half
+ * an hour, P27). Aliases expand at most MAX_ALIAS_COUNT times (an alias bomb fails).
  */
-import type { Document } from 'yaml';
-import { parseDocument, stringify } from 'yaml';
+import type { Document, Node } from 'yaml';
+import {
+  CST,
+  Composer,
+  LineCounter,
+  Parser,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  stringify,
+} from 'yaml';
 import type { ValueKind } from '../../model/key.js';
+import { MAX_NESTING } from '../../model/plain-data.js';
 import { checkAgainst } from '../../model/value-check.js';
 import { formatIssue } from '../../model/value-issues.js';
 import { parseStoredAs } from '../../model/value-read.js';
@@ -60,21 +78,19 @@ export function encodeValue(kind: ValueKind, value: unknown): string {
   return kind === 'raw-bool' ? `${text}\n` : stringify(text);
 }
 
-/**
- * The YAML document of a value's text, parsed the way the decoder reads it. Exported so that the
- * editor (yaml-edit.ts) sees the same nodes, and checks its output with the same reading.
- */
-export function parseValueDocument(kind: ValueKind, text: string): Document.Parsed {
-  const raw = kind !== 'structured';
-  return parseDocument(text, { logLevel: 'error', ...(raw ? { schema: 'failsafe' } : {}) });
-}
+/** A value file's text as the decoder reads it, with its YAML document (for the editor). */
+export type ParsedValue =
+  { ok: true; doc: Document.Parsed; value: unknown } | { ok: false; failure: DecodeFailure };
 
-/** The plain value of a document from parseValueDocument (no schema applied), or why it has none. */
-export function decodeDocument(kind: ValueKind, doc: Document.Parsed): Decoded {
-  const parsed = documentValue(kind, doc);
-  if (!parsed.ok) return parsed;
-  if (kind === 'structured') return { ok: true, value: parsed.value };
-  return { ok: true, value: decodeRawValue(kind, parsed.value as string) };
+/**
+ * The document and plain value (no schema applied) of a value's text, parsed with kvdir's
+ * limits exactly as the decoder reads it. Exported so that the editor (yaml-edit.ts) sees the
+ * same nodes, and checks its output with the same reading.
+ */
+export function parseValueDocument(kind: ValueKind, text: string): ParsedValue {
+  const parsed = parseValue(kind, text);
+  if (!parsed.ok || kind === 'structured') return parsed;
+  return { ok: true, doc: parsed.doc, value: decodeRawValue(kind, parsed.value as string) };
 }
 
 /**
@@ -134,35 +150,130 @@ function rawProblem(kind: Exclude<ValueKind, 'structured'>, text: string): strin
   return `${must}, not ${JSON.stringify(text)}`;
 }
 
-type Parsed = { ok: true; doc: Document; value: unknown } | { ok: false; failure: DecodeFailure };
-
 const UNKNOWN_FIELD = 'unknown field';
 
 /** The YAML document and its value (a raw value as its text); null for an empty document. */
-function parseValue(kind: ValueKind, text: string): Parsed {
-  return documentValue(kind, parseValueDocument(kind, text));
+function parseValue(kind: ValueKind, text: string): ParsedValue {
+  const raw = kind !== 'structured';
+  const parsed = parseYamlDocument(text, { failsafe: raw });
+  if (!parsed.ok) return parsed;
+  // An empty file (or one with only comments) is null: a human may leave a value empty.
+  const value = parsed.value ?? null;
+  if (!raw) return { ok: true, doc: parsed.doc, value };
+  if (value !== null && typeof value !== 'string') {
+    return { ok: false, failure: { message: 'expected a scalar value', line: 1, col: 1 } };
+  }
+  return { ok: true, doc: parsed.doc, value: typeof value === 'string' ? value : '' };
 }
 
-function documentValue(kind: ValueKind, doc: Document.Parsed): Parsed {
-  const raw = kind !== 'structured';
-  const error = doc.errors[0];
-  if (error !== undefined) {
-    const pos = error.linePos?.[0];
-    const message = (error.message.split('\n')[0] ?? error.code).replace(
-      / at line \d+, column \d+:?$/,
-      '',
-    );
-    return { ok: false, failure: { message, ...pos } };
+/** How deep collections may nest (the same limit as for values written): see model/plain-data.ts. */
+export { MAX_NESTING };
+
+export interface ParseYamlOptions {
+  /** YAML's failsafe schema: every scalar is a string (`1.10` stays "1.10"). Default: core. */
+  failsafe?: boolean;
+}
+
+/**
+ * Parses one YAML document with kvdir's limits (see the top of this file), from text or from
+ * bytes (decoded as a value file is: strict UTF-8, no control characters). The value is
+ * undefined when the text holds no document at all (empty, or only comments); a failure says
+ * why, with a 1-based line and column where there is one.
+ */
+export function parseYaml(input: string | Uint8Array, options: ParseYamlOptions = {}): Decoded {
+  // Bytes are decoded as a value file is: strict UTF-8, no control characters.
+  const decoded =
+    typeof input === 'string' ? { ok: true as const, text: input } : decodeText(input);
+  if (!decoded.ok) return decoded;
+  const parsed = parseYamlDocument(decoded.text, options);
+  return parsed.ok ? { ok: true, value: parsed.value } : parsed;
+}
+
+/** What parseYaml gives, with the document (its contents null when the text holds none). */
+export type ParsedYaml =
+  { ok: true; doc: Document.Parsed; value: unknown } | { ok: false; failure: DecodeFailure };
+
+/** parseYaml's work, keeping the document: the decoder needs it for the positions of fields. */
+export function parseYamlDocument(text: string, options: ParseYamlOptions = {}): ParsedYaml {
+  const lines = new LineCounter();
+  const at = (offset: number): { line: number; col: number } => lines.linePos(offset);
+  const composer = new Composer({
+    uniqueKeys: false,
+    logLevel: 'error',
+    ...(options.failsafe === true ? { schema: 'failsafe' } : {}),
+  });
+  const docs: Document.Parsed[] = [];
+  for (const token of new Parser(lines.addNewLine).parse(text)) {
+    const deep = token.type === 'document' ? tooDeep(token) : undefined;
+    if (deep !== undefined) {
+      const message = `nested deeper than ${MAX_NESTING} levels`;
+      return { ok: false, failure: { message, ...at(deep) } };
+    }
+    docs.push(...composer.next(token));
   }
-  let value: unknown;
+  docs.push(...composer.end(true, text.length));
+  const [doc, second] = docs;
+  // composer.end(true) makes a document even of an empty text: there always is one.
+  if (doc === undefined) throw new Error('yaml made no document');
+  if (second !== undefined) {
+    const message = 'more than one YAML document (a value is one document)';
+    return { ok: false, failure: { message, ...at(second.range[0]) } };
+  }
+  const error = doc.errors[0] ?? duplicateKey(doc.contents);
+  if (error !== undefined) {
+    const message = error.message.split('\n')[0] ?? error.code;
+    return { ok: false, failure: { message, ...at(error.pos[0]) } };
+  }
+  if (doc.contents === null) return { ok: true, doc, value: undefined };
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { ok: true, doc, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
   } catch (err) {
     return { ok: false, failure: { message: (err as Error).message } };
   }
-  if (!raw) return { ok: true, doc, value: value ?? null };
-  if (value !== null && value !== undefined && typeof value !== 'string') {
-    return { ok: false, failure: { message: 'expected a scalar value', line: 1, col: 1 } };
+}
+
+/** The offset of the first collection nested deeper than MAX_NESTING, walking the CST without recursion. */
+function tooDeep(doc: CST.Document): number | undefined {
+  const stack: Array<{ token: CST.Token; depth: number }> = [];
+  if (doc.value !== undefined) stack.push({ token: doc.value, depth: 1 });
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { token, depth } = next;
+    if (!CST.isCollection(token)) continue;
+    if (depth > MAX_NESTING) return token.offset;
+    for (const item of token.items) {
+      if (item.key) stack.push({ token: item.key, depth: depth + 1 });
+      if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+    }
   }
-  return { ok: true, doc, value: typeof value === 'string' ? value : '' };
+  return undefined;
+}
+
+/**
+ * The first key that repeats an earlier scalar key of its map, as `yaml` would report it
+ * (keys equal when their scalar values are ===), found with one Set per map.
+ */
+function duplicateKey(
+  root: Node | null,
+): { message: string; code: string; pos: [number, number] } | undefined {
+  const stack: unknown[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (isSeq(node)) for (const item of node.items) stack.push(item);
+    if (!isMap(node)) continue;
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const { key, value } = pair;
+      if (isScalar(key) && !Number.isNaN(key.value)) {
+        if (seen.has(key.value) && key.range !== undefined && key.range !== null)
+          return {
+            message: 'Map keys must be unique',
+            code: 'DUPLICATE_KEY',
+            pos: [key.range[0], key.range[1]],
+          };
+        seen.add(key.value);
+      }
+      stack.push(key, value);
+    }
+  }
+  return undefined;
 }

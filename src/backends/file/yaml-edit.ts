@@ -47,13 +47,7 @@ import type {
 } from 'yaml';
 import type { ValueKind } from '../../model/key.js';
 import { decodeRawValue, encodeRawValue, isRawValueKind } from '../../model/values.js';
-import {
-  decodeDocument,
-  decodeText,
-  decodeValue,
-  encodeValue,
-  parseValueDocument,
-} from './yaml-codec.js';
+import { decodeText, decodeValue, encodeValue, parseValueDocument } from './yaml-codec.js';
 
 /**
  * The text of `current` (a value file's text, as found on disk) changed as little as possible so
@@ -64,13 +58,12 @@ import {
 export function editYamlText(current: string, value: unknown, kind: ValueKind): string | undefined {
   const wanted = wantedOf(kind, value);
   if (wanted === undefined) return undefined;
-  const doc = parseValueDocument(kind, current);
-  const now = decodeDocument(kind, doc);
+  const now = parseValueDocument(kind, current);
   if (!now.ok) return undefined;
   if (isDeepStrictEqual(now.value, wanted.value)) return current;
   const edited = current.includes('\r')
     ? editCrlfText(current, kind, wanted)
-    : editDocument(current, doc, kind, wanted);
+    : editDocument(current, now.doc, kind, wanted);
   return edited !== undefined && decodesTo(kind, edited, wanted.value) ? edited : undefined;
 }
 
@@ -175,7 +168,9 @@ function decodesTo(kind: ValueKind, text: string, wanted: unknown): boolean {
 function editCrlfText(current: string, kind: ValueKind, wanted: Wanted): string | undefined {
   const lf = current.replaceAll('\r\n', '\n');
   if (lf.includes('\r')) return undefined;
-  return editDocument(lf, parseValueDocument(kind, lf), kind, wanted)?.replaceAll('\n', '\r\n');
+  const parsed = parseValueDocument(kind, lf);
+  if (!parsed.ok) return undefined;
+  return editDocument(lf, parsed.doc, kind, wanted)?.replaceAll('\n', '\r\n');
 }
 
 function editDocument(
@@ -338,10 +333,11 @@ class Editor {
     // yaml 2.9 writes a top-level block scalar whose first line starts with a space as `|1-` with
     // its lines not indented, which does not parse: such a string is double-quoted instead.
     if (/^[|>]\d/.test(text)) return stringify(styled(value, QUOTED), FRESH).slice(0, -1);
-    // stringify does not indent a top-level block scalar's lines; one that was indented stays so.
-    return like !== undefined && this.isIndentedBlock(like)
-      ? stringify([styledValue], FRESH).slice('- '.length, -1)
-      : text;
+    // stringify does not indent a top-level block scalar's lines; one that was indented stays so,
+    // when the value is a block scalar as a list item too (`---` is plain there, not at the top).
+    if (like === undefined || !this.isIndentedBlock(like)) return text;
+    const item = stringify([styledValue], FRESH).slice('- '.length, -1);
+    return /^[|>]/.test(item) ? item : text;
   }
 
   private isIndentedBlock(node: ParsedNode): boolean {

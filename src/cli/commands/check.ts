@@ -1,7 +1,9 @@
 /**
- * `kvdir check [<prefix>]`: every file kvdir cannot read as a key, as `file:line:column:
- * message` (paths relative to the working directory where they are below it; absolute with
- * -o yaml|json); exit code 1 if there is any. Progress goes to stderr, on a terminal only.
+ * `kvdir check [<prefix>] [--fix]`: every file kvdir cannot read as a key, and every leftover
+ * of interrupted work, as `file:line:column: message` (paths relative to the working directory
+ * where they are below it; absolute with -o yaml|json); exit code 1 if there is any. With
+ * --fix the leftovers are removed (`leftover: … (removed)`) and only the rest counts for the exit code.
+ * Progress goes to stderr, on a terminal only.
  */
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
@@ -34,6 +36,7 @@ export async function check(ctx: Context): Promise<number> {
         files = total;
         progress?.show(done, total);
       },
+      fix: ctx.flag('fix'),
     })
     .finally(() => progress?.clear());
   const cleaned = problems.map((problem) => ({
@@ -49,9 +52,11 @@ export async function check(ctx: Context): Promise<number> {
     }));
     ctx.print(shown.map(formatProblem).join('\n'));
   }
+  const fixed = problems.filter((problem) => problem.fixed === true).length;
   const found = problems.length === 0 ? 'no problems' : plural(problems.length, 'problem');
-  ctx.io.stderr.write(`kvdir: checked ${plural(files, 'file')}: ${found}\n`);
-  return problems.length === 0 ? ExitCode.Ok : ExitCode.Failure;
+  const removed = fixed === 0 ? '' : ` (${fixed} removed)`;
+  ctx.io.stderr.write(`kvdir: checked ${plural(files, 'file')}: ${found}${removed}\n`);
+  return problems.length === fixed ? ExitCode.Ok : ExitCode.Failure;
 }
 
 /** A check of a directory that is not there would pass: a gate pointed at the wrong place must fail instead. */

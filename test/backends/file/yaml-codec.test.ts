@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeValue, encodeValue } from '../../../src/backends/file/yaml-codec.js';
+import {
+  MAX_NESTING,
+  decodeValue,
+  encodeValue,
+  parseYaml,
+} from '../../../src/backends/file/yaml-codec.js';
 
 describe('codec', () => {
   it('round-trips structured values', () => {
@@ -81,5 +86,64 @@ describe('codec: text', () => {
       ok: false,
       failure: { message: 'not a text file: control character U+0000', line: 2, col: 3 },
     });
+  });
+});
+
+describe('parseYaml: limits', () => {
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+  it(`accepts ${MAX_NESTING} levels of nesting and refuses one more, with the position`, () => {
+    expect(parseYaml(nested(MAX_NESTING)).ok).toBe(true);
+    expect(parseYaml(nested(MAX_NESTING + 1))).toEqual({
+      ok: false,
+      failure: { message: `nested deeper than ${MAX_NESTING} levels`, line: 1, col: 129 },
+    });
+  });
+
+  it('counts block nesting too: compact sequences and indented maps', () => {
+    expect(parseYaml(`${'- '.repeat(MAX_NESTING + 1)}x\n`).ok).toBe(false);
+    const block = Array.from({ length: MAX_NESTING + 1 }, (_, i) => `${' '.repeat(i)}a:`).join(
+      '\n',
+    );
+    expect(parseYaml(`${block} 1\n`)).toMatchObject({ ok: false, failure: { line: 129 } });
+    expect(parseYaml(`${block.split('\n').slice(0, MAX_NESTING).join('\n')} 1\n`).ok).toBe(true);
+  });
+
+  it('finds duplicate keys in nested, flow and sequence maps, where yaml would', () => {
+    expect(parseYaml('a:\n  b: 1\n  c: 2\n  b: 3\n')).toEqual({
+      ok: false,
+      failure: { message: 'Map keys must be unique', line: 4, col: 3 },
+    });
+    expect(parseYaml('x: [{a: 1, a: 2}]\n')).toMatchObject({ ok: false, failure: { line: 1 } });
+    expect(parseYaml('- a: 1\n- a: 2\n  a: 3\n')).toMatchObject({
+      ok: false,
+      failure: { line: 3 },
+    });
+    // Equal as values, as yaml compares them: 1 and 1.0 are one key, 1 and "1" are two.
+    expect(parseYaml('1: a\n1.0: b\n').ok).toBe(false);
+    expect(parseYaml('1: a\n"1": b\n').ok).toBe(true);
+    expect(parseYaml('a: 1\nb: 1\n')).toEqual({ ok: true, value: { a: 1, b: 1 } });
+  });
+
+  it('says when there is no document, and refuses more than one', () => {
+    expect(parseYaml('')).toEqual({ ok: true, value: undefined });
+    expect(parseYaml('# only a comment\n')).toEqual({ ok: true, value: undefined });
+    expect(parseYaml('~')).toEqual({ ok: true, value: null });
+    expect(parseYaml('a: 1\n---\nb: 2\n')).toEqual({
+      ok: false,
+      failure: {
+        message: 'more than one YAML document (a value is one document)',
+        line: 2,
+        col: 1,
+      },
+    });
+  });
+
+  it('decodes bytes strictly, as a value file', () => {
+    expect(parseYaml(Buffer.from([0x61, 0x3a, 0x20, 0xff]))).toMatchObject({
+      ok: false,
+      failure: { message: 'not a text file: invalid UTF-8' },
+    });
+    expect(parseYaml(Buffer.from('a: é\n'))).toEqual({ ok: true, value: { a: 'é' } });
   });
 });

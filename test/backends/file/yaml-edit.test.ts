@@ -311,6 +311,9 @@ describe('editYamlText on raw values', () => {
     // A plain text that would now read as a number in YAML is quoted, as encodeValue does.
     ['raw-string', '# the version\nv1.9 # pinned\n', '1.10', '# the version\n"1.10" # pinned\n'],
     ['raw-string', '# motd\n|\n  hello\n  world\n', 'bye\nall\n', '# motd\n|\n  bye\n  all\n'],
+    // An indented block scalar re-rendered as a text that is plain in a list but not at the top
+    // (found by the property test below, seed -1684840430).
+    ['raw-string', '|-\n  %p\n', '---', '|-\n  ---\n'],
     [
       'raw-bool',
       '# set by the installer\ntrue # ready\n',

@@ -15,9 +15,14 @@
  */
 import { dirname, join } from 'node:path';
 import { wallNow } from '../../../core/clock.js';
-import { DatastoreError, ParsingDatastoreEntryError } from '../../../model/errors.js';
+import {
+  DatastoreError,
+  ParsingDatastoreEntryError,
+  ValidationError,
+} from '../../../model/errors.js';
+import { parseCanonical } from '../../../model/canonical.js';
 import type { Key } from '../../../model/key.js';
-import { errnoCode, readBytes } from '../fs-like.js';
+import { errnoCode } from '../fs-like.js';
 import type { StatsLike } from '../fs-like.js';
 import { dirForPath, keyPathOfDir, relativeToRoot } from '../layout.js';
 import type { KeyFiles } from '../layout.js';
@@ -37,6 +42,10 @@ import type { Settings } from './settings.js';
 
 /** Largest file that is not a key read to be reported to parseFailed (the store's default value limit). */
 const MAX_RAW_BYTES = 4 * 1024 * 1024;
+const RAW_LIMIT = {
+  bytes: MAX_RAW_BYTES,
+  name: 'files that are not keys are read up to this size',
+};
 
 /** Errors of a value file that list() skips too: a link, not a regular file, over the size limit. */
 const UNREADABLE = new Set(['ERR_SYMLINK', 'ERR_NOT_A_FILE', 'ERR_TOO_LARGE']);
@@ -260,7 +269,12 @@ export class Reconciler {
     batch: Batch,
     deferred: Deferred | undefined,
   ): Promise<'done' | 'wait'> {
-    const files = this.#store.keyFiles(path);
+    const files = this.#keyFiles(path);
+    if (files === undefined) {
+      // A path that cannot be a key (an event for a file the walk reports as not a key).
+      this.#deleted(path, batch);
+      return 'done';
+    }
     const takenAt = wallNow(this.#store.clock);
     const valueStats = lstatSyncOrAbsent(this.#store, files.file);
     const stat = this.#stat(files, takenAt, valueStats);
@@ -332,12 +346,23 @@ export class Reconciler {
       this.#skipped.skip(this.#relative(file), error, this.#walks);
       return this.#forgetInvalid(rawKey, batch);
     }
-    const bytes = await readBytes(this.#store.fs, file).catch(absentOnMissing);
+    const bytes = this.#readRaw(file);
     if (bytes === undefined) return this.#forgetInvalid(rawKey, batch);
     this.#skipped.clear(this.#relative(file));
     const rawValue = bytes.toString('utf8');
     this.#picture.notAKey(batch, rawKey, fingerprint(bytes), rawValue, { file, signature });
     return batch;
+  }
+
+  /** A file that is not a key, read as safely as a value (it may have become a FIFO or a link since its lstat). */
+  #readRaw(file: string): Buffer | undefined {
+    try {
+      return this.#store.readFileInside(file, dirname(file), RAW_LIMIT)?.bytes;
+    } catch (err) {
+      if (!UNREADABLE.has(errnoCode(err) ?? '')) return absentOnMissing(err);
+      this.#skipped.skip(this.#relative(file), err as Error, this.#walks);
+      return undefined;
+    }
   }
 
   #forgetInvalid(rawKey: string, batch: Batch): Batch {
@@ -384,9 +409,21 @@ export class Reconciler {
       : keyPathOfDir(missing === root ? '' : missing.slice(root.length + 1));
   }
 
+  /** The files of a key path, or undefined for a path that cannot be a key (never a failed walk). */
+  #keyFiles(path: string): KeyFiles | undefined {
+    try {
+      return this.#store.keyFiles(path);
+    } catch (err) {
+      if (err instanceof ValidationError) return undefined;
+      throw err;
+    }
+  }
+
+  /** The key of a path, or null (reported as not a key): refused, or not its key's own path. */
   #keyOf(path: string): Key | null {
     try {
-      return this.#settings.keyFromPath(path);
+      const parsed = parseCanonical(this.#settings.keyFromPath, path);
+      return parsed.kind === 'key' ? parsed.key : null;
     } catch {
       return null;
     }
