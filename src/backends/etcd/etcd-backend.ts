@@ -11,9 +11,12 @@ import type { Etcd3 } from 'etcd3';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
 import { BaseClient } from '../../core/client-base.js';
 import type { Syncer, SyncerCallbacks, SyncerOptions } from '../../model/api.js';
+import type { CanonicalVerdict } from '../../model/canonical.js';
+import { parseCanonical } from '../../model/canonical.js';
 import { ReadyFlagKey } from '../../model/config.js';
 import type { ErrorContext, KvdirError } from '../../model/errors.js';
 import {
+  DatastoreError,
   ResourceAlreadyExistsError,
   ResourceDoesNotExistError,
   ResourceUpdateConflictError,
@@ -146,8 +149,14 @@ export class EtcdBackend extends BaseClient {
     const leased: Array<{ pair: KVPairWithValue; lease: string }> = [];
     for (const kv of kvs) {
       const path = this.#keys.path(kv.key);
-      const key = options.keyFromDefaultPath(path);
-      if (key === null) continue;
+      const parsed = parseCanonical((p) => options.keyFromDefaultPath(p), path);
+      if (parsed.kind !== 'key') {
+        if (parsed.kind === 'not-canonical') {
+          this.#options.onListError(notCanonical(parsed, kv, this.#keys.namespace));
+        }
+        continue;
+      }
+      const key = parsed.key;
       let value: unknown;
       try {
         value = decodeValue(key, kv.value, path, this.#keys.namespace);
@@ -263,6 +272,22 @@ export class EtcdBackend extends BaseClient {
       return await call();
     }
   }
+}
+
+/**
+ * An etcd key whose path parses to a key with another path (another policy tier, `%2F` for
+ * `%2f`, ...): not a key, as on files (model/canonical.ts), named with the key kvdir writes.
+ */
+function notCanonical(
+  parsed: Extract<CanonicalVerdict, { kind: 'not-canonical' }>,
+  kv: { key: Buffer },
+  namespace: string,
+): DatastoreError {
+  const { key, canonical } = parsed;
+  return new DatastoreError(
+    `not a key: kvdir writes ${key.toString()} as ${namespace}${canonical}: ${kv.key.toString('utf8')}`,
+    { code: 'ERR_NOT_A_KEY', key },
+  );
 }
 
 /**

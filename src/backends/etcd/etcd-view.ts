@@ -5,12 +5,13 @@
  * response is folded per key first (its last event wins), so that a key created and deleted
  * within one response sends nothing, and the whole response is one batch.
  *
- * A path the key parser refuses is told to `parseFailed` (once per content, and with '' once
- * deleted); a value that does not decode goes out with `value` undefined and is told to
+ * A path the key parser refuses, or one that is not its key's own path (model/canonical.ts), is
+ * told to `parseFailed` (once per content, and with '' once deleted); a value that does not decode goes out with `value` undefined and is told to
  * `parseFailed` too. Each held key keeps a hash of its bytes: the same revision with other
  * bytes means another cluster answers now (restored or rebuilt), and the key is sent again.
  */
 import type { IEvent, IKeyValue } from 'etcd3';
+import { parseCanonical } from '../../model/canonical.js';
 import type { Key } from '../../model/key.js';
 import type { Batch } from '../../syncer/batch.js';
 import type { Picture, ReadValue } from '../../syncer/picture.js';
@@ -60,7 +61,7 @@ export class EtcdView {
   present(batch: Batch, watch: PrefixWatch, path: string, kv: IKeyValue, pass?: number): void {
     const picture = this.#picture;
     const hash = fnv1a(kv.value);
-    const key = this.#keyFromPath(path);
+    const key = this.#keyOf(path);
     if (key === null) {
       if (picture.heldInvalid(path) === undefined) watch.held++;
       const print = `${kv.mod_revision}:${hash}`;
@@ -94,6 +95,17 @@ export class EtcdView {
     }
     for (const [rawKey] of this.#picture.unmarkedInvalid(watch.prefix, pass)) {
       this.gone(batch, watch, rawKey);
+    }
+  }
+
+  /** The key of a path, or null (told as not a key): refused, or not its key's own path. */
+  #keyOf(path: string): Key | null {
+    try {
+      const parsed = parseCanonical(this.#keyFromPath, path);
+      return parsed.kind === 'key' ? parsed.key : null;
+    } catch {
+      // A keyFromPath of the consumer's that throws: not a key, rather than a stuck syncer.
+      return null;
     }
   }
 

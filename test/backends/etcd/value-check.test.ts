@@ -93,4 +93,28 @@ describe.runIf(hasEtcd)('Calico values read from etcd', () => {
     expect(rec.picture.get(`${PATH}/bad`)?.value).toMatchObject({ order: 10 });
     expect(rec.violations).toEqual([]);
   });
+
+  it("takes a path that is not its key's own path for no key, as on files (list and syncer)", async () => {
+    const store = etcdStore();
+    const listErrors: KvdirError[] = [];
+    const client = store.open({ onListError: (error) => listErrors.push(error) });
+    // Calico's parser reads `%2F` as `/` too, and kvdir writes the name `a/b` as `a%2fb`.
+    const other = `${PATH}/a%2Fb`;
+    await store.rawPut(other, GOOD_POLICY);
+    await store.rawPut(`${PATH}/p`, GOOD_POLICY);
+    const listed = await client.list(new PolicyListOptions());
+    expect(listed.map((kv) => kv.key.defaultPath())).toEqual([`${PATH}/p`]);
+    expect(listErrors.map((e) => [e.code, e.message])).toEqual([
+      [
+        'ERR_NOT_A_KEY',
+        `not a key: kvdir writes Policy(name=a/b) as ${store.namespace}${PATH}/a%2fb: ${store.namespace}${other}`,
+      ],
+    ]);
+    const rec = new Recorder();
+    client.syncer(rec, { prefixes: ['/calico/v1/policy'] }).start();
+    await rec.waitForStatus(SyncStatus.InSync);
+    expect([...rec.picture.keys()]).toEqual([`${PATH}/p`]);
+    expect(rec.failures).toEqual([{ rawKey: other, rawValue: GOOD_POLICY }]);
+    expect(rec.violations).toEqual([]);
+  });
 });
