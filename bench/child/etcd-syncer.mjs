@@ -3,7 +3,7 @@
  * its own.
  * - mode 'syncer': an EtcdBackend syncer over `prefix`; the time from start() to InSync, the
  *   updates received by then, the peak RSS. With `latencyWrites`, then spaced-out raw puts of
- *   existing keys, each timed from the start of the put to the syncer's KVUpdated and to the
+ *   existing keys (`/${POLICY_DIR}/${policyName(i)}`, as loadSyncerData writes them), each timed from the start of the put to the syncer's KVUpdated and to the
  *   event on a raw etcd3 watch stream in the same process (the baseline), paired.
  * - mode 'raw': the baseline of InSync, a paged range (pages of 10,000 at one revision) with
  *   JSON.parse of every value, kept; its time and peak RSS.
@@ -14,7 +14,7 @@
 import { join, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RawEtcd } from '../lib/etcd-raw.mjs';
-import { policyName, policyValue, spread, treePath } from '../lib/data.mjs';
+import { POLICY_DIR, policyName, policyValue, spread } from '../lib/data.mjs';
 import { percentile, round, sleep } from '../lib/measure.mjs';
 
 const options = JSON.parse(process.argv[2]);
@@ -48,8 +48,6 @@ async function syncer() {
       onUpdates(batch) {
         const at = performance.now();
         updates += batch.length;
-        // By name: the policy paths of the shared tree have tiers of their own, which Calico's
-        // v1 PolicyKey does not keep (its defaultPath says tier 'default').
         for (const update of batch) waiters.get(update.key.name)?.(at);
       },
     },
@@ -89,7 +87,7 @@ async function latency(waiters) {
   let missed = 0;
   for (const [k, i] of spread(options.latencyWrites, options.count).entries()) {
     await sleep(10 + Math.random() * 20);
-    const path = treePath(i);
+    const path = `/${POLICY_DIR}/${policyName(i)}`;
     const name = policyName(i);
     const seen = (map) => new Promise((resolve) => map.set(name, resolve));
     const both = Promise.all([seen(waiters), seen(watched)]);

@@ -7,7 +7,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TREE_PREFIX, policyValue, treePath } from '../lib/data.mjs';
+import { POLICY_DIR, policyName, policyValue } from '../lib/data.mjs';
 import { median, round } from '../lib/measure.mjs';
 import { absoluteRow, failedRow, memoryRow, timeRow } from '../report.mjs';
 
@@ -16,15 +16,18 @@ const FILE_CHILD = fileURLToPath(new URL('../child/syncer.mjs', import.meta.url)
 const RUNS = 2;
 const TIMEOUT_MS = 120_000;
 
+/** Where the syncer's data is: Calico's own policy paths (a syncer takes no other for a key). */
+const PREFIX = `/${POLICY_DIR}`;
+
 /**
- * Rows for the syncer over `count` keys already in etcd under `namespace + TREE_PREFIX`;
- * `files` (a tree of the same policies) adds the FileBackend beside them, `latencyWrites` the
- * put-to-update delay.
+ * Rows for the syncer over `count` policies that `loadSyncerData` put in etcd under
+ * `namespace`; `files` (a tree of as many policies) adds the FileBackend beside them,
+ * `latencyWrites` the put-to-update delay.
  */
 export async function etcdSyncerRows(ctx, { endpoint, namespace, count, files, latencyWrites }) {
   const size = count.toLocaleString('en-US');
   ctx.log(`etcd: syncer to InSync over ${size} keys (${RUNS} runs each side)`);
-  const base = { impl: ctx.impl, endpoint, namespace, prefix: TREE_PREFIX, count };
+  const base = { impl: ctx.impl, endpoint, namespace, prefix: PREFIX, count };
   const runs = { syncer: [], raw: [] };
   for (let run = 0; run < RUNS; run++) {
     runs.raw.push(await child(ETCD_CHILD, { ...base, mode: 'raw' }));
@@ -78,7 +81,11 @@ export async function etcdSyncerRows(ctx, { endpoint, namespace, count, files, l
     }),
   ];
   const fileRun = files === undefined ? undefined : await fileSyncer(ctx, files, latencyWrites);
-  if (fileRun !== undefined && fileRun.error === undefined) {
+  if (
+    fileRun !== undefined &&
+    fileRun.error === undefined &&
+    fileRun.updatesAtInSync === files.count
+  ) {
     rows.push(
       timeRow({
         id: `${id}.file`,
@@ -111,7 +118,7 @@ function latencyRows(latency, fileRun) {
       },
     }),
   ];
-  if (fileRun?.latency !== undefined) {
+  if (fileRun?.latency !== undefined && fileRun.latency.missed === 0) {
     rows.push(
       absoluteRow({
         id: 'etcd.syncer.latency.file',
@@ -138,12 +145,17 @@ async function fileSyncer(ctx, files, latencyWrites) {
     timeoutMs: TIMEOUT_MS,
   });
   if (run.error !== undefined) ctx.note(`the FileBackend syncer beside etcd failed: ${run.error}`);
+  else if (run.updatesAtInSync !== files.count || run.latency?.missed > 0) {
+    ctx.note(
+      `the FileBackend syncer beside etcd sent ${run.updatesAtInSync} of ${files.count} keys before InSync and missed ${run.latency?.missed ?? 0} writes: its rows are left out`,
+    );
+  }
   return run;
 }
 
-/** Loads `count` policies under `namespace + TREE_PREFIX` (for the large run). */
-export async function loadPolicies(raw, namespace, count) {
-  await raw.load(namespace, count, (i) => [treePath(i), policyValue(i)]);
+/** Loads `count` policies under `namespace`, at the paths Calico (and kvdir) write them. */
+export async function loadSyncerData(raw, namespace, count) {
+  await raw.load(namespace, count, (i) => [`${PREFIX}/${policyName(i)}`, policyValue(i)]);
 }
 
 function child(script, options) {
