@@ -1,8 +1,10 @@
 /**
- * What a command runs with: its arguments, the streams, the root directory, and backends that
- * `main` closes when the command is done. Also the one place where an argument becomes a key.
+ * What a command runs with: its arguments, the streams, the datastore (a root directory, or
+ * etcd with `--endpoints`), and backends that `main` closes when the command is done. Also the
+ * one place where an argument becomes a key.
  */
 import { resolve } from 'node:path';
+import type { EtcdBackend } from '../backends/etcd/index.js';
 import type { FileBackendOptions, Key, KvdirError, ListInterface } from '../index.js';
 import {
   FileBackend,
@@ -12,7 +14,7 @@ import {
   parseCanonical,
 } from '../index.js';
 import type { OptionValues } from './args.js';
-import { describeError } from './errors.js';
+import { UsageError, describeError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { Format } from './output.js';
 import { formatDocument } from './output.js';
@@ -26,8 +28,10 @@ export class Context {
   readonly output: Format | undefined;
   /** Absolute: `--root`, else `$KVDIR_ROOT`, else the working directory. */
   readonly root: string;
+  /** Set when the datastore is etcd (`--endpoints`, or `$KVDIR_ENDPOINTS` without `--root`). */
+  readonly etcd: EtcdTarget | undefined;
   readonly cwd: string;
-  readonly #backends: FileBackend[] = [];
+  readonly #backends: Array<FileBackend | EtcdBackend> = [];
 
   constructor(
     io: CliIO,
@@ -46,10 +50,35 @@ export class Context {
     this.cwd = io.cwd ?? process.cwd();
     const given = typeof run.values.root === 'string' ? run.values.root : io.env.KVDIR_ROOT || '.';
     this.root = resolve(this.cwd, given);
+    this.etcd = etcdTarget(run.values, io.env);
   }
 
-  /** A backend on the root; list errors become warnings on stderr unless `onListError` is given. */
-  open(options: Pick<FileBackendOptions, 'onListError'> = {}): FileBackend {
+  /** What the command works on, for messages: the root directory, or etcd's endpoints. */
+  get datastore(): string {
+    if (this.etcd === undefined) return this.root;
+    const namespace = this.etcd.namespace === '' ? '' : ` (namespace ${this.etcd.namespace})`;
+    return `etcd at ${this.etcd.endpoints.join(',')}${namespace}`;
+  }
+
+  /**
+   * A backend on the datastore; list errors become warnings on stderr unless `onListError` is
+   * given. The etcd backend is loaded only here, so that the directory commands never pay for
+   * the etcd client (importing it takes 200-300 ms).
+   */
+  async open(
+    options: Pick<FileBackendOptions, 'onListError'> = {},
+  ): Promise<FileBackend | EtcdBackend> {
+    const onListError =
+      options.onListError ?? ((error: KvdirError) => this.warn(describeError(error)));
+    if (this.etcd === undefined) return this.openDirectory({ onListError });
+    const { EtcdBackend } = await import('../backends/etcd/index.js');
+    const backend = new EtcdBackend({ ...this.etcd, onListError });
+    this.#backends.push(backend);
+    return backend;
+  }
+
+  /** A FileBackend on the root directory (for what only the file backend does). */
+  openDirectory(options: Pick<FileBackendOptions, 'onListError'> = {}): FileBackend {
     const backend = new FileBackend({
       root: this.root,
       onListError: options.onListError ?? ((error: KvdirError) => this.warn(describeError(error))),
@@ -88,6 +117,36 @@ export class Context {
   warn(message: string): void {
     this.io.stderr.write(`kvdir: warning: ${message}\n`);
   }
+}
+
+export interface EtcdTarget {
+  endpoints: string[];
+  namespace: string;
+}
+
+/**
+ * etcd when `--endpoints` is given, or `$KVDIR_ENDPOINTS` is set and `--root` is not (an
+ * option given beats the environment); `--namespace` (or `$KVDIR_NAMESPACE`) goes with it.
+ */
+function etcdTarget(
+  values: OptionValues,
+  env: Readonly<Record<string, string | undefined>>,
+): EtcdTarget | undefined {
+  const flag = typeof values.endpoints === 'string' ? values.endpoints : undefined;
+  if (flag !== undefined && typeof values.root === 'string') {
+    throw new UsageError('--root and --endpoints name two datastores: give one of them');
+  }
+  const given = flag ?? (typeof values.root === 'string' ? undefined : env.KVDIR_ENDPOINTS);
+  const namespace = typeof values.namespace === 'string' ? values.namespace : undefined;
+  if (given === undefined || given === '') {
+    if (namespace !== undefined) throw new UsageError('--namespace needs --endpoints (etcd)');
+    return undefined;
+  }
+  const endpoints = given
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  return { endpoints, namespace: namespace ?? env.KVDIR_NAMESPACE ?? '' };
 }
 
 /** A key path as typed: a missing leading `/` is added and trailing `/`s are dropped. */

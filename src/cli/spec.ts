@@ -47,6 +47,18 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: 'DIR',
     description: 'the datastore directory (default: $KVDIR_ROOT, else the current directory)',
   },
+  endpoints: {
+    type: 'string',
+    value: 'URL[,URL]',
+    description:
+      'work on etcd at these client URLs instead of a directory (default: $KVDIR_ENDPOINTS unless --root is given)',
+  },
+  namespace: {
+    type: 'string',
+    value: 'NS',
+    description:
+      "with --endpoints: a prefix of every etcd key, e.g. /tenant-a (default: $KVDIR_NAMESPACE, else '')",
+  },
   output: {
     type: 'string',
     short: 'o',
@@ -156,6 +168,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       'not fit the key (exit 8), or meets a key written meanwhile (exit 4) is not written: the temp file is',
       'kept and named. A key that does not exist is not created (exit 3).',
       'The editor is $VISUAL, else $EDITOR, else vi, split on spaces (EDITOR="code --wait").',
+      'A directory command: refused with --endpoints (etcd holds JSON, not the text of a file).',
     ],
     options: {},
   },
@@ -192,6 +205,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       'no position: a name that is not a key, a link, a leftover of interrupted work), and for each field of a',
       'Calico value that a write would refuse: a wrong type, a missing field, or a field Calico does not have (a',
       'typo such as selecter:). Changes nothing unless given --fix. Shows progress on a terminal only.',
+      'A directory command: refused with --endpoints (kvdir list reports each etcd value that does not parse).',
     ],
     options: {
       fix: {
@@ -227,7 +241,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     args: '',
     minArgs: 0,
     maxArgs: 0,
-    summary: 'create the root directory and set the Ready flag (/calico/v1/Ready)',
+    summary:
+      'create the root directory (with --endpoints: nothing) and set the Ready flag (/calico/v1/Ready)',
     details: ['Does nothing to a datastore that is already initialized.'],
     options: {},
   },

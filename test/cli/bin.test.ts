@@ -30,6 +30,9 @@ function kvdir(
 ) {
   const env = { ...process.env, ...options.env };
   delete env.KVDIR_ROOT;
+  // Set, they would send every command to etcd.
+  delete env.KVDIR_ENDPOINTS;
+  delete env.KVDIR_NAMESPACE;
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? repo,
     env,

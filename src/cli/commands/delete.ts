@@ -8,7 +8,7 @@ export async function del(ctx: Context): Promise<number> {
   const key = keyArg(ctx.arg(0));
   // Entries that do not parse are keys too, and go with the rest: count them, quietly.
   let unreadable = 0;
-  const client = ctx.open({
+  const client = await ctx.open({
     onListError: (error) => {
       if (error.code === 'ERR_PARSING_DATASTORE_ENTRY') unreadable++;
     },

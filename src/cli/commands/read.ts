@@ -5,14 +5,15 @@ import { ExitCode } from '../exit-codes.js';
 import { formatDocument, toRecord } from '../output.js';
 
 export async function get(ctx: Context): Promise<number> {
-  const pair = await ctx.open().get(keyArg(ctx.arg(0)));
+  const pair = await (await ctx.open()).get(keyArg(ctx.arg(0)));
   const format = ctx.output ?? 'yaml';
   ctx.print(formatDocument(ctx.flag('show-revision') ? toRecord(pair) : pair.value, format));
   return ExitCode.Ok;
 }
 
 export async function list(ctx: Context): Promise<number> {
-  const pairs = await ctx.open().list(keysUnder(prefixArg(ctx.positionals[0])));
+  const client = await ctx.open();
+  const pairs = await client.list(keysUnder(prefixArg(ctx.positionals[0])));
   if (ctx.output !== undefined) {
     ctx.print(
       formatDocument(

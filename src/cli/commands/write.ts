@@ -1,4 +1,5 @@
 /** `kvdir create|update|apply <path> -f <file>` and `kvdir put <path> <yaml-value>`. */
+import type { EtcdBackend } from '../../backends/etcd/index.js';
 import type { FileBackend, KVPair } from '../../index.js';
 import type { Context } from '../context.js';
 import { keyArg } from '../context.js';
@@ -30,10 +31,10 @@ export function put(ctx: Context): Promise<number> {
 async function write(
   ctx: Context,
   op: WriteOp,
-  input: (client: FileBackend) => Promise<ValueText>,
+  input: (client: FileBackend | EtcdBackend) => Promise<ValueText>,
 ): Promise<number> {
   const key = keyArg(ctx.arg(0));
-  const client = ctx.open();
+  const client = await ctx.open();
   const given = await input(client);
   const kv: KVPair = { key, value: parseValue(key, given) };
   const revision = ctx.string('revision');

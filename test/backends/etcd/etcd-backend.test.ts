@@ -8,6 +8,8 @@ import {
   DatastoreError,
   FileBackend,
   GlobalConfigKey,
+  IPPoolKey,
+  ParsingDatastoreEntryError,
   PathKey,
   PathListOptions,
   PolicyKey,
@@ -247,10 +249,27 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
     expect(() => new EtcdBackend(undefined as never)).toThrow(ValidationError);
   });
 
-  it('has no syncer yet, and says so', () => {
-    const client = etcdStore().open();
-    const syncer = () => client.syncer({ onStatusUpdated: () => {}, onUpdates: () => {} });
-    expect(syncer).toThrow(DatastoreError);
-    expect(syncer).toThrow('EtcdBackend has no syncer yet');
+  it('names the etcd key, line and column of a value that does not parse', async () => {
+    const store = etcdStore();
+    const client = store.open();
+    const path = '/calico/v1/policy/tier/default/policy/bad';
+    const text = '{"order": 1,\n "selector": [unclosed\n';
+    await store.rawPut(path, text);
+    const err = await client.get(new PolicyKey({ name: 'bad' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ParsingDatastoreEntryError);
+    const parseError = err as ParsingDatastoreEntryError;
+    expect(parseError.file).toBe(store.namespace + path);
+    expect(parseError.rawKey).toBe(path);
+    expect(parseError.rawValue).toBe(text);
+    expect([parseError.line, parseError.col]).toEqual([2, 15]);
+    expect(parseError.message).toContain(`${store.namespace}${path}:2:15: unexpected 'u'`);
+  });
+
+  it('stores an IP pool at the CIDR path Calico uses', async () => {
+    const store = etcdStore();
+    const client = store.open();
+    const pool = { cidr: '10.0.0.0/8', ipip: '', masquerade: true, ipam: true, disabled: false };
+    await client.create({ key: new IPPoolKey({ cidr: '10.0.0.0/8' }), value: pool });
+    expect(await store.rawPaths()).toEqual(['/calico/v1/ipam/v4/pool/10.0.0.0-8']);
   });
 });
