@@ -20,7 +20,14 @@ import {
 } from '../../model/errors.js';
 import { parseCanonical } from '../../model/canonical.js';
 import type { Key, ListInterface, ValueOf } from '../../model/key.js';
-import type { KVPair, KVPairFor, KVPairWithValue } from '../../model/kv.js';
+import type {
+  KVPair,
+  KVPairFor,
+  KVPairWithValue,
+  KeyInfo,
+  ListKeysOptions,
+} from '../../model/kv.js';
+import { keyFromPath } from '../../model/parser.js';
 import type { CheckOptions, CheckProblem } from './check.js';
 import { checkTree } from './check.js';
 import type { FsLike } from './fs-like.js';
@@ -206,12 +213,12 @@ export class FileBackend extends BaseClient {
     });
   }
 
-  protected async _delete(key: Key, revision: string | undefined): Promise<void> {
+  protected async _delete(key: Key, revision: string | undefined): Promise<number> {
     const files = this.#store.keyFiles(key.defaultPath());
     const deletePath = key.defaultDeletePath();
     // Without a root there is nothing to delete: fail without creating it (for the lock).
     if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
-    await this.#locks.withLock(files.path, async () => {
+    const count = await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
       if (revision !== undefined) checkRevision(key, live ? current : undefined, revision);
@@ -219,10 +226,16 @@ export class FileBackend extends BaseClient {
       // An expired value file is removed but did not exist as far as callers know.
       const existed = live || removed.dir || (removed.file && deletePath !== files.path);
       if (!existed) throw new ResourceDoesNotExistError(key);
+      // The files a listing would have shown as keys (see list): not a name that only parses to
+      // another key's path.
+      return removed.keys.filter(
+        (path) => parseCanonical(safeKeyFromPath, path).kind !== 'not-canonical',
+      ).length;
     });
     for (const parent of key.defaultDeleteParentPaths()) {
       if (!(await this.#store.removeDirIfEmpty(parent))) break;
     }
+    return count;
   }
 
   protected async _get(key: Key): Promise<KVPairWithValue | undefined> {
@@ -236,10 +249,35 @@ export class FileBackend extends BaseClient {
   }
 
   protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
+    const matches = await this.#walkKeys(options);
+    const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
+      this.#listOne(key, path),
+    );
+    return pairs.filter((pair): pair is KVPairWithValue => pair !== undefined);
+  }
+
+  /**
+   * The keys of `list`, by the same walk and name rules, without reading a value: only the
+   * sidecar, for the TTL (one small file, and none at all in a tree fresh from git). With
+   * `details`, each value file is read for its revision and size, never parsed.
+   */
+  protected override async _listKeys(
+    options: ListInterface,
+    how: ListKeysOptions,
+  ): Promise<KeyInfo[]> {
+    const matches = await this.#walkKeys(options);
+    const infos = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
+      this.#keyInfo(key, path, how.details === true),
+    );
+    return infos.filter((info): info is KeyInfo => info !== undefined);
+  }
+
+  /** The key of each value file at or below the options' root, in path order; problems reported. */
+  async #walkKeys(options: ListInterface): Promise<Array<{ key: Key; path: string }>> {
     const walked = await this.#store.walk(options.defaultPathRoot());
     if (!walked.existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
     for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
-    const matches = walked.files.flatMap((found) => {
+    return walked.files.flatMap((found) => {
       const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);
       if (parsed.kind === 'key') return [{ key: parsed.key, path: found.path }];
       if (parsed.kind === 'not-canonical') {
@@ -248,10 +286,6 @@ export class FileBackend extends BaseClient {
       }
       return [];
     });
-    const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
-      this.#listOne(key, path),
-    );
-    return pairs.filter((pair): pair is KVPairWithValue => pair !== undefined);
   }
 
   /** A syncer over the tree: see `FileSyncerOptions` for what it takes beyond the shared options. */
@@ -286,6 +320,23 @@ export class FileBackend extends BaseClient {
     }
   }
 
+  /** One entry of `listKeys`; like `#listOne`, an entry that cannot be read is reported and skipped. */
+  async #keyInfo(key: Key, path: string, details: boolean): Promise<KeyInfo | undefined> {
+    try {
+      const files = this.#store.keyFiles(path);
+      if (!details) return this.#store.isLiveByName(files) ? { key } : undefined;
+      const entry = await this.#store.read(files);
+      if (!this.#store.isLive(entry)) return undefined;
+      const info: KeyInfo = { key, revision: entry.revision, size: entry.bytes.length };
+      const ttl = this.#store.ttlLeft(entry);
+      if (ttl !== undefined) info.ttl = ttl;
+      return info;
+    } catch (err) {
+      this.#onListError(this._toError(err, { op: 'list', key }));
+      return undefined;
+    }
+  }
+
   #pair(key: Key, entry: StoredEntry): KVPairWithValue {
     const pair: KVPairWithValue = {
       key,
@@ -295,6 +346,15 @@ export class FileBackend extends BaseClient {
     const ttl = this.#store.ttlLeft(entry);
     if (ttl !== undefined) pair.ttl = ttl;
     return pair;
+  }
+}
+
+/** keyFromPath for a path taken from a file name; such a path is valid, but a parser must not throw here. */
+function safeKeyFromPath(path: string): Key | null {
+  try {
+    return keyFromPath(path);
+  } catch {
+    return null;
   }
 }
 

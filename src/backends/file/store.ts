@@ -17,7 +17,16 @@ import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
 import { direntName, openedDirPath, readDir, readRegularFile, symlinkError } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
-import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
+import {
+  INTERNAL_PREFIX,
+  VALUE_SUFFIX,
+  decodeSegment,
+  dirForPath,
+  isInternalName,
+  isValueFileName,
+  keyFiles,
+  sidecarName,
+} from './layout.js';
 import type { Sidecar } from './revision.js';
 import { decodeSidecar, encodeSidecar, fingerprint, isExpired, revisionOf } from './revision.js';
 import { visitPrefix, walkPrefix } from './tree-walk.js';
@@ -96,8 +105,7 @@ export class TreeStore {
     // directory the value file was just found inside; it is not located again (a syscall per
     // read): a directory swapped in the microseconds between the two opens could only hand
     // over another small regular file, read as a revision and ignored unless it is a sidecar.
-    const side = readRegularFile(this.fs, files.sidecar, SIDECAR_READ);
-    const sidecar = side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
+    const sidecar = this.#readSidecar(files.sidecar);
     const print = fingerprint(bytes);
     return {
       files,
@@ -133,6 +141,19 @@ export class TreeStore {
     }
     this.#assertInside(dir);
     return found;
+  }
+
+  /**
+   * Whether a value file a walk found holds a key that has not expired, from its sidecar
+   * alone: a listing of keys reads no value. A file without a sidecar never expires.
+   */
+  isLiveByName(files: KeyFiles): boolean {
+    return !isExpired(this.#readSidecar(files.sidecar), this.clock.now());
+  }
+
+  #readSidecar(file: string): Sidecar | undefined {
+    const side = readRegularFile(this.fs, file, SIDECAR_READ);
+    return side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
   }
 
   isLive(entry: StoredEntry | undefined): entry is StoredEntry {
@@ -312,17 +333,57 @@ export class TreeStore {
 
   /**
    * Removes the value of `path` and every key below it: the value file and its sidecar, then
-   * the directory, moved aside in one rename so no reader sees half a subtree. Says what existed.
+   * the directory, moved aside in one rename so no reader sees half a subtree. Says what existed,
+   * and the key paths of the value files it removed that had not expired (`keys`): counted from
+   * what was removed, so a write racing the delete cannot make the count wrong.
    */
-  async removeTree(path: string): Promise<{ file: boolean; dir: boolean }> {
+  async removeTree(path: string): Promise<{ file: boolean; dir: boolean; keys: string[] }> {
     const files = this.keyFiles(path);
     this.#assertInside(files.parent);
+    const keys: string[] = [];
+    const live = this.#liveSidecarAt(files.sidecar);
     const file = await this.fs.promises.unlink(files.file).then(() => true, falseIfMissing);
+    if (file && live) keys.push(path);
     await this.fs.promises.unlink(files.sidecar).catch(falseIfMissing);
     const trash = join(files.parent, `${INTERNAL_PREFIX}trash-${uniqueId()}`);
     const dir = await this.fs.promises.rename(files.dir, trash).then(() => true, falseIfMissing);
-    if (dir) await this.fs.promises.rm(trash, { recursive: true, force: true });
-    return { file, dir };
+    if (dir) {
+      await this.#collectKeys(trash, path, keys);
+      await this.fs.promises.rm(trash, { recursive: true, force: true });
+    }
+    return { file, dir, keys };
+  }
+
+  /** False for a sidecar that says its key expired; true otherwise (none, unreadable, no TTL). */
+  #liveSidecarAt(file: string): boolean {
+    try {
+      return !isExpired(this.#readSidecar(file), this.clock.now());
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Adds to `keys` the key path of each live value file in `dir`, a directory moved aside that
+   * stood for `path`. A directory that cannot be read is left to the removal to report.
+   */
+  async #collectKeys(dir: string, path: string, keys: string[]): Promise<void> {
+    const entries = await readDir(this.fs, dir).catch(() => []);
+    const names = new Set(entries.map(direntName));
+    for (const entry of entries) {
+      const name = direntName(entry);
+      if (entry.isDirectory()) {
+        const segment = decodeSegment(name);
+        if (segment !== undefined)
+          await this.#collectKeys(join(dir, name), `${path}/${segment}`, keys);
+      } else if (entry.isFile() && isValueFileName(name)) {
+        const segment = decodeSegment(name.slice(0, -VALUE_SUFFIX.length));
+        const sidecar = sidecarName(name);
+        // Only a sidecar that is there is read: a tree from git has none.
+        const live = !names.has(sidecar) || this.#liveSidecarAt(join(dir, sidecar));
+        if (segment !== undefined && live) keys.push(`${path}/${segment}`);
+      }
+    }
   }
 
   /** Removes the directory of `path` if it holds nothing but kvdir's own files; says if it did. */
