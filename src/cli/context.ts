@@ -16,7 +16,7 @@ import { describeError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { Format } from './output.js';
 import { formatDocument } from './output.js';
-import type { CommandSpec } from './spec.js';
+import type { CommandSpec, Style } from './spec.js';
 
 export class Context {
   readonly io: CliIO;
@@ -24,6 +24,8 @@ export class Context {
   readonly positionals: readonly string[];
   readonly values: OptionValues;
   readonly output: Format | undefined;
+  /** `-o raw` or `-o wide`, for the commands that take them. */
+  readonly style: Style | undefined;
   /** Absolute: `--root`, else `$KVDIR_ROOT`, else the working directory. */
   readonly root: string;
   readonly cwd: string;
@@ -36,6 +38,7 @@ export class Context {
       positionals: string[];
       values: OptionValues;
       output: Format | undefined;
+      style: Style | undefined;
     },
   ) {
     this.io = io;
@@ -43,6 +46,7 @@ export class Context {
     this.positionals = run.positionals;
     this.values = run.values;
     this.output = run.output;
+    this.style = run.style;
     this.cwd = io.cwd ?? process.cwd();
     const given = typeof run.values.root === 'string' ? run.values.root : io.env.KVDIR_ROOT || '.';
     this.root = resolve(this.cwd, given);
@@ -102,6 +106,12 @@ export function normalizePath(path: string): string {
  * would act on another key's file.
  */
 export function keyArg(path: string): Key {
+  // '' would become '/', and a message about a '/' the user never typed.
+  if (path === '') {
+    throw new ValidationError([
+      { name: 'path', value: path, reason: 'a key path is required, e.g. /apps/web' },
+    ]);
+  }
   const normalized = normalizePath(path);
   const parsed = parseCanonical(keyFromPath, normalized);
   if (parsed.kind === 'key') return parsed.key;
