@@ -30,6 +30,7 @@ import type {
 import { keyFromPath } from '../../model/parser.js';
 import type { CheckOptions, CheckProblem } from './check.js';
 import { checkTree } from './check.js';
+import { assumedCaseInsensitive } from './case-fold.js';
 import type { FsLike } from './fs-like.js';
 import { isNodeFs, nodeFsLike } from './fs-like.js';
 import type { LockOptions } from './locks.js';
@@ -195,6 +196,7 @@ export class FileBackend extends BaseClient {
     // Without a root no key exists: an update or a compare-and-swap fails without creating it.
     const mustExist = op === 'update' || revision !== undefined;
     if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
+    await this.#refuseCaseConflict(key, [files.file]);
     return await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
@@ -218,6 +220,8 @@ export class FileBackend extends BaseClient {
     const deletePath = key.defaultDeletePath();
     // Without a root there is nothing to delete: fail without creating it (for the lock).
     if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
+    const subtree = this.#store.keyFiles(deletePath);
+    await this.#refuseCaseConflict(key, [files.file, subtree.file, subtree.dir]);
     const count = await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
@@ -318,6 +322,25 @@ export class FileBackend extends BaseClient {
       this.#onListError(this._toError(err, { op: 'list', key }));
       return undefined;
     }
+  }
+
+  /**
+   * Where the root's file system ignores case (macOS, Windows), a key whose files would be
+   * another key's, spelled in another case (`/apps/web` beside `apps/Web.yaml`), is refused.
+   */
+  async #refuseCaseConflict(key: Key, paths: string[]): Promise<void> {
+    const twin = await this.#store.caseConflict(paths, assumedCaseInsensitive(this));
+    if (twin === undefined) return;
+    throw new ValidationError(
+      [
+        {
+          name: 'path',
+          value: key.defaultPath(),
+          reason: `the root's file system ignores case: ${twin} is there, spelled differently, and would be used instead`,
+        },
+      ],
+      key,
+    );
   }
 
   /** One entry of `listKeys`; like `#listOne`, an entry that cannot be read is reported and skipped. */

@@ -13,6 +13,7 @@ import { prepareTemp, writeFileAtomic, writeNewFile } from './atomic-write.js';
 import type { DecodeFailure } from './yaml-codec.js';
 import { checkValueText, decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { editYamlText, textForValue } from './yaml-edit.js';
+import { caseConflict, probeCaseInsensitive } from './case-fold.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
 import { direntName, openedDirPath, readDir, readRegularFile, symlinkError } from './fs-like.js';
@@ -73,6 +74,9 @@ export class TreeStore {
   /** The real root `#fdPathsMatch` was found for. */
   #fdPathsCheckedFor: string | undefined;
   #fdPathsMatch = false;
+  /** Whether the file system of the real root `#caseCheckedFor` ignores case. */
+  #caseCheckedFor: string | undefined;
+  #caseInsensitive = false;
 
   constructor(options: StoreOptions) {
     this.root = resolve(options.root);
@@ -384,6 +388,37 @@ export class TreeStore {
         if (segment !== undefined && live) keys.push(`${path}/${segment}`);
       }
     }
+  }
+
+  /**
+   * On a file system that ignores case (probed once per root; `assumed` overrides the probe, for
+   * tests): the existing name, below the root, that a file or directory of `paths` would share
+   * although spelled in another case. Undefined elsewhere, and on a case-sensitive one.
+   */
+  async caseConflict(paths: readonly string[], assumed?: boolean): Promise<string | undefined> {
+    if (!(assumed ?? this.#ignoresCase())) return undefined;
+    for (const path of paths) {
+      const twin = await caseConflict(this.fs, this.root, path);
+      if (twin !== undefined) return twin;
+    }
+    return undefined;
+  }
+
+  #ignoresCase(): boolean {
+    // Asked at every write: once probed, no system call (a root link pointed elsewhere re-probes).
+    if (this.#caseCheckedFor !== undefined && this.#caseCheckedFor === this.#rootReal)
+      return this.#caseInsensitive;
+    if (!this.rootExists()) return false; // nothing stored yet, nothing to collide with
+    const real = this.#rootRealPath();
+    if (this.#caseCheckedFor !== real) {
+      try {
+        this.#caseInsensitive = probeCaseInsensitive(this.fs, this.root);
+      } catch {
+        return false; // a root kvdir cannot write in: the write itself will say so
+      }
+      this.#caseCheckedFor = real;
+    }
+    return this.#caseInsensitive;
   }
 
   /** Removes the directory of `path` if it holds nothing but kvdir's own files; says if it did. */
