@@ -1,15 +1,15 @@
-// npm's lifecycle scripts for kvdir (package.json "scripts"), one mode each:
+// What npm runs around `npm pack` and `npm publish` (package.json "scripts"):
 //
-// - prepare: npm runs it after `npm ci` / `npm install` in a clone, and when it installs kvdir
-//   from git (in a temporary clone that has the dev dependencies). Both have src/ and build
-//   dist/. A copy installed from that git fetch keeps the script but has no src/ (and no
-//   compiler): there it does nothing, so approving it (npm 11's install-scripts) is harmless.
-// - strip (in prepack, after the build): takes `prepare` out of the package.json that goes
-//   into the tarball, so that installing the tarball runs no script and npm 11 asks nobody to
-//   approve one (it lists `prepare` for every package installed from a file or git). The
+// - strip (prepack, after the build) takes `prepare` out of the package.json that goes into
+//   the tarball, so that installing the tarball runs no script and npm 11 asks nobody to
+//   approve one (it lists `prepare` for every package installed from a file or from git). The
 //   package.json as it was is kept in .package.json.prepack ...
-// - restore (postpack): ... and put back, byte for byte.
-import { execSync } from 'node:child_process';
+// - restore (postpack) ... and put back, byte for byte.
+//
+// `prepare` itself stays in the repository's package.json for installs from git: npm clones
+// kvdir, installs its dev dependencies and runs `prepare`, which builds dist/. It builds only
+// where src/ is (a clone: also after `npm ci`); a copy installed from git has the script but
+// no src/ (this file is not shipped either), so there it does nothing, approved or not.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
@@ -17,9 +17,6 @@ const manifest = new URL('package.json', root);
 const kept = new URL('.package.json.prepack', root);
 
 switch (process.argv[2]) {
-  case 'prepare':
-    if (existsSync(new URL('src', root))) execSync('npm run build', { stdio: 'inherit' });
-    break;
   case 'strip': {
     const text = readFileSync(manifest, 'utf8');
     const pkg = JSON.parse(text);
@@ -32,5 +29,5 @@ switch (process.argv[2]) {
     if (existsSync(kept)) renameSync(kept, manifest);
     break;
   default:
-    throw new Error(`usage: node scripts/lifecycle.mjs prepare|strip|restore`);
+    throw new Error(`usage: node scripts/lifecycle.mjs strip|restore`);
 }
