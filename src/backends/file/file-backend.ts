@@ -41,6 +41,7 @@ import { TreeStore } from './store.js';
 import { createFileSyncer } from './sync/file-source.js';
 import { syncerKnobs } from './sync/internals.js';
 import type { FileSyncerOptions } from './sync/settings.js';
+import type { FoundFile, OwnEntry } from './tree-walk.js';
 import { notCanonicalError, walkProblemError } from './tree-walk.js';
 
 export interface FileBackendOptions {
@@ -269,19 +270,38 @@ export class FileBackend extends BaseClient {
     options: ListInterface,
     how: ListKeysOptions,
   ): Promise<KeyInfo[]> {
-    const matches = await this.#walkKeys(options);
-    const infos = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
-      this.#keyInfo(key, path, how.details === true),
-    );
+    // The sidecars the walk saw: a key without one (a tree fresh from git) costs no open at all.
+    const sidecars = new Set<string>();
+    const matches = await this.#walkKeys(options, sidecars);
+    const root = options.defaultPathRoot();
+    const infos = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) => {
+      // The prefix's own file sits in a directory the walk did not list: its sidecar is looked for.
+      const sidecar = path === root ? undefined : sidecars;
+      return this.#keyInfo(key, path, how.details === true, sidecar);
+    });
     return infos.filter((info): info is KeyInfo => info !== undefined);
   }
 
-  /** The key of each value file at or below the options' root, in path order; problems reported. */
-  async #walkKeys(options: ListInterface): Promise<Array<{ key: Key; path: string }>> {
-    const walked = await this.#store.walk(options.defaultPathRoot());
-    if (!walked.existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
-    for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
-    return walked.files.flatMap((found) => {
+  /**
+   * The key of each value file at or below the options' root, in path order; problems reported.
+   * `sidecars`, when given, gets the path of every sidecar in the directories walked.
+   */
+  async #walkKeys(
+    options: ListInterface,
+    sidecars?: Set<string>,
+  ): Promise<Array<{ key: Key; path: string }>> {
+    const files: FoundFile[] = [];
+    const existed = await this.#store.visit(options.defaultPathRoot(), {
+      file: (found) => void files.push(found),
+      problem: (problem) => this.#onListError(walkProblemError(problem)),
+      ...(sidecars === undefined
+        ? {}
+        : {
+            own: (entry: OwnEntry) => void (entry.kind === 'sidecar' && sidecars.add(entry.file)),
+          }),
+    });
+    if (!existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
+    return files.flatMap((found) => {
       const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);
       if (parsed.kind === 'key') return [{ key: parsed.key, path: found.path }];
       if (parsed.kind === 'not-canonical') {
@@ -344,10 +364,18 @@ export class FileBackend extends BaseClient {
   }
 
   /** One entry of `listKeys`; like `#listOne`, an entry that cannot be read is reported and skipped. */
-  async #keyInfo(key: Key, path: string, details: boolean): Promise<KeyInfo | undefined> {
+  async #keyInfo(
+    key: Key,
+    path: string,
+    details: boolean,
+    sidecars: ReadonlySet<string> | undefined,
+  ): Promise<KeyInfo | undefined> {
     try {
       const files = this.#store.keyFiles(path);
-      if (!details) return this.#store.isLiveByName(files) ? { key } : undefined;
+      if (!details) {
+        if (sidecars !== undefined && !sidecars.has(files.sidecar)) return { key }; // no TTL
+        return this.#store.isLiveByName(files) ? { key } : undefined;
+      }
       const entry = await this.#store.read(files);
       if (!this.#store.isLive(entry)) return undefined;
       const info: KeyInfo = { key, revision: entry.revision, size: entry.bytes.length };
