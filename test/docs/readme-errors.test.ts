@@ -69,13 +69,13 @@ async function produced(): Promise<Map<string, KvdirError>> {
   keep(await rejection(Promise.resolve().then(() => new PathKey('/a//b'))));
   await client.close();
 
-  const { fs, faults } = faultyFs();
+  const { fs, vol, faults } = faultyFs();
   const faulty = new FileBackend({ root: '/store', fs });
   await faulty.create({ key: policy, value });
   faults.push({ op: 'write', code: 'ENOSPC' });
   keep(await rejection(faulty.update({ key: policy, value: { ...value, order: 3 } })));
   faults.length = 0;
-  await fs.promises.writeFile('/store/calico/v1/policy/tier/default/policy/p.yaml', 'order: [\n');
+  vol.writeFileSync('/store/calico/v1/policy/tier/default/policy/p.yaml', 'order: [\n');
   keep(await rejection(faulty.get(policy)));
   await faulty.close();
   return made;
