@@ -15,7 +15,7 @@ export async function del(ctx: Context): Promise<number> {
   const key = keyArg(ctx.arg(0));
   const path = key.defaultPath();
   // What is below is looked at by names only; a name that is not a key goes with the rest, quietly.
-  const client = ctx.open({ onListError: () => {} });
+  const client = await ctx.open({ onListError: () => {} });
   const revision = ctx.string('revision');
   const recursive = ctx.flag('prefix');
   const dryRun = ctx.flag('dry-run');

@@ -13,7 +13,7 @@ import { formatDocument, formatTable, rawText, toRecord } from '../output.js';
  * --prefix: the records, as `list -o yaml|json` prints them. `-o raw`: the values alone.
  */
 export async function get(ctx: Context): Promise<number> {
-  const client = ctx.open();
+  const client = await ctx.open();
   const prefix = ctx.flag('prefix');
   if (prefix && ctx.positionals.length > 1)
     throw new UsageError('get: --prefix takes one path', 'get');
@@ -63,7 +63,7 @@ async function getOne(
  * TTL left (each file read, none parsed); -o yaml|json, the records with their values.
  */
 export async function list(ctx: Context): Promise<number> {
-  const client = ctx.open();
+  const client = await ctx.open();
   const options = keysUnder(prefixArg(ctx.positionals[0]));
   if (ctx.output !== undefined) {
     const pairs = await client.list(options);
