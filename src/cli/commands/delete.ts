@@ -4,7 +4,7 @@
  * takes --prefix, as etcdctl's `del` does: a typo in a path must not remove a subtree. The count
  * printed is the delete's own (what it removed), not a listing made before it.
  */
-import type { KVPair, KeyInfo } from '../../index.js';
+import type { KVPair, Key, KeyInfo } from '../../index.js';
 import { ResourceDoesNotExistError, ResourceUpdateConflictError } from '../../index.js';
 import type { Context } from '../context.js';
 import { keyArg, keysUnder } from '../context.js';
@@ -31,7 +31,7 @@ export async function del(ctx: Context): Promise<number> {
       );
     }
   }
-  if (dryRun && found !== undefined) return dryRunReport(ctx, found, revision);
+  if (dryRun && found !== undefined) return dryRunReport(ctx, key, found, revision);
   const kv: KVPair = { key };
   if (revision !== undefined) kv.revision = revision;
   const deleted = await client.deleteCounted(kv);
@@ -40,8 +40,12 @@ export async function del(ctx: Context): Promise<number> {
 }
 
 /** What the delete would remove, with the checks it would make (the key's revision, existence). */
-function dryRunReport(ctx: Context, found: KeyInfo[], revision: string | undefined): number {
-  const key = keyArg(ctx.arg(0));
+function dryRunReport(
+  ctx: Context,
+  key: Key,
+  found: KeyInfo[],
+  revision: string | undefined,
+): number {
   const own = found.find((info) => info.key.defaultPath() === key.defaultPath());
   if (revision !== undefined && own === undefined) throw new ResourceDoesNotExistError(key);
   if (revision !== undefined && own?.revision !== revision)
