@@ -197,7 +197,7 @@ export class FileBackend extends BaseClient {
     // Without a root no key exists: an update or a compare-and-swap fails without creating it.
     const mustExist = op === 'update' || revision !== undefined;
     if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
-    await this.#refuseCaseConflict(key, [files.file]);
+    await this.#store.refuseCaseConflict(key, [files.file], assumedCaseInsensitive(this));
     return await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
@@ -222,7 +222,8 @@ export class FileBackend extends BaseClient {
     // Without a root there is nothing to delete: fail without creating it (for the lock).
     if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
     const subtree = this.#store.keyFiles(deletePath);
-    await this.#refuseCaseConflict(key, [files.file, subtree.file, subtree.dir]);
+    const paths = [files.file, subtree.file, subtree.dir];
+    await this.#store.refuseCaseConflict(key, paths, assumedCaseInsensitive(this));
     const count = await this.#locks.withLock(files.path, async () => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
@@ -342,25 +343,6 @@ export class FileBackend extends BaseClient {
       this.#onListError(this._toError(err, { op: 'list', key }));
       return undefined;
     }
-  }
-
-  /**
-   * Where the root's file system ignores case (macOS, Windows), a key whose files would be
-   * another key's, spelled in another case (`/apps/web` beside `apps/Web.yaml`), is refused.
-   */
-  async #refuseCaseConflict(key: Key, paths: string[]): Promise<void> {
-    const twin = await this.#store.caseConflict(paths, assumedCaseInsensitive(this));
-    if (twin === undefined) return;
-    throw new ValidationError(
-      [
-        {
-          name: 'path',
-          value: key.defaultPath(),
-          reason: `the root's file system ignores case: ${twin} is there, spelled differently, and would be used instead`,
-        },
-      ],
-      key,
-    );
   }
 
   /** One entry of `listKeys`; like `#listOne`, an entry that cannot be read is reported and skipped. */

@@ -391,17 +391,18 @@ export class TreeStore {
   }
 
   /**
-   * On a file system that ignores case (probed once per root; `assumed` overrides the probe, for
-   * tests): the existing name, below the root, that a file or directory of `paths` would share
-   * although spelled in another case. Undefined elsewhere, and on a case-sensitive one.
+   * Where the root's file system ignores case (macOS, Windows; probed once per root, `assumed`
+   * overrides the probe for tests), refuses `key` when a file or directory of `paths` exists
+   * spelled in another case (`/apps/web` beside `apps/Web.yaml`): it would be that one.
    */
-  async caseConflict(paths: readonly string[], assumed?: boolean): Promise<string | undefined> {
-    if (!(assumed ?? this.#ignoresCase())) return undefined;
+  async refuseCaseConflict(key: Key, paths: readonly string[], assumed?: boolean): Promise<void> {
+    if (!(assumed ?? this.#ignoresCase())) return;
     for (const path of paths) {
       const twin = await caseConflict(this.fs, this.root, path);
-      if (twin !== undefined) return twin;
+      if (twin === undefined) continue;
+      const reason = `the root's file system ignores case: ${twin} is there, spelled differently, and would be used instead`;
+      throw new ValidationError([{ name: 'path', value: key.defaultPath(), reason }], key);
     }
-    return undefined;
   }
 
   #ignoresCase(): boolean {
