@@ -148,6 +148,21 @@ describe('bin/kvdir.js', () => {
     expect((await run('lst')).stderr).toMatch(
       /^kvdir: unknown command 'lst' \(did you mean 'list'\?\)\n/,
     );
+    // Clear errors: a directory of keys, an empty path, two YAML documents.
+    expect((await run('get', '/calico/v1/config')).stderr).toMatch(
+      /^kvdir: resource does not exist: PathKey\(\/calico\/v1\/config\) \(\d keys below it: kvdir list/,
+    );
+    expect(await run('get', '')).toMatchObject({
+      code: 8,
+      stderr: expect.stringContaining("path = ''"),
+    });
+    const multi = await kvdir(['--root', root, 'apply', '/apps/m', '-f', '-'], {
+      input: 'a: 1\n---\nb: 2\n',
+    }).output();
+    expect(multi).toMatchObject({
+      code: 6,
+      stderr: 'kvdir: <stdin>:2:1: one document per key: a second YAML document starts here\n',
+    });
   });
 
   it('completion bash: the script it prints completes in bash', async () => {
