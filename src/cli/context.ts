@@ -18,7 +18,7 @@ import { UsageError, describeError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { Format } from './output.js';
 import { formatDocument } from './output.js';
-import type { CommandSpec } from './spec.js';
+import type { CommandSpec, Style } from './spec.js';
 
 export class Context {
   readonly io: CliIO;
@@ -26,6 +26,8 @@ export class Context {
   readonly positionals: readonly string[];
   readonly values: OptionValues;
   readonly output: Format | undefined;
+  /** `-o raw` or `-o wide`, for the commands that take them. */
+  readonly style: Style | undefined;
   /** Absolute: `--root`, else `$KVDIR_ROOT`, else the working directory. */
   readonly root: string;
   /** Set when the datastore is etcd (`--endpoints`, or `$KVDIR_ENDPOINTS` without `--root`). */
@@ -40,6 +42,7 @@ export class Context {
       positionals: string[];
       values: OptionValues;
       output: Format | undefined;
+      style: Style | undefined;
     },
   ) {
     this.io = io;
@@ -47,6 +50,7 @@ export class Context {
     this.positionals = run.positionals;
     this.values = run.values;
     this.output = run.output;
+    this.style = run.style;
     this.cwd = io.cwd ?? process.cwd();
     const given = typeof run.values.root === 'string' ? run.values.root : io.env.KVDIR_ROOT || '.';
     this.root = resolve(this.cwd, given);
@@ -161,6 +165,12 @@ export function normalizePath(path: string): string {
  * would act on another key's file.
  */
 export function keyArg(path: string): Key {
+  // '' would become '/', and a message about a '/' the user never typed.
+  if (path === '') {
+    throw new ValidationError([
+      { name: 'path', value: path, reason: 'a key path is required, e.g. /apps/web' },
+    ]);
+  }
   const normalized = normalizePath(path);
   const parsed = parseCanonical(keyFromPath, normalized);
   if (parsed.kind === 'key') return parsed.key;

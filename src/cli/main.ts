@@ -6,6 +6,7 @@
 import type { Invocation } from './args.js';
 import { parseInvocation } from './args.js';
 import { check } from './commands/check.js';
+import { completion } from './commands/completion.js';
 import { del } from './commands/delete.js';
 import { edit } from './commands/edit.js';
 import { init } from './commands/init.js';
@@ -39,6 +40,7 @@ const RUN: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   check,
   schema,
   init,
+  completion,
 };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {

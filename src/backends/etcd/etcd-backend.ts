@@ -99,7 +99,7 @@ export class EtcdBackend extends BaseClient {
     }
   }
 
-  protected async _delete(key: Key, revision: string | undefined): Promise<void> {
+  protected async _delete(key: Key, revision: string | undefined): Promise<number> {
     const etcdKey = this.#keys.key(key.defaultPath());
     if (revision !== undefined && !isEtcdRevision(revision)) {
       throw await this.#whyNot('delete', key, etcdKey);
@@ -111,6 +111,7 @@ export class EtcdBackend extends BaseClient {
       0,
     );
     if (deleted === 0) throw new ResourceDoesNotExistError(key);
+    return deleted;
   }
 
   protected async _get(key: Key): Promise<KVPairWithValue | undefined> {

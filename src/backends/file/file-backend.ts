@@ -20,9 +20,17 @@ import {
 } from '../../model/errors.js';
 import { parseCanonical } from '../../model/canonical.js';
 import type { Key, ListInterface, ValueOf } from '../../model/key.js';
-import type { KVPair, KVPairFor, KVPairWithValue } from '../../model/kv.js';
+import type {
+  KVPair,
+  KVPairFor,
+  KVPairWithValue,
+  KeyInfo,
+  ListKeysOptions,
+} from '../../model/kv.js';
+import { keyFromPath } from '../../model/parser.js';
 import type { CheckOptions, CheckProblem } from './check.js';
 import { checkTree } from './check.js';
+import { assumedCaseInsensitive } from './case-fold.js';
 import type { FsLike } from './fs-like.js';
 import { isNodeFs, nodeFsLike } from './fs-like.js';
 import type { LockOptions } from './locks.js';
@@ -33,6 +41,7 @@ import { TreeStore } from './store.js';
 import { createFileSyncer } from './sync/file-source.js';
 import { syncerKnobs } from './sync/internals.js';
 import type { FileSyncerOptions } from './sync/settings.js';
+import type { FoundFile, OwnEntry } from './tree-walk.js';
 import { notCanonicalError, walkProblemError } from './tree-walk.js';
 
 export interface FileBackendOptions {
@@ -188,6 +197,7 @@ export class FileBackend extends BaseClient {
     // Without a root no key exists: an update or a compare-and-swap fails without creating it.
     const mustExist = op === 'update' || revision !== undefined;
     if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
+    await this.#store.refuseCaseConflict(key, [files.file], assumedCaseInsensitive(this));
     return await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
@@ -207,12 +217,15 @@ export class FileBackend extends BaseClient {
     });
   }
 
-  protected async _delete(key: Key, revision: string | undefined): Promise<void> {
+  protected async _delete(key: Key, revision: string | undefined): Promise<number> {
     const files = this.#store.keyFiles(key.defaultPath());
     const deletePath = key.defaultDeletePath();
     // Without a root there is nothing to delete: fail without creating it (for the lock).
     if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
-    await this.#locks.withLock(files.path, async (guard) => {
+    const subtree = this.#store.keyFiles(deletePath);
+    const paths = [files.file, subtree.file, subtree.dir];
+    await this.#store.refuseCaseConflict(key, paths, assumedCaseInsensitive(this));
+    const count = await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
       if (revision !== undefined) checkRevision(key, live ? current : undefined, revision);
@@ -220,8 +233,14 @@ export class FileBackend extends BaseClient {
       // An expired value file is removed but did not exist as far as callers know.
       const existed = live || removed.dir || (removed.file && deletePath !== files.path);
       if (!existed) throw new ResourceDoesNotExistError(key);
+      // The files a listing would have shown as keys (see list): not a name that only parses to
+      // another key's path.
+      return removed.keys.filter(
+        (path) => parseCanonical(safeKeyFromPath, path).kind !== 'not-canonical',
+      ).length;
     });
     await this.#removeEmptyParents(key.defaultDeleteParentPaths());
+    return count;
   }
 
   /**
@@ -250,10 +269,54 @@ export class FileBackend extends BaseClient {
   }
 
   protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
-    const walked = await this.#store.walk(options.defaultPathRoot());
-    if (!walked.existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
-    for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
-    const matches = walked.files.flatMap((found) => {
+    const matches = await this.#walkKeys(options);
+    const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
+      this.#listOne(key, path),
+    );
+    return pairs.filter((pair): pair is KVPairWithValue => pair !== undefined);
+  }
+
+  /**
+   * The keys of `list`, by the same walk and name rules, without reading a value: only the
+   * sidecar, for the TTL (one small file, and none at all in a tree fresh from git). With
+   * `details`, each value file is read for its revision and size, never parsed.
+   */
+  protected override async _listKeys(
+    options: ListInterface,
+    how: ListKeysOptions,
+  ): Promise<KeyInfo[]> {
+    // The sidecars the walk saw: a key without one (a tree fresh from git) costs no open at all.
+    const sidecars = new Set<string>();
+    const matches = await this.#walkKeys(options, sidecars);
+    const root = options.defaultPathRoot();
+    const infos = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) => {
+      // The prefix's own file sits in a directory the walk did not list: its sidecar is looked for.
+      const sidecar = path === root ? undefined : sidecars;
+      return this.#keyInfo(key, path, how.details === true, sidecar);
+    });
+    return infos.filter((info): info is KeyInfo => info !== undefined);
+  }
+
+  /**
+   * The key of each value file at or below the options' root, in path order; problems reported.
+   * `sidecars`, when given, gets the path of every sidecar in the directories walked.
+   */
+  async #walkKeys(
+    options: ListInterface,
+    sidecars?: Set<string>,
+  ): Promise<Array<{ key: Key; path: string }>> {
+    const files: FoundFile[] = [];
+    const existed = await this.#store.visit(options.defaultPathRoot(), {
+      file: (found) => void files.push(found),
+      problem: (problem) => this.#onListError(walkProblemError(problem)),
+      ...(sidecars === undefined
+        ? {}
+        : {
+            own: (entry: OwnEntry) => void (entry.kind === 'sidecar' && sidecars.add(entry.file)),
+          }),
+    });
+    if (!existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
+    return files.flatMap((found) => {
       const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);
       if (parsed.kind === 'key') return [{ key: parsed.key, path: found.path }];
       if (parsed.kind === 'not-canonical') {
@@ -262,10 +325,6 @@ export class FileBackend extends BaseClient {
       }
       return [];
     });
-    const pairs = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) =>
-      this.#listOne(key, path),
-    );
-    return pairs.filter((pair): pair is KVPairWithValue => pair !== undefined);
   }
 
   /** A syncer over the tree: see `FileSyncerOptions` for what it takes beyond the shared options. */
@@ -300,6 +359,31 @@ export class FileBackend extends BaseClient {
     }
   }
 
+  /** One entry of `listKeys`; like `#listOne`, an entry that cannot be read is reported and skipped. */
+  async #keyInfo(
+    key: Key,
+    path: string,
+    details: boolean,
+    sidecars: ReadonlySet<string> | undefined,
+  ): Promise<KeyInfo | undefined> {
+    try {
+      const files = this.#store.keyFiles(path);
+      if (!details) {
+        if (sidecars !== undefined && !sidecars.has(files.sidecar)) return { key }; // no TTL
+        return this.#store.isLiveByName(files) ? { key } : undefined;
+      }
+      const entry = await this.#store.read(files);
+      if (!this.#store.isLive(entry)) return undefined;
+      const info: KeyInfo = { key, revision: entry.revision, size: entry.bytes.length };
+      const ttl = this.#store.ttlLeft(entry);
+      if (ttl !== undefined) info.ttl = ttl;
+      return info;
+    } catch (err) {
+      this.#onListError(this._toError(err, { op: 'list', key }));
+      return undefined;
+    }
+  }
+
   #pair(key: Key, entry: StoredEntry): KVPairWithValue {
     const pair: KVPairWithValue = {
       key,
@@ -309,6 +393,15 @@ export class FileBackend extends BaseClient {
     const ttl = this.#store.ttlLeft(entry);
     if (ttl !== undefined) pair.ttl = ttl;
     return pair;
+  }
+}
+
+/** keyFromPath for a path taken from a file name; such a path is valid, but a parser must not throw here. */
+function safeKeyFromPath(path: string): Key | null {
+  try {
+    return keyFromPath(path);
+  } catch {
+    return null;
   }
 }
 

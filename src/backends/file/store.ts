@@ -13,11 +13,21 @@ import { createNewFile, prepareTemp, writeNewFileSync } from './atomic-write.js'
 import type { DecodeFailure } from './yaml-codec.js';
 import { checkValueText, decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { editYamlText, textForValue } from './yaml-edit.js';
+import { caseConflict, probeCaseInsensitive } from './case-fold.js';
 import { isMissing, isNotEmpty } from './errno.js';
 import type { DirentLike, FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
 import { direntName, openedDirPath, readDir, readRegularFile, symlinkError } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
-import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
+import {
+  INTERNAL_PREFIX,
+  VALUE_SUFFIX,
+  decodeSegment,
+  dirForPath,
+  isInternalName,
+  isValueFileName,
+  keyFiles,
+  sidecarName,
+} from './layout.js';
 import type { Sidecar } from './revision.js';
 import {
   decodeSidecar,
@@ -76,6 +86,9 @@ export class TreeStore {
   /** The real root `#fdPathsMatch` was found for. */
   #fdPathsCheckedFor: string | undefined;
   #fdPathsMatch = false;
+  /** Whether the file system of the real root `#caseCheckedFor` ignores case. */
+  #caseCheckedFor: string | undefined;
+  #caseInsensitive = false;
 
   constructor(options: StoreOptions) {
     this.root = resolve(options.root);
@@ -108,8 +121,7 @@ export class TreeStore {
     // directory the value file was just found inside; it is not located again (a syscall per
     // read): a directory swapped in the microseconds between the two opens could only hand
     // over another small regular file, read as a revision and ignored unless it is a sidecar.
-    const side = readRegularFile(this.fs, files.sidecar, SIDECAR_READ);
-    const written = side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
+    const written = this.#readSidecar(files.sidecar);
     const print = fingerprint(bytes);
     const sidecar = effectiveSidecar(written, print);
     return {
@@ -147,6 +159,19 @@ export class TreeStore {
     }
     this.#assertInside(dir);
     return found;
+  }
+
+  /**
+   * Whether a value file a walk found holds a key that has not expired, from its sidecar
+   * alone: a listing of keys reads no value. A file without a sidecar never expires.
+   */
+  isLiveByName(files: KeyFiles): boolean {
+    return !isExpired(this.#readSidecar(files.sidecar), this.clock.now());
+  }
+
+  #readSidecar(file: string): Sidecar | undefined {
+    const side = readRegularFile(this.fs, file, SIDECAR_READ);
+    return side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
   }
 
   isLive(entry: StoredEntry | undefined): entry is StoredEntry {
@@ -342,10 +367,14 @@ export class TreeStore {
    * before the value file is gone puts the directory back and changes nothing; one after it is
    * not a failure. The moved-aside directory is removed afterwards, as best it can be.
    */
-  async removeTree(path: string, guard: CommitGuard): Promise<{ file: boolean; dir: boolean }> {
+  async removeTree(
+    path: string,
+    guard: CommitGuard,
+  ): Promise<{ file: boolean; dir: boolean; keys: string[] }> {
     const files = this.keyFiles(path);
     this.#assertInside(files.parent);
     const trash = join(files.parent, `${INTERNAL_PREFIX}trash-${uniqueId()}`);
+    const live = this.#liveSidecarAt(files.sidecar);
     reachedStep('commit', files.file);
     guard();
     const dir = this.#renameIfPresent(files.dir, trash);
@@ -357,9 +386,78 @@ export class TreeStore {
       throw err;
     }
     this.#unlinkQuietly(files.sidecar);
-    if (dir)
+    // The keys removed, counted from what was removed (a write racing the delete cannot make
+    // the count wrong): the value file if it had not expired, and each live one moved aside.
+    const keys = file && live ? [path] : [];
+    if (dir) {
+      await this.#collectKeys(trash, path, keys);
       await this.fs.promises.rm(trash, { recursive: true, force: true }).catch(() => undefined);
-    return { file, dir };
+    }
+    return { file, dir, keys };
+  }
+
+  /** False for a sidecar that says its key expired; true otherwise (none, unreadable, no TTL). */
+  #liveSidecarAt(file: string): boolean {
+    try {
+      return !isExpired(this.#readSidecar(file), this.clock.now());
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Adds to `keys` the key path of each live value file in `dir`, a directory moved aside that
+   * stood for `path`. A directory that cannot be read is left to the removal to report.
+   */
+  async #collectKeys(dir: string, path: string, keys: string[]): Promise<void> {
+    const entries = await readDir(this.fs, dir).catch(() => []);
+    const names = new Set(entries.map(direntName));
+    for (const entry of entries) {
+      const name = direntName(entry);
+      if (entry.isDirectory()) {
+        const segment = decodeSegment(name);
+        if (segment !== undefined)
+          await this.#collectKeys(join(dir, name), `${path}/${segment}`, keys);
+      } else if (entry.isFile() && isValueFileName(name)) {
+        const segment = decodeSegment(name.slice(0, -VALUE_SUFFIX.length));
+        const sidecar = sidecarName(name);
+        // Only a sidecar that is there is read: a tree from git has none.
+        const live = !names.has(sidecar) || this.#liveSidecarAt(join(dir, sidecar));
+        if (segment !== undefined && live) keys.push(`${path}/${segment}`);
+      }
+    }
+  }
+
+  /**
+   * Where the root's file system ignores case (macOS, Windows; probed once per root, `assumed`
+   * overrides the probe for tests), refuses `key` when a file or directory of `paths` exists
+   * spelled in another case (`/apps/web` beside `apps/Web.yaml`): it would be that one.
+   */
+  async refuseCaseConflict(key: Key, paths: readonly string[], assumed?: boolean): Promise<void> {
+    if (!(assumed ?? this.#ignoresCase())) return;
+    for (const path of paths) {
+      const twin = await caseConflict(this.fs, this.root, path);
+      if (twin === undefined) continue;
+      const reason = `the root's file system ignores case: ${twin} is there, spelled differently, and would be used instead`;
+      throw new ValidationError([{ name: 'path', value: key.defaultPath(), reason }], key);
+    }
+  }
+
+  #ignoresCase(): boolean {
+    // Asked at every write: once probed, no system call (a root link pointed elsewhere re-probes).
+    if (this.#caseCheckedFor !== undefined && this.#caseCheckedFor === this.#rootReal)
+      return this.#caseInsensitive;
+    if (!this.rootExists()) return false; // nothing stored yet, nothing to collide with
+    const real = this.#rootRealPath();
+    if (this.#caseCheckedFor !== real) {
+      try {
+        this.#caseInsensitive = probeCaseInsensitive(this.fs, this.root);
+      } catch {
+        return false; // a root kvdir cannot write in: the write itself will say so
+      }
+      this.#caseCheckedFor = real;
+    }
+    return this.#caseInsensitive;
   }
 
   /**

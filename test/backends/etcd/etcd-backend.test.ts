@@ -29,6 +29,21 @@ import { tempDir } from '../../helpers/temp-dir.js';
 const MiB = 1024 * 1024;
 
 describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
+  it('counts the keys a delete removed (etcd says how many), and lists keys without values', async () => {
+    const client = etcdStore().open();
+    for (const path of ['/a', '/a/b', '/a/b/c', '/d/e'])
+      await client.create({ key: new PathKey(path), value: 1 });
+    const all = new PathListOptions({ prefix: '/' });
+    expect((await client.listKeys(all)).map((info) => info.key.defaultPath())).toEqual([
+      '/a',
+      '/a/b',
+      '/a/b/c',
+      '/d/e',
+    ]);
+    expect(await client.deleteCounted({ key: new PathKey('/a') })).toBe(3);
+    expect(await client.deleteCounted({ key: new PathKey('/d') })).toBe(1);
+  });
+
   it('stores each key at namespace + Calico path, as the bytes libcalico-go writes', async () => {
     const store = etcdStore();
     const client = store.open();
