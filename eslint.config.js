@@ -21,7 +21,6 @@ const IO = [
   ['node:fs', 'pure code: no I/O'],
   ['node:fs/*', 'pure code: no I/O'],
   ['chokidar', 'pure code: no I/O'],
-  ['proper-lockfile', 'pure code: no I/O'],
   ['etcd3', 'pure code: no I/O'],
 ];
 
@@ -84,7 +83,6 @@ export default tseslint.config(
     rules: forbid(
       ['**/file/**', 'the etcd backend does not know the file backend'],
       ['chokidar', 'the etcd backend does not watch files'],
-      ['proper-lockfile', 'the etcd backend does not lock files'],
       ...CONTRACT,
       ...CLI,
     ),

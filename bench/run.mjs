@@ -27,8 +27,8 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [opti
   (no options)        human table (Markdown) on stdout, progress on stderr
   --json FILE         also write the results as JSON to FILE
   --json              JSON on stdout instead (the table goes to stderr)
-  --large             also the syncer over 100,000 files and the deep layout at 100,000
-                      endpoints (several minutes more)
+  --large             also the syncers over 100,000 files and 100,000 etcd keys, and the
+                      deep layout at 100,000 endpoints (several minutes more)
   --quick             small counts: a smoke test of the bench itself
   --only LIST         some of: writes,reads,peer,syncer,schemas,deep,etcd (etcd: EtcdBackend
                       against a throwaway etcd, beside raw etcd3 and the FileBackend; needs etcd)
@@ -132,6 +132,7 @@ async function main() {
     note: (text) => notes.push(text),
     dir: (name) => workloadDir(base, name),
     tree: undefined,
+    large: args.large,
   };
   const cleanup = () => removeTree(base);
   log(`kvdir from ${args.impl} (copied to ${impl})`);

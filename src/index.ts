@@ -112,7 +112,14 @@ export type {
 
 // Key/value pairs, updates and the syncer's status
 export { SyncStatus, UpdateType, isPairFor, syncStatusToString } from './model/kv.js';
-export type { KVPair, KVPairFor, KVPairWithValue, Update } from './model/kv.js';
+export type {
+  KVPair,
+  KVPairFor,
+  KVPairWithValue,
+  KeyInfo,
+  ListKeysOptions,
+  Update,
+} from './model/kv.js';
 export type { Client, Syncer, SyncerCallbacks, SyncerOptions } from './model/api.js';
 
 // Errors

@@ -51,17 +51,22 @@ outbound_rules:
 }
 
 export const POLICY_DIR = 'calico/v1/policy/tier/default/policy';
-export const TREE_PREFIX = '/calico/v1/policy/tier';
+/**
+ * The shared tree's prefix. Not under /calico: a Calico path is a key only where it is that
+ * key's own path (a policy lives in the default tier), so tiers of 1,000 there would not be
+ * keys. Its keys are PathKeys, each value a Calico policy.
+ */
+export const TREE_PREFIX = '/bench';
 export const PER_TIER = 1000;
 
 export function policyName(i) {
   return `p-${String(i).padStart(6, '0')}`;
 }
 
-/** Key path of policy `i` in the shared tree: tiers of 1,000 (`tier-03/policy/p-003123`). */
+/** Key path of policy `i` in the shared tree: tiers of 1,000 (`/bench/tier-003/p-003123`). */
 export function treePath(i) {
   const tier = `tier-${String(Math.floor(i / PER_TIER)).padStart(3, '0')}`;
-  return `${TREE_PREFIX}/${tier}/policy/${policyName(i)}`;
+  return `${TREE_PREFIX}/${tier}/${policyName(i)}`;
 }
 
 /** The value file of a key path under `root`. */

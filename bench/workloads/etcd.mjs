@@ -10,6 +10,7 @@ import { TREE_PREFIX, policyName, policyValue, pool, spread, treePath } from '..
 import { interleave, round, throughput, timeSequential } from '../lib/measure.mjs';
 import { throughputRow, timeRow } from '../report.mjs';
 import { RawEtcd } from '../lib/etcd-raw.mjs';
+import { etcdSyncerRows, loadSyncerData } from './etcd-syncer.mjs';
 
 const WIDTH = 16;
 const TTL_MS = 600_000;
@@ -43,6 +44,7 @@ export async function etcdRows(ctx) {
       ...(await ttlWrites(writers)),
       ...(await gets(readers)),
       ...(await list(readers)),
+      ...(await syncers(ctx, server, rawReader)),
     ];
   } finally {
     raw.close();
@@ -52,6 +54,39 @@ export async function etcdRows(ctx) {
     await files.close();
     await server.stop();
   }
+}
+
+/**
+ * The syncer over as many policies as the shared tree holds, with the FileBackend's syncer over
+ * that tree beside it; with --large, also over 100,000 keys. Each size in a namespace of its
+ * own, at Calico's policy paths (the shared tree's tiers are directories for the file
+ * benchmarks; a syncer takes only a key's own path for a key).
+ */
+async function syncers(ctx, server, raw) {
+  const { scale, tree } = ctx;
+  const sizes = ctx.large ? [tree.count, scale.large] : [tree.count];
+  const rows = [];
+  for (const count of sizes) {
+    const namespace = `/bench-sync-${count}`;
+    ctx.log(`etcd: loading ${count.toLocaleString('en-US')} keys for the syncer`);
+    await loadSyncerData(raw, namespace, count);
+    const small = count === tree.count;
+    rows.push(
+      ...(await etcdSyncerRows(ctx, {
+        endpoint: server.endpoint,
+        namespace,
+        count,
+        ...(small ? { files: tree } : {}),
+        latencyWrites: small ? scale.latencyWrites : 0,
+      })),
+    );
+  }
+  if (!ctx.large) {
+    ctx.note(
+      `the etcd syncer over ${scale.large.toLocaleString('en-US')} keys was not run (add --large)`,
+    );
+  }
+  return rows;
 }
 
 /** One row against raw etcd3 (with a goal) and one against the FileBackend (information). */

@@ -4,11 +4,13 @@
  *   fixture tree has them) as a read does, against YAML-parsing the same values' text as a read
  *   does (yaml's parseDocument + toJS, what kvdir's codec calls);
  * - the same for the strict check of writes and `kvdir check` (unknown fields are issues);
- * - end to end: `list` of the shared tree as Calico policies (parsed by the global parser,
- *   each value checked) against `list` of the same files as PathKeys (no schema, no check).
+ * - end to end: `list` of a directory of Calico policies as policies (each value checked)
+ *   against `list` of the same files as PathKeys (no schema, no check).
  */
 import { parseDocument, stringify } from 'yaml';
-import { TREE_PREFIX } from '../lib/data.mjs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { POLICY_DIR, policyBytes, policyName } from '../lib/data.mjs';
 import { interleave, round, samples } from '../lib/measure.mjs';
 import { timeRow } from '../report.mjs';
 
@@ -130,20 +132,23 @@ function interleaveSync(rounds, sides) {
 
 async function listed(ctx) {
   const { kvdir, scale, tree } = ctx;
-  ctx.log(`schemas: list of ${tree.count} keys as Calico policies and as PathKeys`);
-  const asPaths = new kvdir.PathListOptions({ prefix: TREE_PREFIX });
-  // Every tier's policies, parsed by the global parser: PolicyKeys, whose values are checked.
-  const asPolicies = {
-    defaultPathRoot: () => TREE_PREFIX,
-    keyFromDefaultPath: (path) => kvdir.keyFromDefaultPath(path),
-  };
-  const client = new kvdir.FileBackend({ root: tree.root });
+  const count = scale.checks;
+  ctx.log(`schemas: list of ${count} keys as Calico policies and as PathKeys`);
+  // Policies at their own paths (the default tier), written as a fresh clone has them.
+  const root = join(tree.root, '..', 'schemas-list');
+  await mkdir(join(root, POLICY_DIR), { recursive: true });
+  for (let i = 0; i < count; i++) {
+    await writeFile(join(root, POLICY_DIR, `${policyName(i)}.yaml`), policyBytes(i));
+  }
+  const asPaths = new kvdir.PathListOptions({ prefix: `/${POLICY_DIR}` });
+  const asPolicies = new kvdir.PolicyListOptions({});
+  const client = new kvdir.FileBackend({ root });
   const listAll = async (options, type) => {
     const t0 = performance.now();
     const pairs = await client.list(options);
     const ms = performance.now() - t0;
-    if (pairs.length !== tree.count || !(pairs[0]?.key instanceof type))
-      throw new Error(`list returned ${pairs.length} of ${tree.count} keys`);
+    if (pairs.length !== count || !(pairs[0]?.key instanceof type))
+      throw new Error(`list returned ${pairs.length} of ${count} keys`);
     return ms;
   };
   await listAll(asPolicies, kvdir.PolicyKey); // warm-up
@@ -159,7 +164,7 @@ async function listed(ctx) {
   return [
     timeRow({
       id: 'schemas.list',
-      workload: `list ${tree.count.toLocaleString('en-US')} keys as Calico policies (each value checked)`,
+      workload: `list ${count.toLocaleString('en-US')} keys as Calico policies (each value checked)`,
       kvdir: { label: 'kvdir list, PolicyKeys', figure: figure('checked') },
       baseline: { label: 'kvdir list, PathKeys (no check)', figure: figure('unchecked') },
       goal: { op: '<=', value: 1.1, unit: 'x' },

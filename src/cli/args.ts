@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 import type { Format } from './output.js';
-import type { CommandName, CommandSpec, OptionSpec } from './spec.js';
-import { COMMANDS, GLOBAL_OPTIONS, isCommandName } from './spec.js';
+import type { CommandName, CommandSpec, OptionSpec, Style } from './spec.js';
+import { COMMANDS, COMMAND_NAMES, GLOBAL_OPTIONS, isCommandName } from './spec.js';
 
 export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
 
@@ -18,7 +18,10 @@ export type Invocation =
       command: CommandSpec;
       positionals: string[];
       values: OptionValues;
+      /** yaml or json: for machines. */
       output: Format | undefined;
+      /** raw or wide: a text format of the commands that take it. */
+      style: Style | undefined;
     };
 
 type ParseArgsOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
@@ -27,7 +30,7 @@ export function parseInvocation(given: readonly string[]): Invocation {
   const argv = attachValues(given);
   const found = findCommand(argv);
   if (found === undefined) return withoutCommand(argv);
-  if (!isCommandName(found.name)) throw new UsageError(`unknown command '${found.name}'`);
+  if (!isCommandName(found.name)) throw unknownCommand(found.name);
   const spec = COMMANDS[found.name];
   const rest = argv.filter((_, index) => index !== found.index);
   const { values, positionals } = strictParse(
@@ -39,12 +42,14 @@ export function parseInvocation(given: readonly string[]): Invocation {
   if (values.help === true) return { kind: 'help', command: spec.name };
   if (spec.name === 'help') return helpFor(positionals);
   checkArgCount(spec, positionals);
+  const format = outputFormat(values.output, spec);
   return {
     kind: 'run',
     command: spec,
     positionals,
     values,
-    output: outputFormat(values.output, spec.name),
+    output: format === 'yaml' || format === 'json' ? format : undefined,
+    style: format === 'raw' || format === 'wide' ? format : undefined,
   };
 }
 
@@ -107,7 +112,7 @@ function helpFor(positionals: string[]): Invocation {
   const [name, extra] = positionals;
   if (extra !== undefined) throw new UsageError('help takes at most one command', 'help');
   if (name === undefined) return { kind: 'help', command: undefined };
-  if (!isCommandName(name)) throw new UsageError(`unknown command '${name}'`);
+  if (!isCommandName(name)) throw unknownCommand(name);
   return { kind: 'help', command: name };
 }
 
@@ -128,7 +133,9 @@ function strictParse(
     // Node's message, without its advice on '--' (the help shows the usage instead).
     const message =
       err instanceof Error ? (err.message.split('. To specify')[0] ?? err.message) : String(err);
-    throw new UsageError(message.charAt(0).toLowerCase() + message.slice(1), command);
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+    const hint = unknown === undefined ? '' : didYouMean(unknown, Object.keys(options), '--');
+    throw new UsageError(`${message.charAt(0).toLowerCase()}${message.slice(1)}${hint}`, command);
   }
 }
 
@@ -160,9 +167,54 @@ function checkArgCount(spec: CommandSpec, positionals: readonly string[]): void 
 
 function outputFormat(
   value: string | boolean | undefined,
-  command: CommandName,
-): Format | undefined {
+  spec: CommandSpec,
+): Format | Style | undefined {
   if (value === undefined) return undefined;
   if (value === 'yaml' || value === 'json') return value;
-  throw new UsageError(`unknown output format '${String(value)}' (use yaml or json)`, command);
+  const styles: readonly string[] = spec.styles ?? [];
+  if (styles.includes(String(value))) return value as Style;
+  const known = ['yaml', 'json', ...styles].join(', ');
+  const elsewhere =
+    value === 'raw' ? ' (raw is for get)' : value === 'wide' ? ' (wide is for list)' : '';
+  throw new UsageError(
+    `${spec.name}: unknown output format '${String(value)}'${elsewhere}: use ${known}`,
+    spec.name,
+  );
+}
+
+function unknownCommand(name: string): UsageError {
+  return new UsageError(`unknown command '${name}'${didYouMean(name, COMMAND_NAMES, '')}`);
+}
+
+/**
+ * ` (did you mean 'list'?)` for a word a typo away from one candidate: at most one edit for a
+ * short word, two for a longer one, or the start of exactly one (etcdctl's `del`); else ''.
+ */
+export function didYouMean(word: string, candidates: readonly string[], dashes: string): string {
+  const limit = word.length <= 3 ? 1 : 2;
+  const near = candidates
+    .map((candidate) => ({ candidate, distance: editDistance(word, candidate) }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((a, b) => a.distance - b.distance);
+  const starts = candidates.filter((candidate) => word.length >= 2 && candidate.startsWith(word));
+  const best = near[0]?.candidate ?? (starts.length === 1 ? starts[0] : undefined);
+  return best === undefined ? '' : ` (did you mean '${dashes}${best}'?)`;
+}
+
+/** Edits (insert, delete, replace, swap of neighbours) from `a` to `b`: optimal string alignment. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => rows[i]?.[j] ?? Infinity;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
+      (rows[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
 }

@@ -1,8 +1,10 @@
 /**
- * What a command runs with: its arguments, the streams, the root directory, and backends that
- * `main` closes when the command is done. Also the one place where an argument becomes a key.
+ * What a command runs with: its arguments, the streams, the datastore (a root directory, or
+ * etcd with `--endpoints`), and backends that `main` closes when the command is done. Also the
+ * one place where an argument becomes a key.
  */
 import { resolve } from 'node:path';
+import type { EtcdBackend } from '../backends/etcd/index.js';
 import type { FileBackendOptions, Key, KvdirError, ListInterface } from '../index.js';
 import {
   FileBackend,
@@ -12,11 +14,11 @@ import {
   parseCanonical,
 } from '../index.js';
 import type { OptionValues } from './args.js';
-import { describeError } from './errors.js';
+import { UsageError, describeError } from './errors.js';
 import type { CliIO } from './io.js';
 import type { Format } from './output.js';
 import { formatDocument } from './output.js';
-import type { CommandSpec } from './spec.js';
+import type { CommandSpec, Style } from './spec.js';
 
 export class Context {
   readonly io: CliIO;
@@ -24,10 +26,14 @@ export class Context {
   readonly positionals: readonly string[];
   readonly values: OptionValues;
   readonly output: Format | undefined;
+  /** `-o raw` or `-o wide`, for the commands that take them. */
+  readonly style: Style | undefined;
   /** Absolute: `--root`, else `$KVDIR_ROOT`, else the working directory. */
   readonly root: string;
+  /** Set when the datastore is etcd (`--endpoints`, or `$KVDIR_ENDPOINTS` without `--root`). */
+  readonly etcd: EtcdTarget | undefined;
   readonly cwd: string;
-  readonly #backends: FileBackend[] = [];
+  readonly #backends: Array<FileBackend | EtcdBackend> = [];
 
   constructor(
     io: CliIO,
@@ -36,6 +42,7 @@ export class Context {
       positionals: string[];
       values: OptionValues;
       output: Format | undefined;
+      style: Style | undefined;
     },
   ) {
     this.io = io;
@@ -43,13 +50,39 @@ export class Context {
     this.positionals = run.positionals;
     this.values = run.values;
     this.output = run.output;
+    this.style = run.style;
     this.cwd = io.cwd ?? process.cwd();
     const given = typeof run.values.root === 'string' ? run.values.root : io.env.KVDIR_ROOT || '.';
     this.root = resolve(this.cwd, given);
+    this.etcd = etcdTarget(run.values, io.env);
   }
 
-  /** A backend on the root; list errors become warnings on stderr unless `onListError` is given. */
-  open(options: Pick<FileBackendOptions, 'onListError'> = {}): FileBackend {
+  /** What the command works on, for messages: the root directory, or etcd's endpoints. */
+  get datastore(): string {
+    if (this.etcd === undefined) return this.root;
+    const namespace = this.etcd.namespace === '' ? '' : ` (namespace ${this.etcd.namespace})`;
+    return `etcd at ${this.etcd.endpoints.join(',')}${namespace}`;
+  }
+
+  /**
+   * A backend on the datastore; list errors become warnings on stderr unless `onListError` is
+   * given. The etcd backend is loaded only here, so that the directory commands never pay for
+   * the etcd client (importing it takes 200-300 ms).
+   */
+  async open(
+    options: Pick<FileBackendOptions, 'onListError'> = {},
+  ): Promise<FileBackend | EtcdBackend> {
+    const onListError =
+      options.onListError ?? ((error: KvdirError) => this.warn(describeError(error)));
+    if (this.etcd === undefined) return this.openDirectory({ onListError });
+    const { EtcdBackend } = await import('../backends/etcd/index.js');
+    const backend = new EtcdBackend({ ...this.etcd, onListError });
+    this.#backends.push(backend);
+    return backend;
+  }
+
+  /** A FileBackend on the root directory (for what only the file backend does). */
+  openDirectory(options: Pick<FileBackendOptions, 'onListError'> = {}): FileBackend {
     const backend = new FileBackend({
       root: this.root,
       onListError: options.onListError ?? ((error: KvdirError) => this.warn(describeError(error))),
@@ -90,6 +123,36 @@ export class Context {
   }
 }
 
+export interface EtcdTarget {
+  endpoints: string[];
+  namespace: string;
+}
+
+/**
+ * etcd when `--endpoints` is given, or `$KVDIR_ENDPOINTS` is set and `--root` is not (an
+ * option given beats the environment); `--namespace` (or `$KVDIR_NAMESPACE`) goes with it.
+ */
+function etcdTarget(
+  values: OptionValues,
+  env: Readonly<Record<string, string | undefined>>,
+): EtcdTarget | undefined {
+  const flag = typeof values.endpoints === 'string' ? values.endpoints : undefined;
+  if (flag !== undefined && typeof values.root === 'string') {
+    throw new UsageError('--root and --endpoints name two datastores: give one of them');
+  }
+  const given = flag ?? (typeof values.root === 'string' ? undefined : env.KVDIR_ENDPOINTS);
+  const namespace = typeof values.namespace === 'string' ? values.namespace : undefined;
+  if (given === undefined || given === '') {
+    if (namespace !== undefined) throw new UsageError('--namespace needs --endpoints (etcd)');
+    return undefined;
+  }
+  const endpoints = given
+    .split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
+  return { endpoints, namespace: namespace ?? env.KVDIR_NAMESPACE ?? '' };
+}
+
 /** A key path as typed: a missing leading `/` is added and trailing `/`s are dropped. */
 export function normalizePath(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
@@ -102,6 +165,12 @@ export function normalizePath(path: string): string {
  * would act on another key's file.
  */
 export function keyArg(path: string): Key {
+  // '' would become '/', and a message about a '/' the user never typed.
+  if (path === '') {
+    throw new ValidationError([
+      { name: 'path', value: path, reason: 'a key path is required, e.g. /apps/web' },
+    ]);
+  }
   const normalized = normalizePath(path);
   const parsed = parseCanonical(keyFromPath, normalized);
   if (parsed.kind === 'key') return parsed.key;

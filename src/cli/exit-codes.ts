@@ -6,7 +6,7 @@
  * |---|---|
  * | 0 | success (`watch`: stopped by SIGINT or SIGTERM) |
  * | 1 | `check` found problems; or a failure with no code of its own (an input file that cannot be read, a bug) |
- * | 2 | usage error: unknown command or flag, missing or extra argument, bad `-o` (help is shown) |
+ * | 2 | usage error: unknown command or flag, missing or extra argument, bad `-o` or `--ttl` (help is shown); `delete` of a path that is no key but has keys below it, without `--prefix` |
  * | 3 | not found: `resource does not exist: ...` |
  * | 4 | conflict: `update conflict: '...'` (a `--revision` that is not the current one) |
  * | 5 | already exists: `resource already exists: ...` (`create`) |

@@ -11,8 +11,10 @@ export function globalHelp(): string {
   const width = Math.max(...COMMAND_NAMES.map((name) => usageOf(name).length));
   return [
     'Usage: kvdir [--root DIR] [-o yaml|json] <command> [<args>]',
+    '       kvdir --endpoints URL[,URL] [--namespace NS] [-o yaml|json] <command> [<args>]',
     '',
     'A key/value datastore on a directory tree of YAML files: the key /a/b/c is the file <root>/a/b/c.yaml.',
+    'With --endpoints, the same commands (but check) work on etcd: the key /a/b/c is the etcd key <namespace>/a/b/c.',
     'A path that names a Calico v1 key (/calico/v1/...) is handled as that key, any other as a generic path key.',
     '',
     'Commands:',

@@ -6,6 +6,7 @@
 import type { Invocation } from './args.js';
 import { parseInvocation } from './args.js';
 import { check } from './commands/check.js';
+import { completion } from './commands/completion.js';
 import { del } from './commands/delete.js';
 import { edit } from './commands/edit.js';
 import { init } from './commands/init.js';
@@ -39,6 +40,7 @@ const RUN: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   check,
   schema,
   init,
+  completion,
 };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
@@ -70,8 +72,9 @@ async function run(invocation: Extract<Invocation, { kind: 'run' }>, io: CliIO):
   const name = invocation.command.name;
   if (name === 'help') return ExitCode.Ok; // parseInvocation turns `help` into a help invocation
   if (name !== 'watch' && io.signal?.aborted === true) return ExitCode.Interrupted;
-  const ctx = new Context(io, invocation);
+  let ctx: Context | undefined;
   try {
+    ctx = new Context(io, invocation);
     const command = RUN[name](ctx);
     // watch ends cleanly on the signal, edit once its editor exits; any other command is
     // abandoned with 130.
@@ -82,7 +85,7 @@ async function run(invocation: Extract<Invocation, { kind: 'run' }>, io: CliIO):
     if (err instanceof UsageError) io.stderr.write(`\n${commandHelp(err.command ?? name)}`);
     return exitCodeFor(err);
   } finally {
-    await ctx.closeAll();
+    await ctx?.closeAll();
   }
 }
 

@@ -26,6 +26,26 @@ export function toRecord(pair: KVPair, withValue = true): PairRecord {
   return record;
 }
 
+/**
+ * A value as `-o raw` prints it: a string as its text, with no quotes (what a shell variable
+ * wants); anything else as YAML writes it (`1440`, `true`, `null`, a mapping), as etcdctl
+ * prints the stored bytes.
+ */
+export function rawText(value: unknown): string {
+  if (typeof value === 'string') return value.endsWith('\n') ? value : `${value}\n`;
+  return formatDocument(value, 'yaml');
+}
+
+/** Rows as columns two spaces apart, each padded to its widest cell (the last one not). */
+export function formatTable(rows: ReadonlyArray<readonly string[]>): string {
+  const widths: number[] = [];
+  for (const row of rows)
+    row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  const line = (row: readonly string[]): string =>
+    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
+  return rows.map((row) => `${line(row)}\n`).join('');
+}
+
 /** A document (a value, a record, a list of records) as YAML or indented JSON, ending in a newline. */
 export function formatDocument(data: unknown, format: Format): string {
   if (format === 'json') return `${JSON.stringify(data, null, 2)}\n`;

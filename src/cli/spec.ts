@@ -25,9 +25,13 @@ export const COMMAND_NAMES = [
   'check',
   'schema',
   'init',
+  'completion',
   'help',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** The text formats `-o` takes beyond yaml and json, each for the commands that name it. */
+export type Style = 'raw' | 'wide';
 
 export interface CommandSpec {
   name: CommandName;
@@ -35,6 +39,8 @@ export interface CommandSpec {
   args: string;
   minArgs: number;
   maxArgs: number;
+  /** `-o` values this command takes besides yaml and json. */
+  styles?: readonly Style[];
   summary: string;
   /** Lines of the command's help after its summary. */
   details: readonly string[];
@@ -47,11 +53,24 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     value: 'DIR',
     description: 'the datastore directory (default: $KVDIR_ROOT, else the current directory)',
   },
+  endpoints: {
+    type: 'string',
+    value: 'URL[,URL]',
+    description:
+      'work on etcd at these client URLs instead of a directory (default: $KVDIR_ENDPOINTS unless --root is given)',
+  },
+  namespace: {
+    type: 'string',
+    value: 'NS',
+    description:
+      "with --endpoints: a prefix of every etcd key, e.g. /tenant-a (default: $KVDIR_NAMESPACE, else '')",
+  },
   output: {
     type: 'string',
     short: 'o',
     value: 'FORMAT',
-    description: 'yaml or json (default: a human format; yaml for get)',
+    description:
+      'yaml or json (default: a human format; yaml for get); raw for get (a value as its text), wide for list',
   },
   help: { type: 'boolean', short: 'h', description: 'show help' },
   version: { type: 'boolean', description: 'print the version of kvdir' },
@@ -69,6 +88,18 @@ const FILE: OptionSpec = {
   description: "the value as YAML ('-' reads stdin)",
 };
 
+const TTL: OptionSpec = {
+  type: 'string',
+  value: 'DURATION',
+  description:
+    'the key expires after DURATION: 500ms, 30s, 5m, 2h (a bare number is seconds, as etcdctl --lease)',
+};
+const PREFIX: OptionSpec = {
+  type: 'boolean',
+  short: 'r',
+  description: 'every key at or below the path',
+};
+
 const WRITE_DETAILS = [
   'Prints the new revision (with -o yaml|json: path, key and revision).',
   'The value is YAML. For keys with a raw value (a string, a bool, an IP) it is one scalar.',
@@ -78,18 +109,24 @@ const WRITE_DETAILS = [
 export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
   get: {
     name: 'get',
-    args: '<path>',
+    args: '<path>...',
     minArgs: 1,
-    maxArgs: 1,
-    summary: "print a key's value",
+    maxArgs: Infinity,
+    styles: ['raw'],
+    summary: "print a key's value (or several keys', or a subtree's)",
     details: [
-      'Prints the value as YAML, or as JSON with -o json. With --show-revision: path, key, revision and value.',
+      'Prints the value as YAML, or as JSON with -o json. With --show-revision: path, key, revision (and ttl,',
+      'milliseconds left) and value. With -o raw: a string as its text (no quotes), a number, bool or null as',
+      'YAML writes it, anything else as YAML: mtu=$(kvdir get /calico/v1/config/IpInIpMtu -o raw).',
+      'With several paths, or --prefix: a list of records (path, key, revision, value) as list -o yaml|json',
+      'prints them (-o raw: each value in turn). A missing key fails the whole command (exit 3).',
     ],
     options: {
       'show-revision': {
         type: 'boolean',
-        description: 'print the revision (and path and key) too',
+        description: 'print the revision (and path, key and ttl left) too',
       },
+      prefix: { ...PREFIX, description: 'every key at or below the path (one path)' },
     },
   },
   list: {
@@ -97,10 +134,13 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     args: '[<prefix>]',
     minArgs: 0,
     maxArgs: 1,
+    styles: ['wide'],
     summary: 'list the keys at or below a prefix, in path order',
     details: [
-      'Prints one path per line; with -o yaml|json, a list of path, key, revision and value.',
-      'Entries that cannot be read are skipped with a warning on stderr (see check).',
+      'Prints one path per line, found by the names of the files alone: no value is read, so a key whose value',
+      'does not parse is listed too (check finds it). With -o wide: path, revision, size in bytes and TTL left,',
+      'in columns (each value file is read, not parsed). With -o yaml|json: a list of path, key, revision and',
+      'value; entries that cannot be read are skipped with a warning on stderr (see check).',
     ],
     options: {},
   },
@@ -111,7 +151,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     maxArgs: 1,
     summary: 'create a key that does not exist yet',
     details: WRITE_DETAILS,
-    options: { file: FILE, revision: REVISION },
+    options: { file: FILE, revision: REVISION, ttl: TTL },
   },
   update: {
     name: 'update',
@@ -120,7 +160,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     maxArgs: 1,
     summary: 'update a key that exists',
     details: WRITE_DETAILS,
-    options: { file: FILE, revision: REVISION },
+    options: { file: FILE, revision: REVISION, ttl: TTL },
   },
   apply: {
     name: 'apply',
@@ -129,7 +169,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     maxArgs: 1,
     summary: 'create or update a key',
     details: WRITE_DETAILS,
-    options: { file: FILE, revision: REVISION },
+    options: { file: FILE, revision: REVISION, ttl: TTL },
   },
   put: {
     name: 'put',
@@ -141,7 +181,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       ...WRITE_DETAILS,
       "A value that starts with '-' goes after '--', e.g. kvdir put /a/b -- -1",
     ],
-    options: { revision: REVISION },
+    options: { revision: REVISION, ttl: TTL },
   },
   edit: {
     name: 'edit',
@@ -156,6 +196,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       'not fit the key (exit 8), or meets a key written meanwhile (exit 4) is not written: the temp file is',
       'kept and named. A key that does not exist is not created (exit 3).',
       'The editor is $VISUAL, else $EDITOR, else vi, split on spaces (EDITOR="code --wait").',
+      'A directory command: refused with --endpoints (etcd holds JSON, not the text of a file).',
     ],
     options: {},
   },
@@ -165,8 +206,21 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     minArgs: 1,
     maxArgs: 1,
     summary: 'delete a key and every key below it',
-    details: ['Prints how many keys were removed.'],
-    options: { revision: REVISION },
+    details: [
+      'Prints how many keys were removed, as the delete counted them. A path that is not a key itself but has',
+      'keys below it is refused (exit 2) unless given --prefix: a typo must not remove a subtree.',
+    ],
+    options: {
+      revision: REVISION,
+      prefix: {
+        ...PREFIX,
+        description: 'also when the path is not a key itself: delete every key below it',
+      },
+      'dry-run': {
+        type: 'boolean',
+        description: 'delete nothing: print the path of each key that would go (count on stderr)',
+      },
+    },
   },
   watch: {
     name: 'watch',
@@ -192,6 +246,7 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       'no position: a name that is not a key, a link, a leftover of interrupted work), and for each field of a',
       'Calico value that a write would refuse: a wrong type, a missing field, or a field Calico does not have (a',
       'typo such as selecter:). Changes nothing unless given --fix. Shows progress on a terminal only.',
+      'A directory command: refused with --endpoints (kvdir list reports each etcd value that does not parse).',
     ],
     options: {
       fix: {
@@ -227,8 +282,21 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     args: '',
     minArgs: 0,
     maxArgs: 0,
-    summary: 'create the root directory and set the Ready flag (/calico/v1/Ready)',
+    summary:
+      'create the root directory (with --endpoints: nothing) and set the Ready flag (/calico/v1/Ready)',
     details: ['Does nothing to a datastore that is already initialized.'],
+    options: {},
+  },
+  completion: {
+    name: 'completion',
+    args: '<bash|zsh|fish>',
+    minArgs: 1,
+    maxArgs: 1,
+    summary: 'print a shell script that completes commands, options and formats',
+    details: [
+      'bash: source <(kvdir completion bash), e.g. in ~/.bashrc. zsh: source <(kvdir completion zsh) after',
+      'compinit. fish: kvdir completion fish > ~/.config/fish/completions/kvdir.fish. Key paths are not completed.',
+    ],
     options: {},
   },
   help: {

@@ -18,7 +18,7 @@ import {
 } from '../model/errors.js';
 import { HostMetadataKey } from '../model/host.js';
 import type { Key, ListInterface, ListValueOf, ValueOf } from '../model/key.js';
-import type { KVPair, KVPairFor, KVPairWithValue } from '../model/kv.js';
+import type { KVPair, KVPairFor, KVPairWithValue, KeyInfo, ListKeysOptions } from '../model/kv.js';
 import { checkValue } from '../model/value-check.js';
 import { valueIssuesError } from '../model/value-issues.js';
 import { plainDataProblem } from '../model/plain-data.js';
@@ -57,10 +57,19 @@ export abstract class BaseClient implements Client {
   }
 
   async delete(kv: KVPair): Promise<void> {
+    await this.deleteCounted(kv);
+  }
+
+  /**
+   * `delete`, resolving to the number of keys it removed (the key and every key below it), as
+   * the delete itself counted them: not a listing made before, which a concurrent write would
+   * make wrong. What `kvdir delete` reports.
+   */
+  async deleteCounted(kv: KVPair): Promise<number> {
     this.#checkOpen();
     const { key, revision } = checkPair(kv, false);
     try {
-      await this._delete(key, revision);
+      return await this._delete(key, revision);
     } catch (err) {
       throw this._toError(err, { op: 'delete', key });
     }
@@ -88,16 +97,28 @@ export abstract class BaseClient implements Client {
 
   async list<L extends ListInterface>(options: L): Promise<KVPairWithValue<ListValueOf<L>>[]> {
     this.#checkOpen();
-    if (
-      typeof options?.defaultPathRoot !== 'function' ||
-      typeof options.keyFromDefaultPath !== 'function'
-    ) {
-      throw new ValidationError([
-        { name: 'options', value: options, reason: 'list options are required' },
-      ]);
-    }
+    checkListOptions(options);
     try {
       return (await this._list(options)) as KVPairWithValue<ListValueOf<L>>[];
+    } catch (err) {
+      throw this._toError(err, { op: 'list' });
+    }
+  }
+
+  /**
+   * The keys `list(options)` would return, in path order, without their values: a walk of
+   * names (a keys-only range on etcd), so it costs what the names cost, not what parsing every
+   * value does. A key whose value does not parse is listed too. `{ details: true }` adds each
+   * key's revision, size and TTL left.
+   */
+  async listKeys<L extends ListInterface>(
+    options: L,
+    how: ListKeysOptions = {},
+  ): Promise<KeyInfo<ListValueOf<L>>[]> {
+    this.#checkOpen();
+    checkListOptions(options);
+    try {
+      return (await this._listKeys(options, how)) as KeyInfo<ListValueOf<L>>[];
     } catch (err) {
       throw this._toError(err, { op: 'list' });
     }
@@ -144,12 +165,28 @@ export abstract class BaseClient implements Client {
 
   /** Stores a checked write (its existence and revision checks included); returns the new pair. */
   protected abstract _write(op: WriteOp, write: CheckedWrite): Promise<KVPairWithValue>;
-  /** Deletes recursively, then the empty implicit parents; a missing key is ResourceDoesNotExist. */
-  protected abstract _delete(key: Key, revision: string | undefined): Promise<void>;
+  /**
+   * Deletes recursively, then the empty implicit parents; resolves to the number of keys
+   * removed. A missing key is ResourceDoesNotExist.
+   */
+  protected abstract _delete(key: Key, revision: string | undefined): Promise<number>;
   /** The key's pair, or undefined when it does not exist (or expired). */
   protected abstract _get(key: Key): Promise<KVPairWithValue | undefined>;
   /** Every matching key, in path order; a missing root gives []. */
   protected abstract _list(options: ListInterface): Promise<KVPairWithValue[]>;
+  /**
+   * `listKeys`: by default the keys of `_list` (values read and dropped, so entries that do not
+   * parse are skipped); a backend that can list names alone overrides it.
+   */
+  protected async _listKeys(options: ListInterface, how: ListKeysOptions): Promise<KeyInfo[]> {
+    const pairs = await this._list(options);
+    return pairs.map(({ key, revision, ttl }) => {
+      const info: KeyInfo = { key };
+      if (how.details === true && revision !== undefined) info.revision = revision;
+      if (how.details === true && ttl !== undefined) info.ttl = ttl;
+      return info;
+    });
+  }
   /** A new syncer; it calls `onStopped` once it has stopped for good. */
   protected abstract _syncer(
     callbacks: SyncerCallbacks,
@@ -203,6 +240,17 @@ export function checkKey(key: Key): void {
   if (typeof key?.defaultPath !== 'function' || typeof key.valueKind !== 'function') {
     throw new ValidationError([
       { name: 'key', value: key, reason: 'a Key (e.g. new PolicyKey({ name })) is required' },
+    ]);
+  }
+}
+
+function checkListOptions(options: ListInterface): void {
+  if (
+    typeof options?.defaultPathRoot !== 'function' ||
+    typeof options.keyFromDefaultPath !== 'function'
+  ) {
+    throw new ValidationError([
+      { name: 'options', value: options, reason: 'list options are required' },
     ]);
   }
 }

@@ -38,6 +38,25 @@ export function isPairFor<P extends KVPair, K extends Key>(
   return pair.key instanceof keyClass;
 }
 
+/**
+ * A key as `listKeys` finds it: never its value. With `{ details: true }` also its revision,
+ * the size of its stored value in bytes (where the backend knows it) and its TTL left.
+ */
+export interface KeyInfo<V = unknown> {
+  key: Key<V>;
+  revision?: string;
+  /** Bytes of the stored value (the file's size; undefined where a backend cannot tell). */
+  size?: number;
+  /** Milliseconds left before the key expires; undefined without a TTL. */
+  ttl?: number;
+}
+
+/** What `listKeys` reads besides the names. */
+export interface ListKeysOptions {
+  /** Also the revision, size and TTL of each key (reads each value, never parses it). */
+  details?: boolean;
+}
+
 export const UpdateType = { KVUnknown: 0, KVNew: 1, KVUpdated: 2, KVDeleted: 3 } as const;
 export type UpdateType = (typeof UpdateType)[keyof typeof UpdateType];
 

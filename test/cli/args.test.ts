@@ -49,6 +49,25 @@ describe('parseInvocation', () => {
     expect(runOf(['apply', '/a', '-f', '-']).values.file).toBe('-');
   });
 
+  it('takes -o raw for get and -o wide for list, apart from the machine formats', () => {
+    const raw = parseInvocation(['get', '/a', '-o', 'raw']);
+    expect(raw).toMatchObject({ kind: 'run', output: undefined, style: 'raw' });
+    expect(parseInvocation(['list', '-o', 'wide'])).toMatchObject({
+      output: undefined,
+      style: 'wide',
+    });
+    expect(parseInvocation(['list', '-o', 'json'])).toMatchObject({
+      output: 'json',
+      style: undefined,
+    });
+  });
+
+  it('takes several paths for get, and -r for --prefix', () => {
+    expect(runOf(['get', '/a', '/b', '/c']).positionals).toEqual(['/a', '/b', '/c']);
+    expect(runOf(['delete', '-r', '/a']).values.prefix).toBe(true);
+    expect(runOf(['get', '/a', '--prefix']).values.prefix).toBe(true);
+  });
+
   it('reads command options', () => {
     expect(runOf(['get', '/a', '--show-revision']).values['show-revision']).toBe(true);
     expect(runOf(['create', '/a', '-f', 'v.yaml']).values.file).toBe('v.yaml');
@@ -80,10 +99,27 @@ describe('parseInvocation', () => {
     [['get', '/a', '-f', 'x'], /unknown option '-f'/, 'get'],
     [['list', '--show-revision'], /unknown option '--show-revision'/, 'list'],
     [['get'], /missing argument/, 'get'],
-    [['get', '/a', '/b'], /unexpected argument '\/b'/, 'get'],
+    [['list', '/a', '/b'], /unexpected argument '\/b'/, 'list'],
     [['put', '/a'], /missing argument/, 'put'],
     [['init', 'x'], /unexpected argument 'x'/, 'init'],
     [['list', '-o', 'xml'], /unknown output format 'xml'/, 'list'],
+    [
+      ['list', '-o', 'raw'],
+      /^list: unknown output format 'raw' \(raw is for get\): use yaml, json, wide$/,
+      'list',
+    ],
+    [['get', '/a', '-o', 'wide'], /\(wide is for list\): use yaml, json, raw$/, 'get'],
+    [['lst'], /^unknown command 'lst' \(did you mean 'list'\?\)$/, undefined],
+    [['gte', '/a'], /^unknown command 'gte' \(did you mean 'get'\?\)$/, undefined],
+    [['del', '/a'], /^unknown command 'del' \(did you mean 'delete'\?\)$/, undefined],
+    [['help', 'chekc'], /^unknown command 'chekc' \(did you mean 'check'\?\)$/, undefined],
+    [['frobnicate'], /^unknown command 'frobnicate'$/, undefined],
+    [
+      ['get', '/a', '--show-revison'],
+      /^unknown option '--show-revison' \(did you mean '--show-revision'\?\)$/,
+      'get',
+    ],
+    [['delete', '/a', '--dryrun'], /\(did you mean '--dry-run'\?\)$/, 'delete'],
     [['get', '/a', '--show-revision=yes'], /does not take an argument/, 'get'],
   ])('%j is a usage error', (argv, message, command) => {
     const error = usageError(argv);

@@ -30,6 +30,9 @@ function kvdir(
 ) {
   const env = { ...process.env, ...options.env };
   delete env.KVDIR_ROOT;
+  // Set, they would send every command to etcd.
+  delete env.KVDIR_ENDPOINTS;
+  delete env.KVDIR_NAMESPACE;
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: options.cwd ?? repo,
     env,
@@ -113,6 +116,68 @@ describe('bin/kvdir.js', () => {
       stdout: '',
       stderr: 'kvdir: resource does not exist: PathKey(/apps/web/nope)\n',
     });
+  });
+
+  it('reads raw values, several keys and subtrees; lists wide; deletes with --prefix and --dry-run', async () => {
+    const root = await fixtureCopy('calico');
+    const run = (...args: string[]) => kvdir(['--root', root, ...args]).output();
+    const mtu = '/calico/v1/config/IpInIpMtu';
+    expect(await run('get', mtu, '-o', 'raw')).toMatchObject({ code: 0, stdout: '1440\n' });
+    expect((await run('get', mtu, '/calico/v1/Ready', '-o', 'raw')).stdout).toBe('1440\ntrue\n');
+    const records = JSON.parse(
+      (await run('get', '--prefix', '/calico/v1/config', '-o', 'json')).stdout,
+    );
+    expect(records.map((record: { path: string }) => record.path)).toContain(mtu);
+    const put = await run('put', '/apps/session', 'token', '--ttl', '5m');
+    expect(put.code).toBe(0);
+    const wide = (await run('list', '/apps', '-o', 'wide')).stdout.split('\n');
+    expect(wide[1]).toMatch(
+      new RegExp(`^/apps/session +${put.stdout.trim().replace('.', '\\.')} +6 +4m[2-5]\\ds$`),
+    );
+    expect(await run('delete', '/calico/v1/host')).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^kvdir: \/calico\/v1\/host is not a key, and 2\d keys below it would go: add --prefix/,
+      ),
+    });
+    const dry = await run('delete', '-r', '/calico/v1/host/node-3', '--dry-run');
+    expect(dry).toMatchObject({ code: 0, stderr: 'kvdir: dry run: would delete 9 keys\n' });
+    expect(dry.stdout.trim().split('\n')).toHaveLength(9);
+    expect(await run('delete', '-r', '/calico/v1/host/node-3')).toMatchObject({
+      code: 0,
+      stdout: 'deleted 9 keys\n',
+    });
+    expect((await run('lst')).stderr).toMatch(
+      /^kvdir: unknown command 'lst' \(did you mean 'list'\?\)\n/,
+    );
+    // Clear errors: a directory of keys, an empty path, two YAML documents.
+    expect((await run('get', '/calico/v1/config')).stderr).toMatch(
+      /^kvdir: resource does not exist: PathKey\(\/calico\/v1\/config\) \(\d keys below it: kvdir list/,
+    );
+    expect(await run('get', '')).toMatchObject({
+      code: 8,
+      stderr: expect.stringContaining("path = ''"),
+    });
+    const multi = await kvdir(['--root', root, 'apply', '/apps/m', '-f', '-'], {
+      input: 'a: 1\n---\nb: 2\n',
+    }).output();
+    expect(multi).toMatchObject({
+      code: 6,
+      stderr: 'kvdir: <stdin>:2:1: one document per key: a second YAML document starts here\n',
+    });
+  });
+
+  it('completion bash: the script it prints completes in bash', async () => {
+    const script = `source <(${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} completion bash)
+COMP_WORDS=(kvdir delete /a --d); COMP_CWORD=3; _kvdir; echo "\${COMPREPLY[@]}"`;
+    const child = spawn('/bin/bash', ['--norc', '--noprofile', '-c', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '--dry-run\n' });
   });
 
   it('edit runs $EDITOR on the terminal it was given and writes the saved text back', async () => {

@@ -157,13 +157,131 @@ describe('kvdir list', () => {
     expect((await kvdir('list', '/nothing/here', '-o', 'json')).stdout).toBe('[]\n');
   });
 
-  it('skips an entry that does not parse, with a warning on stderr', async () => {
+  // The paths come from the names alone (values are not read): an entry that does not parse
+  // is listed without a word; with -o yaml|json, whose records need the value, it is skipped
+  // with a warning.
+  it('lists an entry that does not parse; skips it with a warning with -o yaml|json', async () => {
     await writeFile(join(root, 'calico/v1/config/Broken.yaml'), 'x: [\n');
-    const result = await kvdir('list', '/calico/v1/config');
+    expect(await kvdir('list', '/calico/v1/config')).toMatchObject({ code: 0, stderr: '' });
+    expect((await kvdir('list', '/calico/v1/config')).stdout).toContain(
+      '/calico/v1/config/Broken\n',
+    );
+    const result = await kvdir('list', '/calico/v1/config', '-o', 'yaml');
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('Broken');
     expect(result.stderr).toMatch(
       /^kvdir: warning: failed to parse datastore entry .*Broken\.yaml/,
     );
+  });
+});
+
+describe('kvdir get: several keys, subtrees, raw values', () => {
+  const mtu = '/calico/v1/config/IpInIpMtu';
+  const ready = '/calico/v1/Ready';
+
+  it('prints a value as its text with -o raw: no quotes on a string', async () => {
+    expect(await kvdir('get', mtu, '-o', 'raw')).toEqual({ code: 0, stdout: '1440\n', stderr: '' });
+    expect((await kvdir('get', ready, '-o', 'raw')).stdout).toBe('true\n');
+    await kvdir('put', '/apps/web', '{replicas: 3, image: "nginx:1.27"}');
+    expect((await kvdir('get', '/apps/web', '-o', 'raw')).stdout).toBe(
+      'replicas: 3\nimage: nginx:1.27\n',
+    );
+    await kvdir('put', '/apps/nothing', 'null');
+    expect((await kvdir('get', '/apps/nothing', '-o', 'raw')).stdout).toBe('null\n');
+  });
+
+  it('prints a list of records for several paths, in the order given', async () => {
+    const yaml = parse((await kvdir('get', ready, mtu)).stdout);
+    expect(yaml).toEqual([
+      { path: ready, key: 'ReadyFlagKey()', revision: expect.any(String), value: true },
+      {
+        path: mtu,
+        key: 'GlobalConfig(name=IpInIpMtu)',
+        revision: expect.any(String),
+        value: '1440',
+      },
+    ]);
+    expect(JSON.parse((await kvdir('get', ready, mtu, '-o', 'json')).stdout)).toEqual(yaml);
+    expect((await kvdir('get', ready, mtu, '-o', 'raw')).stdout).toBe('true\n1440\n');
+  });
+
+  it('fails as a whole when one of several keys is missing', async () => {
+    expect(await kvdir('get', mtu, '/apps/nope')).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: 'kvdir: resource does not exist: PathKey(/apps/nope)\n',
+    });
+  });
+
+  it('prints what list -o yaml|json prints with --prefix', async () => {
+    for (const format of [[], ['-o', 'json']]) {
+      const got = await kvdir('get', '--prefix', '/calico/v1/config', ...format);
+      const listed = await kvdir('list', '/calico/v1/config', '-o', format[1] ?? 'yaml');
+      expect(got).toEqual(listed);
+    }
+    expect((await kvdir('get', '-r', '/calico/v1/config/reporting', '-o', 'raw')).stdout).toBe(
+      'true\n',
+    );
+    expect(await kvdir('get', '--prefix', '/a', '/b')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^kvdir: get: --prefix takes one path\n/),
+    });
+  });
+
+  it('says how to read a directory of keys that is not a key', async () => {
+    expect(await kvdir('get', '/calico/v1/config')).toEqual({
+      code: 3,
+      stdout: '',
+      stderr:
+        'kvdir: resource does not exist: PathKey(/calico/v1/config) (5 keys below it: kvdir list /calico/v1/config, or kvdir get --prefix /calico/v1/config)\n',
+    });
+  });
+
+  it("names the argument typed for get ''", async () => {
+    expect(await kvdir('get', '')).toEqual({
+      code: 8,
+      stdout: '',
+      stderr: "kvdir: error with field path = '' (a key path is required, e.g. /apps/web)\n",
+    });
+  });
+
+  it('shows the TTL left (milliseconds) with --show-revision', async () => {
+    await kvdir('put', '/apps/session', 'token', '--ttl', '30s');
+    const record = JSON.parse(
+      (await kvdir('get', '/apps/session', '--show-revision', '-o', 'json')).stdout,
+    );
+    expect(record.ttl).toBeGreaterThan(20_000);
+    expect(record.ttl).toBeLessThanOrEqual(30_000);
+  });
+});
+
+describe('kvdir list: names only, and -o wide', () => {
+  it('lists keys without reading their values: one too large to read is listed', async () => {
+    await writeFile(
+      join(root, 'calico/v1/config/Huge.yaml'),
+      `x: "${'a'.repeat(5 * 1024 * 1024)}"\n`,
+    );
+    const names = await kvdir('list', '/calico/v1/config');
+    expect(names).toMatchObject({ code: 0, stderr: '' });
+    expect(names.stdout).toContain('/calico/v1/config/Huge\n');
+    const records = await kvdir('list', '/calico/v1/config', '-o', 'json');
+    expect(records.stderr).toMatch(/^kvdir: warning: .*Huge/);
+  });
+
+  it('prints path, revision, size and TTL left in columns with -o wide', async () => {
+    await kvdir('put', '/apps/a', 'x: 1');
+    const revision = (await kvdir('put', '/apps/session', 'token', '--ttl', '90s')).stdout.trim();
+    const { code, stdout, stderr } = await kvdir('list', '/apps', '-o', 'wide');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PATH +REVISION +SIZE +TTL$/);
+    expect(lines[1]).toMatch(/^\/apps\/a +\S+ +5 +-$/);
+    expect(lines[2]).toMatch(
+      new RegExp(`^/apps/session +${revision.replace('.', '\\.')} +6 +1m[23]\\ds$`),
+    );
+    // The columns line up: every line has its TTL at the same place.
+    expect(
+      new Set(lines.map((line) => line.indexOf(line.trim().split(/ +/)[3] ?? ''))),
+    ).toHaveLength(1);
   });
 });

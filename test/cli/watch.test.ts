@@ -45,7 +45,9 @@ describe('kvdir watch', () => {
     await watcher.io.stdout.waitForLine(
       /^updated \/calico\/v1\/config\/LogSeverityScreen "Debug"$/,
     );
-    expect((await run(['--root', root, 'delete', '/calico/v1/config/reporting'])).code).toBe(0);
+    expect(
+      (await run(['--root', root, 'delete', '--prefix', '/calico/v1/config/reporting'])).code,
+    ).toBe(0);
     await watcher.io.stdout.waitForLine(
       /^deleted \/calico\/v1\/config\/reporting\/UsageReportingEnabled$/,
     );

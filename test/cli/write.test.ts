@@ -182,3 +182,57 @@ describe('kvdir put', () => {
     expect(await readFile(join(fresh, 'a.yaml'), 'utf8')).toBe('1\n');
   });
 });
+
+describe('--ttl', () => {
+  const sidecar = (name: string) => readFile(join(root, 'apps', `.kvdir-${name}.yaml.rev`), 'utf8');
+
+  it('makes the key expire after a duration in ms, s, m or h; a bare number is seconds', async () => {
+    for (const [given, ms] of [
+      ['1500ms', 1500],
+      ['30s', 30_000],
+      ['2m', 120_000],
+      ['1.5h', 5_400_000],
+      ['45', 45_000],
+    ] as const) {
+      const before = Date.now();
+      expect((await kvdir('put', '/apps/t', 'x', '--ttl', given)).code).toBe(0);
+      const expiry: number = JSON.parse(await sidecar('t')).e;
+      expect(expiry - before).toBeGreaterThanOrEqual(ms);
+      expect(expiry - Date.now()).toBeLessThanOrEqual(ms);
+    }
+    const file = join(root, '..', 'v.yaml');
+    await writeFile(file, 'a: 1\n');
+    for (const op of ['create', 'update', 'apply'])
+      expect((await kvdir(op, '/apps/f', '-f', file, '--ttl', '1h')).code).toBe(0);
+    expect(JSON.parse(await sidecar('f')).e).toBeGreaterThan(Date.now() + 3_500_000);
+  });
+
+  it('is gone for get once the TTL ran out', async () => {
+    expect((await kvdir('put', '/apps/short', 'x', '--ttl', '50ms')).code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect((await kvdir('get', '/apps/short')).code).toBe(3);
+  });
+
+  it('exits 2 for a duration it cannot read, before reading any input', async () => {
+    for (const given of ['0', '-5s', '5x', '1d', '', 's']) {
+      const result = await kvdir('apply', '/apps/t', '-f', '-', '--ttl', given);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^kvdir: --ttl: '.*' is not a duration of 1ms or more \(e\.g\. 500ms/,
+      );
+    }
+  });
+});
+
+describe('input of more than one YAML document', () => {
+  it('exits 6 saying one document per key, where the second one starts', async () => {
+    const result = await run(['--root', root, 'apply', '/apps/multi', '-f', '-'], {
+      stdin: 'a: 1\n---\nb: 2\n',
+    });
+    expect(result).toEqual({
+      code: 6,
+      stdout: '',
+      stderr: 'kvdir: <stdin>:2:1: one document per key: a second YAML document starts here\n',
+    });
+  });
+});

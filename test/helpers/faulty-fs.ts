@@ -3,7 +3,16 @@ import { Volume, createFsFromVolume } from 'memfs';
 import type { FsLike } from '../../src/index.js';
 
 export type FaultOp =
-  'write' | 'fsync' | 'rename' | 'mkdir' | 'unlink' | 'open' | 'readFile' | 'readdir';
+  | 'write'
+  | 'fsync'
+  | 'rename'
+  | 'mkdir'
+  | 'unlink'
+  | 'open'
+  | 'readFile'
+  | 'readdir'
+  | 'rmdir'
+  | 'rm';
 
 export interface Fault {
   op: FaultOp;
@@ -14,7 +23,8 @@ export interface Fault {
 
 /**
  * A memfs volume behind an fs that fails chosen calls with an errno error (in both the
- * synchronous and the promise API), and counts fsyncs.
+ * synchronous and the promise API), and counts fsyncs. Every call that can fail is logged in
+ * `calls` (`<op> <path>`); `failCall(n, code)` fails the n-th call from now on, once.
  */
 function isReadOnly(flags: string | number): boolean {
   if (typeof flags === 'string') return flags === 'r';
@@ -27,7 +37,22 @@ export function faultyFs() {
   const faults: Fault[] = [];
   const counts = { fsync: 0 };
   const fdPaths = new Map<number, string>();
+  const calls: string[] = [];
+  let nth: { index: number; code: string } | undefined;
+  const failCall = (index: number, code: string) => {
+    nth = { index: calls.length + index, code };
+  };
   const fail = (op: FaultOp, path: string) => {
+    calls.push(`${op} ${path}`);
+    if (nth?.index === calls.length - 1) {
+      const { code } = nth;
+      nth = undefined;
+      throw Object.assign(new Error(`${code}: injected on ${op} ${path}`), {
+        code,
+        syscall: op,
+        path,
+      });
+    }
     const fault = faults.find((f) => f.op === op && (f.when?.(path) ?? true));
     if (fault)
       throw Object.assign(new Error(`${fault.code}: injected on ${op} ${path}`), {
@@ -54,6 +79,11 @@ export function faultyFs() {
     readdir: async (path: string, options: unknown) => (
       fail('readdir', path),
       inner.promises.readdir(path, options)
+    ),
+    rmdir: async (path: string) => (fail('rmdir', path), inner.promises.rmdir(path)),
+    rm: async (path: string, options: unknown) => (
+      fail('rm', path),
+      inner.promises.rm(path, options)
     ),
     open: async (path: string, flags: string, mode?: number) => {
       fail('open', path);
@@ -82,6 +112,7 @@ export function faultyFs() {
       fail('readdir', path),
       inner.readdirSync(path, options)
     ),
+    rmdirSync: (path: string) => (fail('rmdir', path), inner.rmdirSync(path)),
     openSync: (path: string, flags: string | number, mode?: number) => {
       // kvdir reads a file by opening it read-only (readRegularFile): that is a 'readFile' fault.
       fail(isReadOnly(flags) ? 'readFile' : 'open', path);
@@ -109,5 +140,5 @@ export function faultyFs() {
       inner.fsync(fd, callback);
     },
   }) as FsLike;
-  return { fs, vol, faults, counts };
+  return { fs, vol, faults, counts, calls, failCall };
 }

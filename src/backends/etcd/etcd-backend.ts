@@ -3,13 +3,16 @@
  * checks, close, the HostMetadata fallback, the Ready flag) is in `BaseClient`; here are the
  * etcd semantics: every write is one txn whose compare is the existence or revision check, a
  * recursive delete is one txn, reads are ranges (lists paged at one revision), TTLs are shared
- * leases. Wire format in `value-codec.ts`, keys in `key-space.ts`, the client's configuration
- * in `etcd3-client.ts`, error mapping in `etcd-errors.ts`.
+ * leases, the syncer is a snapshot and then a raw watch (`etcd-source.ts`). Wire format in
+ * `value-codec.ts`, keys in `key-space.ts`, the client's configuration in `etcd3-client.ts`,
+ * error mapping in `etcd-errors.ts`.
  */
 import type { Etcd3 } from 'etcd3';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
 import { BaseClient } from '../../core/client-base.js';
-import type { Syncer } from '../../model/api.js';
+import type { Syncer, SyncerCallbacks, SyncerOptions } from '../../model/api.js';
+import type { CanonicalVerdict } from '../../model/canonical.js';
+import { parseCanonical } from '../../model/canonical.js';
 import { ReadyFlagKey } from '../../model/config.js';
 import type { ErrorContext, KvdirError } from '../../model/errors.js';
 import {
@@ -22,6 +25,9 @@ import type { Key, ListInterface } from '../../model/key.js';
 import type { KVPairWithValue } from '../../model/kv.js';
 import type { Etcd3Module } from './etcd-errors.js';
 import { castEtcdError, isCompacted, isLeaseNotFound, isRetryableRead } from './etcd-errors.js';
+import { syncerSettingsOf } from '../../syncer/options.js';
+import { SyncerMachine } from '../../syncer/syncer.js';
+import { EtcdSource } from './etcd-source.js';
 import { connect, loadEtcd3 } from './etcd3-client.js';
 import { KeySpace, isEtcdRevision } from './key-space.js';
 import { LeaseManager } from './lease-manager.js';
@@ -61,6 +67,11 @@ export class EtcdBackend extends BaseClient {
     return this.#options.namespace;
   }
 
+  /** The largest encoded value a write sends (etcd's request limit as this client sees it). */
+  get maxValueBytes(): number {
+    return this.#options.maxValueBytes;
+  }
+
   protected async _write(op: WriteOp, write: CheckedWrite): Promise<KVPairWithValue> {
     const { key, value, revision, ttl } = write;
     const etcdKey = this.#keys.key(key.defaultPath());
@@ -88,7 +99,7 @@ export class EtcdBackend extends BaseClient {
     }
   }
 
-  protected async _delete(key: Key, revision: string | undefined): Promise<void> {
+  protected async _delete(key: Key, revision: string | undefined): Promise<number> {
     const etcdKey = this.#keys.key(key.defaultPath());
     if (revision !== undefined && !isEtcdRevision(revision)) {
       throw await this.#whyNot('delete', key, etcdKey);
@@ -100,6 +111,7 @@ export class EtcdBackend extends BaseClient {
       0,
     );
     if (deleted === 0) throw new ResourceDoesNotExistError(key);
+    return deleted;
   }
 
   protected async _get(key: Key): Promise<KVPairWithValue | undefined> {
@@ -138,8 +150,14 @@ export class EtcdBackend extends BaseClient {
     const leased: Array<{ pair: KVPairWithValue; lease: string }> = [];
     for (const kv of kvs) {
       const path = this.#keys.path(kv.key);
-      const key = options.keyFromDefaultPath(path);
-      if (key === null) continue;
+      const parsed = parseCanonical((p) => options.keyFromDefaultPath(p), path);
+      if (parsed.kind !== 'key') {
+        if (parsed.kind === 'not-canonical') {
+          this.#options.onListError(notCanonical(parsed, kv, this.#keys.namespace));
+        }
+        continue;
+      }
+      const key = parsed.key;
       let value: unknown;
       try {
         value = decodeValue(key, kv.value, path, this.#keys.namespace);
@@ -156,11 +174,19 @@ export class EtcdBackend extends BaseClient {
     return inPathOrder(pairs, paths).filter((pair) => !expired.has(pair));
   }
 
-  protected _syncer(): Syncer {
-    throw new DatastoreError(
-      'EtcdBackend has no syncer yet: the etcd syncer is the second half of issue 14',
-      { code: 'ERR_OPERATION_NOT_SUPPORTED' },
-    );
+  /** A syncer on a client of its own (see etcd-source.ts): snapshot, then watch. */
+  protected _syncer(
+    callbacks: SyncerCallbacks,
+    options: SyncerOptions,
+    onStopped: () => void,
+  ): Syncer {
+    const source = new EtcdSource({
+      lib: this.#lib,
+      connect: () => connect(this.#lib, this.#options),
+      keys: this.#keys,
+      pageSize: this.#options.pageSize,
+    });
+    return new SyncerMachine(callbacks, syncerSettingsOf(options), source, onStopped);
   }
 
   /** A cheap request first, so that an unreachable etcd reads as that, not as a failed write. */
@@ -247,6 +273,22 @@ export class EtcdBackend extends BaseClient {
       return await call();
     }
   }
+}
+
+/**
+ * An etcd key whose path parses to a key with another path (another policy tier, `%2F` for
+ * `%2f`, ...): not a key, as on files (model/canonical.ts), named with the key kvdir writes.
+ */
+function notCanonical(
+  parsed: Extract<CanonicalVerdict, { kind: 'not-canonical' }>,
+  kv: { key: Buffer },
+  namespace: string,
+): DatastoreError {
+  const { key, canonical } = parsed;
+  return new DatastoreError(
+    `not a key: kvdir writes ${key.toString()} as ${namespace}${canonical}: ${kv.key.toString('utf8')}`,
+    { code: 'ERR_NOT_A_KEY', key },
+  );
 }
 
 /**

@@ -110,7 +110,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   }
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; col: number } {
+/** 1-based line and column (in UTF-16 code units) of a character offset. */
+export function lineAndColumn(text: string, offset: number): { line: number; col: number } {
   let line = 1;
   let lineStart = 0;
   for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {

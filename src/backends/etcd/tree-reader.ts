@@ -4,8 +4,11 @@
  * as `root-x`, since `-`, `.` and `%` sort below `/`), in pages of `pageSize` keys, every page
  * at the revision of the first. Pages keep each response small (grpc-js refuses large ones,
  * and one 33 MB response of 100,000 keys costs more memory than ten of 3 MB).
+ *
+ * `scanTrees` reads several roots at one revision, page by page, for the syncer's snapshot;
+ * `readTree` collects one root for `list()`.
  */
-import type { IKeyValue, KVClient } from 'etcd3';
+import type { IKeyValue, IResponseHeader, KVClient } from 'etcd3';
 import type { KeySpace } from './key-space.js';
 
 /** Runs one idempotent read, with whatever retry the caller allows. */
@@ -20,53 +23,90 @@ export interface TreeReaderOptions {
   isCompacted: (err: unknown) => boolean;
 }
 
-/** Attempts before a list gives up on compactions racing it. */
+/** Told each page of a scan, in order: `root` is the index of the root it belongs to. */
+export type OnPage = (kvs: IKeyValue[], root: number) => void | Promise<void>;
+
+/** Attempts before a read gives up on compactions racing it. */
 const ATTEMPTS = 3;
 
 /** Every etcd key-value at or below `root`, in etcd's (byte) order. */
 export async function readTree(options: TreeReaderOptions, root: string): Promise<IKeyValue[]> {
+  let kvs: IKeyValue[] = [];
+  await scanTrees(options, [root], {
+    restart: () => (kvs = []),
+    page: (page) => {
+      for (const kv of page) kvs.push(kv);
+    },
+  });
+  return kvs;
+}
+
+export interface ScanHandlers {
+  page: OnPage;
+  /** A compaction passed the pinned revision: everything told so far is void, it starts over. */
+  restart(): void;
+}
+
+/**
+ * Reads every root at one revision, page by page; returns the header of the first response
+ * (its revision is the one every page was read at).
+ */
+export async function scanTrees(
+  options: TreeReaderOptions,
+  roots: readonly string[],
+  handlers: ScanHandlers,
+): Promise<IResponseHeader> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await readOnce(options, root);
+      let header: IResponseHeader | undefined;
+      for (const [index, root] of roots.entries()) {
+        const first = await readRoot(options, root, header?.revision, (kvs) =>
+          handlers.page(kvs, index),
+        );
+        header ??= first;
+      }
+      return header!;
     } catch (err) {
       // A compaction passed the first page's revision while later pages were read: start over.
       if (attempt === ATTEMPTS || !options.isCompacted(err)) throw err;
+      handlers.restart();
     }
   }
 }
 
-async function readOnce(
+/** Reads one root in pages (at `revision`, or at the current one); returns the first header. */
+async function readRoot(
   { kv, keys, pageSize, read }: TreeReaderOptions,
   root: string,
-): Promise<IKeyValue[]> {
-  const below = keys.below(root);
-  const page = { ...below, limit: pageSize };
+  revision: string | undefined,
+  onPage: (kvs: IKeyValue[]) => void | Promise<void>,
+): Promise<IResponseHeader> {
+  const at = revision === undefined ? {} : { revision };
+  const page = { ...keys.below(root), limit: pageSize, ...at };
   let kvs: IKeyValue[];
   let more: boolean;
-  let revision: string;
+  let header: IResponseHeader;
   if (root.endsWith('/')) {
-    const first = await read(() => kv.range(page));
-    ({ kvs, more } = first);
-    revision = first.header.revision;
+    ({ kvs, more, header } = await read(() => kv.range(page)));
   } else {
     // The root key and the first page of the prefix in one request, at one revision.
     const first = await read(() =>
-      kv.txn({ success: [{ request_range: { key: keys.key(root) } }, { request_range: page }] }),
+      kv.txn({
+        success: [{ request_range: { key: keys.key(root), ...at } }, { request_range: page }],
+      }),
     );
     const [exact, prefix] = first.responses.map((response) => response.response_range);
     kvs = [...(exact?.kvs ?? []), ...(prefix?.kvs ?? [])];
     more = prefix?.more ?? false;
-    revision = first.header.revision;
+    header = first.header;
   }
-  while (more) {
+  const pinned = { ...page, revision: header.revision };
+  for (;;) {
+    await onPage(kvs);
+    if (!more) return header;
     const last = kvs.at(-1)!.key;
-    const next = await read(() =>
-      kv.range({ ...page, key: Buffer.concat([last, ZERO]), revision }),
-    );
-    for (const item of next.kvs) kvs.push(item);
-    more = next.more;
+    ({ kvs, more } = await read(() => kv.range({ ...pinned, key: Buffer.concat([last, ZERO]) })));
   }
-  return kvs;
 }
 
 const ZERO = Buffer.from([0]);

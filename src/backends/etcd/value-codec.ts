@@ -3,12 +3,16 @@
  * structured values as JSON with Calico's field names, raw values (strings, bools, IPs) as bare
  * text. Go's `json.Marshal` escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings, so a
  * selector such as `a == 'x' && b == 'y'` is stored as `\u0026\u0026`; kvdir writes the same
- * (any JSON reader decodes both forms alike).
+ * (any JSON reader decodes both forms alike). A structured value read back is checked against
+ * its key's value type as Go's unmarshal would read it (writes are checked in BaseClient).
  */
 import { isUtf8 } from 'node:buffer';
 import { ParsingDatastoreEntryError, ValidationError } from '../../model/errors.js';
 import type { Key, ValueKind } from '../../model/key.js';
+import { formatIssue } from '../../model/value-issues.js';
+import { parseStoredValue } from '../../model/value-read.js';
 import { decodeRawValue, encodeRawValue } from '../../model/values.js';
+import { jsonFieldPosition } from './json-field-position.js';
 import { findJsonSyntaxError } from './json-position.js';
 
 const GO_ESCAPED = /[<>&\u2028\u2029]/;
@@ -48,13 +52,26 @@ export function decodeValue(key: Key, bytes: Buffer, path: string, namespace: st
     throw parseError(key, path, namespace, text, { reason: 'not UTF-8 text' });
   }
   if (kind !== 'structured') return decodeRawValue(kind, text);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (cause) {
     const found = findJsonSyntaxError(text);
     const detail = found ?? { reason: (cause as Error).message };
     throw parseError(key, path, namespace, text, { ...detail, cause });
   }
+  // As libcalico-go's unmarshal into the key's struct: a field of the wrong type fails,
+  // missing fields get Go's zero values (model/value-read.ts), as the file backend reads.
+  const stored = parseStoredValue(key, value);
+  if (stored.ok) return stored.value;
+  const [first, ...more] = stored.issues;
+  const reason = `${first === undefined ? 'invalid value' : formatIssue(first)}${
+    more.length === 0 ? '' : ` (and ${more.length} more)`
+  }`;
+  throw parseError(key, path, namespace, text, {
+    reason,
+    ...jsonFieldPosition(text, first?.path ?? []),
+  });
 }
 
 function parseError(

@@ -9,13 +9,16 @@
  * code path for both and the temp file hidden under `.kvdir-`.
  *
  * A write is split in two so that two files can be replaced in a chosen order with their
- * slow parts overlapped: `prepareTemp` writes (and fsyncs) the temp file, `commit` renames it.
+ * slow parts overlapped: `prepareTemp` writes (and fsyncs) the temp file, `commitSync` renames
+ * it. The rename is synchronous whatever the mode, so that a caller can check its lock and
+ * commit with no turn of the event loop in between.
  */
 import { basename, dirname, join } from 'node:path';
 import type { FsLike } from './fs-like.js';
 import { errnoCode, fsyncFd } from './fs-like.js';
 import { tempName } from './layout.js';
 import { uniqueId } from './unique-id.js';
+import { reachedStep } from './write-steps.js';
 
 export interface AtomicWriteOptions {
   fsync: boolean;
@@ -27,9 +30,9 @@ export interface AtomicWriteOptions {
 
 /** A complete temp file, ready to replace its target. */
 export interface PreparedTemp {
-  /** Renames the temp file over the target. */
-  commit(): Promise<void>;
-  /** Removes the temp file. */
+  /** Renames the temp file over the target; on failure the temp file is left for `discard`. */
+  commitSync(): void;
+  /** Removes the temp file (if it is still there). */
   discard(): Promise<void>;
 }
 
@@ -48,24 +51,13 @@ export async function prepareTemp(
     await discard();
     throw err;
   }
-  return {
-    commit: async () => {
-      try {
-        await io.rename(temp, target);
-      } catch (err) {
-        await discard();
-        throw err;
-      }
-    },
-    discard,
-  };
+  return { commitSync: () => fs.renameSync(temp, target), discard };
 }
 
 /** The few calls a temp file needs, made one way or the other. */
 interface TempIo {
   /** Creates `path` (it must not exist), writes `data`, fsyncs if asked, closes. */
   write(path: string, data: Uint8Array, mode: number, fsync: boolean): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
 }
 
@@ -77,13 +69,11 @@ function syncIo(fs: FsLike): TempIo {
       try {
         for (let offset = 0; offset < data.length;)
           offset += fs.writeSync(fd, data, offset, data.length - offset);
-        if (fsync) await fsyncFd(fs, fd);
+        reachedStep('temp-written', path);
+        if (fsync) await syncing(fsyncFd(fs, fd), path);
       } finally {
         fs.closeSync(fd);
       }
-    },
-    async rename(from, to) {
-      fs.renameSync(from, to);
     },
     async unlink(path) {
       fs.unlinkSync(path);
@@ -98,49 +88,76 @@ function asyncIo(fs: FsLike): TempIo {
       const handle = await fs.promises.open(path, 'wx', mode);
       try {
         await handle.writeFile(data);
-        if (fsync) await handle.sync();
+        reachedStep('temp-written', path);
+        if (fsync) await syncing(handle.sync(), path);
       } finally {
         await handle.close();
       }
     },
-    rename: (from, to) => fs.promises.rename(from, to),
     unlink: (path) => fs.promises.unlink(path),
   };
 }
 
 /**
- * Writes a new file in place (no temp file): only for a file that no reader looks at while it
- * is written. Whatever is at the name already (a leftover of a crash, a link) is removed and
- * replaced, never written through. On failure the new file is removed.
+ * Creates `target` with `data` if nothing is there (no temp file): only for a file that no
+ * reader looks at while it is written. Says whether it did; false when the name is taken (it
+ * is left alone). On a failure the new file is removed.
  */
-export async function writeNewFile(
+export async function createNewFile(
   fs: FsLike,
   target: string,
   data: Uint8Array,
   options: { sync: boolean },
-): Promise<void> {
+): Promise<boolean> {
   const io = options.sync ? syncIo(fs) : asyncIo(fs);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await io.write(target, data, 0o666, false);
-      return;
-    } catch (err) {
-      const exists = errnoCode(err) === 'EEXIST';
-      if (exists && attempt === 0) {
-        await io.unlink(target);
-        continue;
-      }
-      if (!exists) await io.unlink(target).catch(() => undefined);
-      throw err;
-    }
+  try {
+    await io.write(target, data, 0o666, false);
+    return true;
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') return false;
+    await io.unlink(target).catch(() => undefined);
+    throw err;
   }
 }
 
-export async function writeFileAtomic(
-  fs: FsLike,
-  target: string,
-  data: Uint8Array,
-  options: AtomicWriteOptions,
-): Promise<void> {
-  await (await prepareTemp(fs, target, data, options)).commit();
+/**
+ * Writes a new file in place (no temp file), synchronously: only for a file that no reader
+ * looks at while it is written. Whatever is at the name already (a leftover of a crash, a
+ * link) is removed and replaced, never written through. On failure the new file is removed.
+ */
+export function writeNewFileSync(fs: FsLike, target: string, data: Uint8Array): void {
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = fs.openSync(target, 'wx', 0o666);
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST' || attempt > 0) throw err;
+      fs.unlinkSync(target);
+      continue;
+    }
+    try {
+      for (let offset = 0; offset < data.length;)
+        offset += fs.writeSync(fd, data, offset, data.length - offset);
+    } catch (err) {
+      fs.closeSync(fd);
+      removeQuietly(fs, target);
+      throw err;
+    }
+    fs.closeSync(fd);
+    return;
+  }
+}
+
+function removeQuietly(fs: FsLike, path: string): void {
+  try {
+    fs.unlinkSync(path);
+  } catch {
+    // Already gone, or not ours to worry about: the caller reports the first failure.
+  }
+}
+
+/** An fsync under way: the test knob sees it before it completes. */
+function syncing(done: Promise<void>, path: string): Promise<void> {
+  reachedStep('fsync-started', path);
+  return done;
 }

@@ -20,9 +20,17 @@ import {
 } from '../../model/errors.js';
 import { parseCanonical } from '../../model/canonical.js';
 import type { Key, ListInterface, ValueOf } from '../../model/key.js';
-import type { KVPair, KVPairFor, KVPairWithValue } from '../../model/kv.js';
+import type {
+  KVPair,
+  KVPairFor,
+  KVPairWithValue,
+  KeyInfo,
+  ListKeysOptions,
+} from '../../model/kv.js';
+import { keyFromPath } from '../../model/parser.js';
 import type { CheckOptions, CheckProblem } from './check.js';
 import { checkTree } from './check.js';
+import { assumedCaseInsensitive } from './case-fold.js';
 import type { FsLike } from './fs-like.js';
 import { isNodeFs, nodeFsLike } from './fs-like.js';
 import type { LockOptions } from './locks.js';
@@ -34,6 +42,7 @@ import { createFileSyncer } from './sync/file-source.js';
 import { Breather } from '../../syncer/batch.js';
 import { syncerKnobs } from './sync/internals.js';
 import type { FileSyncerOptions } from './sync/settings.js';
+import type { FoundFile, OwnEntry } from './tree-walk.js';
 import { notCanonicalError, walkProblemError } from './tree-walk.js';
 
 export interface FileBackendOptions {
@@ -76,6 +85,9 @@ export interface FileText {
 }
 
 const DEFAULT_MAX_VALUE_BYTES = 4 * 1024 * 1024;
+
+/** Keys looked at at once by listKeys() (list() reads one key after another: see _list). */
+const LIST_CONCURRENCY = 64;
 
 export class FileBackend extends BaseClient {
   readonly #store: TreeStore;
@@ -186,7 +198,8 @@ export class FileBackend extends BaseClient {
     // Without a root no key exists: an update or a compare-and-swap fails without creating it.
     const mustExist = op === 'update' || revision !== undefined;
     if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
-    return await this.#locks.withLock(files.path, async () => {
+    await this.#store.refuseCaseConflict(key, [files.file], assumedCaseInsensitive(this));
+    return await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current) ? current : undefined;
       if (op === 'create' && live !== undefined) throw new ResourceAlreadyExistsError(key);
@@ -196,30 +209,53 @@ export class FileBackend extends BaseClient {
       const bytes = given ?? (live ? this.#store.encodeOnto(key, value, live.bytes, fresh) : fresh);
       const expiresAt = ttl ? this.#store.clock.now() + ttl : undefined;
       const print = fingerprint(bytes);
-      const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt);
-      await this.#store.write(files, bytes, sidecar, current);
+      // The new sidecar records what readers go by until its value file is in place.
+      const sidecar = nextSidecar(live?.sidecar, live !== undefined, print, expiresAt, current);
+      await this.#store.write(files, bytes, sidecar, current, guard);
       const written: KVPairWithValue = { key, value, revision: revisionOf(sidecar, print) };
       if (ttl !== undefined) written.ttl = ttl;
       return written;
     });
   }
 
-  protected async _delete(key: Key, revision: string | undefined): Promise<void> {
+  protected async _delete(key: Key, revision: string | undefined): Promise<number> {
     const files = this.#store.keyFiles(key.defaultPath());
     const deletePath = key.defaultDeletePath();
     // Without a root there is nothing to delete: fail without creating it (for the lock).
     if (!this.#store.rootExists()) throw new ResourceDoesNotExistError(key);
-    await this.#locks.withLock(files.path, async () => {
+    const subtree = this.#store.keyFiles(deletePath);
+    const paths = [files.file, subtree.file, subtree.dir];
+    await this.#store.refuseCaseConflict(key, paths, assumedCaseInsensitive(this));
+    const count = await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
       const live = this.#store.isLive(current);
       if (revision !== undefined) checkRevision(key, live ? current : undefined, revision);
-      const removed = await this.#store.removeTree(deletePath);
+      const removed = await this.#store.removeTree(deletePath, guard);
       // An expired value file is removed but did not exist as far as callers know.
       const existed = live || removed.dir || (removed.file && deletePath !== files.path);
       if (!existed) throw new ResourceDoesNotExistError(key);
+      // The files a listing would have shown as keys (see list): not a name that only parses to
+      // another key's path.
+      return removed.keys.filter(
+        (path) => parseCanonical(safeKeyFromPath, path).kind !== 'not-canonical',
+      ).length;
     });
-    for (const parent of key.defaultDeleteParentPaths()) {
-      if (!(await this.#store.removeDirIfEmpty(parent))) break;
+    await this.#removeEmptyParents(key.defaultDeleteParentPaths());
+    return count;
+  }
+
+  /**
+   * After a delete, the implicit parents it left empty (Calico's workload and endpoint
+   * directories), innermost first, each under its directory's lock held alone. The delete has
+   * landed by now: a parent that is busy (a writer in it, here or in another process) or that
+   * cannot be removed is left as it is, and no failure here fails the delete.
+   */
+  async #removeEmptyParents(parents: string[]): Promise<void> {
+    for (const parent of parents) {
+      const removed = await this.#locks
+        .withDirectoryIfFree(parent, (guard) => this.#store.removeDirIfEmpty(parent, guard))
+        .catch(() => false);
+      if (removed !== true) return;
     }
   }
 
@@ -234,18 +270,7 @@ export class FileBackend extends BaseClient {
   }
 
   protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
-    const walked = await this.#store.walk(options.defaultPathRoot());
-    if (!walked.existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
-    for (const problem of walked.problems) this.#onListError(walkProblemError(problem));
-    const matches = walked.files.flatMap((found) => {
-      const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);
-      if (parsed.kind === 'key') return [{ key: parsed.key, path: found.path }];
-      if (parsed.kind === 'not-canonical') {
-        const { key, canonical } = parsed;
-        this.#onListError(notCanonicalError(this.#store.root, found.file, key, canonical));
-      }
-      return [];
-    });
+    const matches = await this.#walkKeys(options);
     // One key after another, synchronously (each read is one short synchronous section): 64
     // promise chains around reads that do not overlap only added overhead (issue 19). The event
     // loop gets a turn every few milliseconds.
@@ -257,6 +282,57 @@ export class FileBackend extends BaseClient {
       await breather.breathe();
     }
     return pairs;
+  }
+
+  /**
+   * The keys of `list`, by the same walk and name rules, without reading a value: only the
+   * sidecar, for the TTL (one small file, and none at all in a tree fresh from git). With
+   * `details`, each value file is read for its revision and size, never parsed.
+   */
+  protected override async _listKeys(
+    options: ListInterface,
+    how: ListKeysOptions,
+  ): Promise<KeyInfo[]> {
+    // The sidecars the walk saw: a key without one (a tree fresh from git) costs no open at all.
+    const sidecars = new Set<string>();
+    const matches = await this.#walkKeys(options, sidecars);
+    const root = options.defaultPathRoot();
+    const infos = await mapLimit(matches, LIST_CONCURRENCY, ({ key, path }) => {
+      // The prefix's own file sits in a directory the walk did not list: its sidecar is looked for.
+      const sidecar = path === root ? undefined : sidecars;
+      return this.#keyInfo(key, path, how.details === true, sidecar);
+    });
+    return infos.filter((info): info is KeyInfo => info !== undefined);
+  }
+
+  /**
+   * The key of each value file at or below the options' root, in path order; problems reported.
+   * `sidecars`, when given, gets the path of every sidecar in the directories walked.
+   */
+  async #walkKeys(
+    options: ListInterface,
+    sidecars?: Set<string>,
+  ): Promise<Array<{ key: Key; path: string }>> {
+    const files: FoundFile[] = [];
+    const existed = await this.#store.visit(options.defaultPathRoot(), {
+      file: (found) => void files.push(found),
+      problem: (problem) => this.#onListError(walkProblemError(problem)),
+      ...(sidecars === undefined
+        ? {}
+        : {
+            own: (entry: OwnEntry) => void (entry.kind === 'sidecar' && sidecars.add(entry.file)),
+          }),
+    });
+    if (!existed) this.#store.rootExists(); // a root that is a file is an error, not "empty"
+    return files.flatMap((found) => {
+      const parsed = parseCanonical((path) => options.keyFromDefaultPath(path), found.path);
+      if (parsed.kind === 'key') return [{ key: parsed.key, path: found.path }];
+      if (parsed.kind === 'not-canonical') {
+        const { key, canonical } = parsed;
+        this.#onListError(notCanonicalError(this.#store.root, found.file, key, canonical));
+      }
+      return [];
+    });
   }
 
   /** A syncer over the tree: see `FileSyncerOptions` for what it takes beyond the shared options. */
@@ -291,6 +367,31 @@ export class FileBackend extends BaseClient {
     }
   }
 
+  /** One entry of `listKeys`; like `#listOne`, an entry that cannot be read is reported and skipped. */
+  async #keyInfo(
+    key: Key,
+    path: string,
+    details: boolean,
+    sidecars: ReadonlySet<string> | undefined,
+  ): Promise<KeyInfo | undefined> {
+    try {
+      const files = this.#store.keyFiles(path);
+      if (!details) {
+        if (sidecars !== undefined && !sidecars.has(files.sidecar)) return { key }; // no TTL
+        return this.#store.isLiveByName(files) ? { key } : undefined;
+      }
+      const entry = await this.#store.read(files);
+      if (!this.#store.isLive(entry)) return undefined;
+      const info: KeyInfo = { key, revision: entry.revision, size: entry.bytes.length };
+      const ttl = this.#store.ttlLeft(entry);
+      if (ttl !== undefined) info.ttl = ttl;
+      return info;
+    } catch (err) {
+      this.#onListError(this._toError(err, { op: 'list', key }));
+      return undefined;
+    }
+  }
+
   #pair(key: Key, entry: StoredEntry): KVPairWithValue {
     const pair: KVPairWithValue = {
       key,
@@ -303,7 +404,33 @@ export class FileBackend extends BaseClient {
   }
 }
 
+/** keyFromPath for a path taken from a file name; such a path is valid, but a parser must not throw here. */
+function safeKeyFromPath(path: string): Key | null {
+  try {
+    return keyFromPath(path);
+  } catch {
+    return null;
+  }
+}
+
 function checkRevision(key: Key, current: StoredEntry | undefined, revision: string): void {
   if (current === undefined) throw new ResourceDoesNotExistError(key);
   if (current.revision !== revision) throw new ResourceUpdateConflictError(key);
+}
+
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -67,6 +67,7 @@ export interface FsLike {
   closeSync(fd: number): void;
   renameSync(from: string, to: string): void;
   unlinkSync(path: string): void;
+  rmdirSync(path: string): void;
   mkdirSync(path: string, options: { recursive: boolean }): unknown;
   readdirSync(path: string, options: { withFileTypes: true; encoding?: 'buffer' }): unknown[];
   fsync(fd: number, callback: (err: Error | null) => void): void;

@@ -9,26 +9,48 @@ import type { Key } from '../../model/key.js';
 import type { ValueTypeName } from '../../model/value-schemas.js';
 import type { Clock } from '../../core/clock.js';
 import type { PreparedTemp } from './atomic-write.js';
-import { prepareTemp, writeFileAtomic, writeNewFile } from './atomic-write.js';
+import { createNewFile, prepareTemp, writeNewFileSync } from './atomic-write.js';
 import type { DecodeFailure } from './yaml-codec.js';
 import { checkValueText, decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { editYamlText, textForValue } from './yaml-edit.js';
+import { caseConflict, probeCaseInsensitive } from './case-fold.js';
 import { isMissing, isNotEmpty } from './errno.js';
-import type { FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
+import type { DirentLike, FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
 import { direntName, openedDirPath, readDir, readRegularFile, symlinkError } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
-import { INTERNAL_PREFIX, dirForPath, isInternalName, keyFiles } from './layout.js';
+import {
+  INTERNAL_PREFIX,
+  VALUE_SUFFIX,
+  decodeSegment,
+  dirForPath,
+  isInternalName,
+  isValueFileName,
+  keyFiles,
+  sidecarName,
+} from './layout.js';
 import type { Sidecar } from './revision.js';
-import { decodeSidecar, encodeSidecar, fingerprint, isExpired, revisionOf } from './revision.js';
+import {
+  decodeSidecar,
+  effectiveSidecar,
+  encodeSidecar,
+  fingerprint,
+  isExpired,
+  revisionOf,
+} from './revision.js';
 import { visitPrefix, walkPrefix } from './tree-walk.js';
 import { uniqueId } from './unique-id.js';
 import type { WalkResult, WalkVisitor } from './tree-walk.js';
+import { reachedStep } from './write-steps.js';
+import type { CommitGuard } from './locks.js';
 
 /** What one value file holds right now. */
 export interface StoredEntry {
   files: KeyFiles;
   bytes: Buffer;
+  /** The sidecar that applies to these bytes (see `effectiveSidecar`). */
   sidecar: Sidecar | undefined;
+  /** The sidecar file as written: ahead of `sidecar` while a write has not landed. */
+  written: Sidecar | undefined;
   fingerprint: string;
   revision: string;
   /** The file's mode, kept when kvdir rewrites it. */
@@ -72,6 +94,9 @@ export class TreeStore {
   /** The real root `#fdPathsMatch` was found for. */
   #fdPathsCheckedFor: string | undefined;
   #fdPathsMatch = false;
+  /** Whether the file system of the real root `#caseCheckedFor` ignores case. */
+  #caseCheckedFor: string | undefined;
+  #caseInsensitive = false;
 
   constructor(options: StoreOptions) {
     this.root = resolve(options.root);
@@ -110,12 +135,14 @@ export class TreeStore {
     // read): a directory swapped in the microseconds between the two opens could only hand
     // over another small regular file, read as a revision and ignored unless it is a sidecar.
     const side = readRegularFile(this.fs, files.sidecar, SIDECAR_READ);
-    const sidecar = side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
+    const written = side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
     const print = fingerprint(bytes);
+    const sidecar = effectiveSidecar(written, print);
     return {
       files,
       bytes,
       sidecar,
+      written,
       fingerprint: print,
       revision: revisionOf(sidecar, print),
       mode: modeOf(value.stats),
@@ -149,6 +176,19 @@ export class TreeStore {
     }
     this.#assertInside(dir);
     return found;
+  }
+
+  /**
+   * Whether a value file a walk found holds a key that has not expired, from its sidecar
+   * alone: a listing of keys reads no value. A file without a sidecar never expires.
+   */
+  isLiveByName(files: KeyFiles): boolean {
+    return !isExpired(this.#readSidecar(files.sidecar), this.clock.now());
+  }
+
+  #readSidecar(file: string): Sidecar | undefined {
+    const side = readRegularFile(this.fs, file, SIDECAR_READ);
+    return side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
   }
 
   isLive(entry: StoredEntry | undefined): entry is StoredEntry {
@@ -242,123 +282,229 @@ export class TreeStore {
 
   /**
    * Writes a key's value file and its sidecar. The caller holds the key's lock and passes what
-   * the key's files held when it looked (`current`: undefined when it has no value file).
+   * the key's files held when it looked (`current`: undefined when it has no value file), and
+   * the guard of its lock. Temp files are written and fsynced first; then, with no `await` in
+   * between, the guard and the renames that commit: a write whose lock was lost meanwhile
+   * discards its temp files and changes nothing.
    */
   async write(
     files: KeyFiles,
     bytes: Buffer,
     sidecar: Sidecar,
     current: StoredEntry | undefined,
+    guard: CommitGuard,
   ): Promise<void> {
     this.#makeDir(files.parent);
     // Alone, a write is quickest in synchronous calls; beside others, through the thread pool.
     const sync = this.#writing === 0;
     this.#writing++;
     try {
+      reachedStep('locked', files.file);
       const sidecarBytes = Buffer.from(encodeSidecar(sidecar));
-      if (current === undefined) await this.#create(files, bytes, sidecarBytes, sync);
-      else if (current.bytes.equals(bytes)) await this.#replaceSidecar(files, sidecarBytes, sync);
-      else await this.#replace(files, bytes, sidecarBytes, current.mode, sync);
+      if (current === undefined) await this.#create(files, bytes, sidecarBytes, guard, sync);
+      else await this.#replace(files, bytes, sidecarBytes, current, guard, sync);
     } finally {
       this.#writing--;
     }
   }
 
   /**
-   * A key without a value file: the sidecar first, as a new file written in place (no reader
-   * looks at a sidecar whose value file does not exist), then the value file, atomically. A
-   * reader sees no key or the whole key; a crash between the two leaves a hidden file no
-   * reader uses.
+   * A key without a value file: the value's temp file and, while it is fsynced, the sidecar as
+   * a new file written in place (no reader looks at a sidecar whose value file does not exist,
+   * and creating a file where there is none undoes nobody's write). At commit, after the guard:
+   * the sidecar replaces a leftover one if there was one, and the value's rename. A reader sees
+   * no key or the whole key; a crash between the two leaves a hidden file no reader uses.
    */
   async #create(
     files: KeyFiles,
     bytes: Buffer,
     sidecarBytes: Buffer,
+    guard: CommitGuard,
     sync: boolean,
   ): Promise<void> {
-    await writeNewFile(this.fs, files.sidecar, sidecarBytes, { sync });
+    const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
+    value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
+    let created = false;
     try {
-      await writeFileAtomic(this.fs, files.file, bytes, { fsync: this.#fsync, sync });
+      created = await createNewFile(this.fs, files.sidecar, sidecarBytes, { sync });
+      const ready = await value;
+      reachedStep('commit', files.file);
+      guard();
+      if (!created) writeNewFileSync(this.fs, files.sidecar, sidecarBytes);
+      created = true;
+      ready.commitSync();
     } catch (err) {
-      await this.fs.promises.unlink(files.sidecar).catch(() => undefined);
+      await (await value.catch(() => undefined))?.discard();
+      // Ours to remove only while the lock is still ours: if it was lost, the name may hold
+      // the sidecar of another process's create by now.
+      if (created && this.#stillHeld(guard)) this.#unlinkQuietly(files.sidecar);
       throw err;
     }
   }
 
   /**
-   * Replaces the value file, then its sidecar, in that order, so a crash between the two
-   * leaves a sidecar behind its file (read as an outside edit), never ahead of it. The sidecar's
-   * temp file is written while the value's is being fsynced.
+   * A key with a value file: both temp files (the sidecar's written while the value's is being
+   * fsynced), then the sidecar's rename and the value's. The value's rename is the one step at
+   * which the write lands: until then the new sidecar records the key's state before the write
+   * and readers go by it (revision.ts), so a failure or a crash between the two changes nothing
+   * a reader sees. A write of the bytes the file already holds renames only the sidecar.
    */
   async #replace(
     files: KeyFiles,
     bytes: Buffer,
     sidecarBytes: Buffer,
-    mode: number | undefined,
+    current: StoredEntry,
+    guard: CommitGuard,
     sync: boolean,
   ): Promise<void> {
-    const value = prepareTemp(this.fs, files.file, bytes, { fsync: this.#fsync, sync, mode });
-    value.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
-    let side: PreparedTemp;
+    const options = { fsync: this.#fsync, sync, mode: current.mode };
+    const value = current.bytes.equals(bytes)
+      ? undefined
+      : prepareTemp(this.fs, files.file, bytes, options);
+    value?.catch(() => undefined); // handled below; this only keeps it from counting as unhandled meanwhile
+    let side: PreparedTemp | undefined;
     try {
       side = await prepareTemp(this.fs, files.sidecar, sidecarBytes, { fsync: false, sync });
+      const ready = await value;
+      reachedStep('commit', files.file);
+      guard();
+      side.commitSync();
+      ready?.commitSync();
     } catch (err) {
-      await (await value.catch(() => undefined))?.discard();
+      await Promise.all([side?.discard(), (await value?.catch(() => undefined))?.discard()]);
       throw err;
     }
-    try {
-      await (await value).commit();
-    } catch (err) {
-      await side.discard();
-      throw err;
-    }
-    await side.commit();
   }
 
   /**
-   * A write of the bytes the value file already holds (the same value, or the same text): the
-   * file is left as it is, byte for byte, and only the sidecar is replaced, by one rename. Its
-   * fingerprint is the file's, so readers see the new generation at once; a crash before the
-   * rename leaves the key as it was, one after it the whole write: nothing in between to misread.
+   * Removes the value of `path` and every key below it; says what existed. With no `await`
+   * between the guard and the last step: the directory below moved aside in one rename (so no
+   * reader sees half a subtree), then the value file unlinked (the step at which the key is
+   * gone), then its sidecar (a sidecar without its value file is read by nobody). A failure
+   * before the value file is gone puts the directory back and changes nothing; one after it is
+   * not a failure. The moved-aside directory is removed afterwards, as best it can be.
    */
-  async #replaceSidecar(files: KeyFiles, sidecarBytes: Buffer, sync: boolean): Promise<void> {
-    const side = await prepareTemp(this.fs, files.sidecar, sidecarBytes, { fsync: false, sync });
-    await side.commit();
-  }
-
-  /**
-   * Removes the value of `path` and every key below it: the value file and its sidecar, then
-   * the directory, moved aside in one rename so no reader sees half a subtree. Says what existed.
-   */
-  async removeTree(path: string): Promise<{ file: boolean; dir: boolean }> {
+  async removeTree(
+    path: string,
+    guard: CommitGuard,
+  ): Promise<{ file: boolean; dir: boolean; keys: string[] }> {
     const files = this.keyFiles(path);
     this.#assertInside(files.parent);
-    const file = await this.fs.promises.unlink(files.file).then(() => true, falseIfMissing);
-    await this.fs.promises.unlink(files.sidecar).catch(falseIfMissing);
     const trash = join(files.parent, `${INTERNAL_PREFIX}trash-${uniqueId()}`);
-    const dir = await this.fs.promises.rename(files.dir, trash).then(() => true, falseIfMissing);
-    if (dir) await this.fs.promises.rm(trash, { recursive: true, force: true });
-    return { file, dir };
+    const live = this.#liveSidecarAt(files.sidecar);
+    reachedStep('commit', files.file);
+    guard();
+    const dir = this.#renameIfPresent(files.dir, trash);
+    let file: boolean;
+    try {
+      file = this.#unlinkIfPresent(files.file);
+    } catch (err) {
+      if (dir) this.#putBack(trash, files.dir, err);
+      throw err;
+    }
+    this.#unlinkQuietly(files.sidecar);
+    // The keys removed, counted from what was removed (a write racing the delete cannot make
+    // the count wrong): the value file if it had not expired, and each live one moved aside.
+    const keys = file && live ? [path] : [];
+    if (dir) {
+      await this.#collectKeys(trash, path, keys);
+      await this.fs.promises.rm(trash, { recursive: true, force: true }).catch(() => undefined);
+    }
+    return { file, dir, keys };
   }
 
-  /** Removes the directory of `path` if it holds nothing but kvdir's own files; says if it did. */
-  async removeDirIfEmpty(path: string): Promise<boolean> {
-    const dir = dirForPath(this.root, path);
-    let names: string[];
+  /** False for a sidecar that says its key expired; true otherwise (none, unreadable, no TTL). */
+  #liveSidecarAt(file: string): boolean {
     try {
-      names = (await readDir(this.fs, dir)).map(direntName);
+      return !isExpired(this.#readSidecar(file), this.clock.now());
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * Adds to `keys` the key path of each live value file in `dir`, a directory moved aside that
+   * stood for `path`. A directory that cannot be read is left to the removal to report.
+   */
+  async #collectKeys(dir: string, path: string, keys: string[]): Promise<void> {
+    const entries = await readDir(this.fs, dir).catch(() => []);
+    const names = new Set(entries.map(direntName));
+    for (const entry of entries) {
+      const name = direntName(entry);
+      if (entry.isDirectory()) {
+        const segment = decodeSegment(name);
+        if (segment !== undefined)
+          await this.#collectKeys(join(dir, name), `${path}/${segment}`, keys);
+      } else if (entry.isFile() && isValueFileName(name)) {
+        const segment = decodeSegment(name.slice(0, -VALUE_SUFFIX.length));
+        const sidecar = sidecarName(name);
+        // Only a sidecar that is there is read: a tree from git has none.
+        const live = !names.has(sidecar) || this.#liveSidecarAt(join(dir, sidecar));
+        if (segment !== undefined && live) keys.push(`${path}/${segment}`);
+      }
+    }
+  }
+
+  /**
+   * Where the root's file system ignores case (macOS, Windows; probed once per root, `assumed`
+   * overrides the probe for tests), refuses `key` when a file or directory of `paths` exists
+   * spelled in another case (`/apps/web` beside `apps/Web.yaml`): it would be that one.
+   */
+  async refuseCaseConflict(key: Key, paths: readonly string[], assumed?: boolean): Promise<void> {
+    if (!(assumed ?? this.#ignoresCase())) return;
+    for (const path of paths) {
+      const twin = await caseConflict(this.fs, this.root, path);
+      if (twin === undefined) continue;
+      const reason = `the root's file system ignores case: ${twin} is there, spelled differently, and would be used instead`;
+      throw new ValidationError([{ name: 'path', value: key.defaultPath(), reason }], key);
+    }
+  }
+
+  #ignoresCase(): boolean {
+    // Asked at every write: once probed, no system call (a root link pointed elsewhere re-probes).
+    if (this.#caseCheckedFor !== undefined && this.#caseCheckedFor === this.#rootReal)
+      return this.#caseInsensitive;
+    if (!this.rootExists()) return false; // nothing stored yet, nothing to collide with
+    const real = this.#rootRealPath();
+    if (this.#caseCheckedFor !== real) {
+      try {
+        this.#caseInsensitive = probeCaseInsensitive(this.fs, this.root);
+      } catch {
+        return false; // a root kvdir cannot write in: the write itself will say so
+      }
+      this.#caseCheckedFor = real;
+    }
+    return this.#caseInsensitive;
+  }
+
+  /**
+   * Removes the directory of `path` if it holds nothing but kvdir's own files (leftovers of
+   * writes that crashed: the caller holds the directory's lock alone, so no write is under way
+   * in it); says if it did. Only the names it listed are removed, and the directory itself
+   * only once empty.
+   */
+  async removeDirIfEmpty(path: string, guard: CommitGuard): Promise<boolean> {
+    const dir = dirForPath(this.root, path);
+    let entries: DirentLike[];
+    try {
+      entries = await readDir(this.fs, dir);
     } catch (err) {
       if (isMissing(err)) return false;
       throw err;
     }
+    const names = entries.map(direntName);
     if (!names.every(isInternalName)) return false;
+    guard();
+    for (const [index, entry] of entries.entries()) {
+      // Removed trees are never written to again: they may go later, and take their time.
+      if (!entry.isDirectory()) this.#unlinkIfPresent(join(dir, names[index] as string));
+    }
+    const trees = names.filter((_, index) => entries[index]?.isDirectory() === true);
     await Promise.all(
-      names.map((name) => this.fs.promises.rm(join(dir, name), { recursive: true, force: true })),
+      trees.map((name) => this.fs.promises.rm(join(dir, name), { recursive: true, force: true })),
     );
-    return this.fs.promises.rmdir(dir).then(
-      () => true,
-      (err: unknown) => (isNotEmpty(err) || isMissing(err) ? false : Promise.reject(err)),
-    );
+    guard();
+    return this.#rmdirIfEmpty(dir);
   }
 
   async dirExists(path: string): Promise<boolean> {
@@ -452,6 +598,65 @@ export class TreeStore {
     return this.#fdPathsMatch;
   }
 
+  #stillHeld(guard: CommitGuard): boolean {
+    try {
+      guard();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Renames `from` to `to`; false when `from` does not exist. */
+  #renameIfPresent(from: string, to: string): boolean {
+    try {
+      this.fs.renameSync(from, to);
+      return true;
+    } catch (err) {
+      return falseIfMissing(err);
+    }
+  }
+
+  #unlinkIfPresent(path: string): boolean {
+    try {
+      this.fs.unlinkSync(path);
+      return true;
+    } catch (err) {
+      return falseIfMissing(err);
+    }
+  }
+
+  #unlinkQuietly(path: string): void {
+    try {
+      this.fs.unlinkSync(path);
+    } catch {
+      // A sidecar without its value file is read by nobody, and the next create replaces it.
+    }
+  }
+
+  /** Undoes a subtree's move aside after a failed delete; if even that fails, says so. */
+  #putBack(trash: string, dir: string, cause: unknown): void {
+    try {
+      this.fs.renameSync(trash, dir);
+    } catch (err) {
+      throw new DatastoreError(
+        `the keys below ${dir} were removed (left in ${trash}), but not the key itself: ` +
+          `${(cause as Error).message}; putting them back failed: ${(err as Error).message}`,
+        { code: 'ERR_WRITE_LANDED', cause },
+      );
+    }
+  }
+
+  /** rmdir of an empty directory; false when it is not empty (or gone). */
+  #rmdirIfEmpty(dir: string): boolean {
+    try {
+      this.fs.rmdirSync(dir);
+      return true;
+    } catch (err) {
+      if (isNotEmpty(err) || isMissing(err)) return false;
+      throw err;
+    }
+  }
   #realpathOrUndefined(path: string): string | undefined {
     try {
       return String(this.fs.realpathSync(path));

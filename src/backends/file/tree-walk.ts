@@ -54,7 +54,7 @@ export interface WalkVisitor {
   /** Awaited before the walk goes on when it returns a promise. */
   file(found: FoundFile): void | Promise<void>;
   problem(problem: WalkProblem): void;
-  /** kvdir's own entries (`.kvdir-*`) in the directories of keys, for `kvdir check` only. */
+  /** kvdir's own entries (`.kvdir-*`) in the directories of keys: for `kvdir check`, and the sidecars `listKeys` reads. */
   own?(entry: OwnEntry): void;
   /**
    * Reads a directory for the walk instead of `readdirSync` (undefined: it is missing; throws

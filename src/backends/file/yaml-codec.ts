@@ -227,7 +227,7 @@ export function parseYamlDocument(text: string, options: ParseYamlOptions = {}):
   // composer.end(true) makes a document even of an empty text: there always is one.
   if (doc === undefined) throw new Error('yaml made no document');
   if (second !== undefined) {
-    const message = 'more than one YAML document (a value is one document)';
+    const message = 'one document per key: a second YAML document starts here';
     return { ok: false, failure: { message, ...at(second.range[0]) } };
   }
   const error = doc.errors[0] ?? duplicateKey(doc.contents);

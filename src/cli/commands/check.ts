@@ -10,7 +10,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { CheckProblem } from '../../index.js';
 import type { Context } from '../context.js';
 import { prefixArg } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { OutputStream } from '../io.js';
 import { formatDocument, withoutPosition } from '../output.js';
@@ -19,12 +19,18 @@ import { formatDocument, withoutPosition } from '../output.js';
 const PROGRESS_INTERVAL_MS = 100;
 
 export async function check(ctx: Context): Promise<number> {
+  if (ctx.etcd !== undefined) {
+    throw new UsageError(
+      'check reads a datastore directory, and --endpoints names etcd: etcd holds no files to check (kvdir list warns of each value that does not parse)',
+      'check',
+    );
+  }
   const prefix = prefixArg(ctx.positionals[0]);
   await requireDirectory(ctx.root);
   const progress = ctx.io.stderr.isTTY === true ? new Progress(ctx.io.stderr) : undefined;
   let files = 0;
   const problems = await ctx
-    .open()
+    .openDirectory()
     .check(prefix, {
       onProgress: (done, total) => {
         files = total;

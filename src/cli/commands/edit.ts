@@ -13,15 +13,21 @@ import { KvdirError } from '../../index.js';
 import type { Context } from '../context.js';
 import { keyArg } from '../context.js';
 import { EditorError, runEditor } from '../editor.js';
-import { CliError, describeError, exitCodeFor } from '../errors.js';
+import { CliError, UsageError, describeError, exitCodeFor } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseValue } from '../input.js';
 import { writeWithText } from '../kept-text.js';
 import { toRecord } from '../output.js';
 
 export async function edit(ctx: Context): Promise<number> {
+  if (ctx.etcd !== undefined) {
+    throw new UsageError(
+      'edit opens a value file as it is written (comments and all), and --endpoints names etcd, which holds JSON: use get, then update -f --revision',
+      'edit',
+    );
+  }
   const key = keyArg(ctx.arg(0));
-  const client = ctx.open();
+  const client = ctx.openDirectory();
   const before = await client.getText(key).catch((err: unknown) => {
     throw notFoundHint(err);
   });

@@ -15,7 +15,8 @@ export async function watch(ctx: Context): Promise<number> {
   const emit = (event: WatchEvent): void => {
     ctx.io.stdout.write(formatEvent(event, ctx.output));
   };
-  const syncer = ctx.open().syncer(
+  const client = await ctx.open();
+  const syncer = client.syncer(
     {
       onStatusUpdated: (status) => emit(statusEvent(syncStatusToString(status))),
       onUpdates: (updates) => {

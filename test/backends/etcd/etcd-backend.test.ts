@@ -8,6 +8,8 @@ import {
   DatastoreError,
   FileBackend,
   GlobalConfigKey,
+  IPPoolKey,
+  ParsingDatastoreEntryError,
   PathKey,
   PathListOptions,
   PolicyKey,
@@ -27,6 +29,21 @@ import { tempDir } from '../../helpers/temp-dir.js';
 const MiB = 1024 * 1024;
 
 describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
+  it('counts the keys a delete removed (etcd says how many), and lists keys without values', async () => {
+    const client = etcdStore().open();
+    for (const path of ['/a', '/a/b', '/a/b/c', '/d/e'])
+      await client.create({ key: new PathKey(path), value: 1 });
+    const all = new PathListOptions({ prefix: '/' });
+    expect((await client.listKeys(all)).map((info) => info.key.defaultPath())).toEqual([
+      '/a',
+      '/a/b',
+      '/a/b/c',
+      '/d/e',
+    ]);
+    expect(await client.deleteCounted({ key: new PathKey('/a') })).toBe(3);
+    expect(await client.deleteCounted({ key: new PathKey('/d') })).toBe(1);
+  });
+
   it('stores each key at namespace + Calico path, as the bytes libcalico-go writes', async () => {
     const store = etcdStore();
     const client = store.open();
@@ -247,10 +264,27 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
     expect(() => new EtcdBackend(undefined as never)).toThrow(ValidationError);
   });
 
-  it('has no syncer yet, and says so', () => {
-    const client = etcdStore().open();
-    const syncer = () => client.syncer({ onStatusUpdated: () => {}, onUpdates: () => {} });
-    expect(syncer).toThrow(DatastoreError);
-    expect(syncer).toThrow('EtcdBackend has no syncer yet');
+  it('names the etcd key, line and column of a value that does not parse', async () => {
+    const store = etcdStore();
+    const client = store.open();
+    const path = '/calico/v1/policy/tier/default/policy/bad';
+    const text = '{"order": 1,\n "selector": [unclosed\n';
+    await store.rawPut(path, text);
+    const err = await client.get(new PolicyKey({ name: 'bad' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ParsingDatastoreEntryError);
+    const parseError = err as ParsingDatastoreEntryError;
+    expect(parseError.file).toBe(store.namespace + path);
+    expect(parseError.rawKey).toBe(path);
+    expect(parseError.rawValue).toBe(text);
+    expect([parseError.line, parseError.col]).toEqual([2, 15]);
+    expect(parseError.message).toContain(`${store.namespace}${path}:2:15: unexpected 'u'`);
+  });
+
+  it('stores an IP pool at the CIDR path Calico uses', async () => {
+    const store = etcdStore();
+    const client = store.open();
+    const pool = { cidr: '10.0.0.0/8', ipip: '', masquerade: true, ipam: true, disabled: false };
+    await client.create({ key: new IPPoolKey({ cidr: '10.0.0.0/8' }), value: pool });
+    expect(await store.rawPaths()).toEqual(['/calico/v1/ipam/v4/pool/10.0.0.0-8']);
   });
 });

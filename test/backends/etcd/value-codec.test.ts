@@ -36,7 +36,7 @@ describe('value codec', () => {
     expect(decode(new HostIPKey({ hostname: 'h' }), 'nope')).toBeNull();
     expect(decode(new GlobalConfigKey({ name: 'V' }), '{not json')).toBe('{not json');
     // U+FFFD is a character like any other when its bytes are valid UTF-8.
-    expect(decode(policyKey, '{"a":"\uFFFD"}')).toEqual({ a: '\uFFFD' });
+    expect(decode(policyKey, '{"selector":"\uFFFD"}')).toEqual({ selector: '\uFFFD' });
   });
 
   it('refuses values without an encoding, naming the field and the key', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   decodeSidecar,
+  effectiveSidecar,
   encodeSidecar,
   fingerprint,
   isExpired,
@@ -76,5 +77,65 @@ describe('revisions', () => {
     expect(isExpired(sidecar, 999)).toBe(false);
     expect(isExpired(sidecar, 1000)).toBe(true);
     expect(isExpired(undefined, 1e15)).toBe(false);
+  });
+
+  describe('a sidecar renamed in before its value file (an update not landed yet)', () => {
+    const c = fingerprint(Buffer.from('order: 3\n'));
+    const old = nextSidecar(undefined, false, a, 5000);
+    const before = { fingerprint: a, sidecar: old, written: old };
+    const pending = nextSidecar(old, true, b, undefined, before);
+
+    it('reads as the state before the write while the value file holds the old content', () => {
+      expect(effectiveSidecar(pending, a)).toEqual(old);
+      expect(revisionOf(effectiveSidecar(pending, a), a)).toBe(revisionOf(old, a));
+      // The old expiry too: an expired key does not come back while an apply is half done.
+      expect(isExpired(effectiveSidecar(pending, a), 6000)).toBe(true);
+    });
+
+    it('reads as the new state once the value file holds the new content, and as an outside edit otherwise', () => {
+      expect(effectiveSidecar(pending, b)).toBe(pending);
+      expect(revisionOf(effectiveSidecar(pending, b), b)).toBe(`${old.i}.2`);
+      expect(revisionOf(effectiveSidecar(pending, c), c)).toBe(`${old.i}.2.${c}`);
+    });
+
+    it('reproduces an outside-edit revision and a missing sidecar exactly', () => {
+      const edited = nextSidecar(old, true, b, undefined, {
+        fingerprint: c,
+        sidecar: old,
+        written: old,
+      });
+      expect(revisionOf(effectiveSidecar(edited, c), c)).toBe(revisionOf(old, c));
+      const bare = nextSidecar(undefined, false, b, undefined, {
+        fingerprint: a,
+        sidecar: undefined,
+        written: undefined,
+      });
+      expect(revisionOf(effectiveSidecar(bare, a), a)).toBe(`0.${a}`);
+    });
+
+    it('never reuses a generation written by a write that did not land', () => {
+      const effective = effectiveSidecar(pending, a)!;
+      const next = nextSidecar(effective, true, c, undefined, {
+        fingerprint: a,
+        sidecar: effective,
+        written: pending,
+      });
+      expect(next.g).toBe(pending.g + 1);
+    });
+
+    it('round-trips, and drops a malformed record of the state before', () => {
+      expect(decodeSidecar(encodeSidecar(pending))).toEqual(pending);
+      expect(decodeSidecar('{"i":"a","g":2,"h":"x","p":{"f":1}}')).toEqual({
+        i: 'a',
+        g: 2,
+        h: 'x',
+      });
+      expect(decodeSidecar('{"i":"a","g":2,"h":"x","p":{"f":"y","s":null}}')).toEqual({
+        i: 'a',
+        g: 2,
+        h: 'x',
+        p: { f: 'y', s: null },
+      });
+    });
   });
 });

@@ -132,7 +132,7 @@ describe('parseYaml: limits', () => {
     expect(parseYaml('a: 1\n---\nb: 2\n')).toEqual({
       ok: false,
       failure: {
-        message: 'more than one YAML document (a value is one document)',
+        message: 'one document per key: a second YAML document starts here',
         line: 2,
         col: 1,
       },

@@ -1,7 +1,9 @@
 /**
- * kvdir writes a value file, then its sidecar, under the key's lock. A look between the two
- * sees the new content beside the old sidecar: a revision (`<old>~<fingerprint>`) that no
- * client call returned. This tells such a half-done write from an outside edit well enough to
+ * kvdir updates a key's sidecar, then its value file, under the key's lock; a look between the
+ * two reads the state before the write (revision.ts). A writer that renamed the value file
+ * first (an older kvdir) left a moment where the new content sits beside the old sidecar: a
+ * revision (`<old>.<fingerprint>`) that no client call returned. This tells such a half-done
+ * write from an outside edit well enough to
  * wait for it: a key whose content does not match its sidecar is left for a later batch while
  * its cross-process lock is held (Node's fs), while it changed less than a quiet window ago
  * (memfs, where locks live in memory), or when its files changed again while they were read

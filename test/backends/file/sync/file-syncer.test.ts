@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   FileBackend,
   PathKey,
@@ -55,15 +55,20 @@ class FakeSource implements WatchSource {
   }
 }
 
+// What the syncer hands to process.emitWarning (its default without onWarning), kept here
+// instead of printed: these tests inject watcher errors on purpose, and `npm test` must not
+// greet a newcomer with "Warning: ... ENOSPC" lines that look like a broken machine.
 const warnings: Array<{ code: string | undefined; message: string }> = [];
-const onWarning = (warning: Error & { code?: string }) =>
-  warnings.push({ code: warning.code, message: warning.message });
 beforeEach(() => {
   warnings.length = 0;
-  process.on('warning', onWarning);
+  vi.spyOn(process, 'emitWarning').mockImplementation((warning, options?: unknown) => {
+    const code =
+      typeof options === 'object' ? (options as { code?: string } | null)?.code : undefined;
+    warnings.push({ code, message: typeof warning === 'string' ? warning : warning.message });
+  });
 });
 afterEach(() => {
-  process.off('warning', onWarning);
+  vi.restoreAllMocks();
 });
 
 async function started(options: TestSyncerOptions = {}, backend: Partial<FileBackendOptions> = {}) {
