@@ -42,6 +42,11 @@ export class Picture<K, I> {
     return this.#keys.get(path);
   }
 
+  /** How many keys are held. */
+  get size(): number {
+    return this.#keys.size;
+  }
+
   /** Every key held, with what the source keeps about it. */
   entries(): IterableIterator<[string, CachedKey<K>]> {
     return this.#keys.entries();
