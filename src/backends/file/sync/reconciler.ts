@@ -226,6 +226,8 @@ export class Reconciler {
     const { onChunk, deferred } = options;
     // What this walk finds is marked with its pass: what the consumer holds unmarked may be gone.
     const walk = (this.#walks = this.#picture.newPass());
+    // Nothing held before the walk (a session's first look): nothing can have gone unseen.
+    const heldBefore = this.#picture.size;
     const batch = new Batch();
     const problems: WalkProblem[] = [];
     const breather = new Breather();
@@ -259,7 +261,7 @@ export class Reconciler {
     const own = prefix === '/' ? undefined : this.#relative(this.#store.keyFiles(prefix).file);
     this.#skipped.sweep(walk, this.#relative(dirForPath(this.#store.root, prefix)), own);
     await forEachYielding(
-      this.#picture.unmarkedKeys(prefix, walk),
+      heldBefore === 0 ? [] : this.#picture.unmarkedKeys(prefix, walk),
       async (path) => void batch.append(await this.#refreshKey(path, false)),
     );
     for (const [rawKey, invalid] of this.#picture.unmarkedInvalid(prefix, walk)) {
