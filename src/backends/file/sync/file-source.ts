@@ -157,6 +157,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
         await this.#serial(() => this.#fullResync(false));
         this.#reconciler.useIndex(undefined);
         this.#index.end(!this.#sink.stopped && session.open);
+        session.watch?.walked?.();
         this.#settings.onIndexHits?.(this.#reconciler.indexHits - hits);
         await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
         this.#tellCoverage(session);

@@ -42,6 +42,7 @@ export interface DirectoryWatchHandle extends WatchHandle {
   coverage(): Coverage;
   rescan(): Promise<void>;
   list(dir: string, known?: Listing): Listing | undefined;
+  walked(): void;
   /** Polls every polled directory now (tests; the timer polls a slice at a time). */
   pollNow(): void;
 }

@@ -66,6 +66,8 @@ export interface WatchHandle {
    */
   list?(dir: string, known?: Listing): Listing | undefined;
   coverage?(): WatchCoverage;
+  /** The caller's first full walk is over (a lazy source starts its polls then). */
+  walked?(): void;
 }
 
 export interface WatchSource {
