@@ -5,7 +5,7 @@
  * whose names are not ones kvdir maps to a key.
  */
 import { isUtf8 } from 'node:buffer';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { ErrorCode } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import { DatastoreError } from '../../model/errors.js';
@@ -205,10 +205,10 @@ class Walk {
         // A directory whose name is no key segment holds no key: its place in the order does not matter.
         items.push({
           order: `${keyPathOfDir(childRelative) ?? `\uffff${childRelative}`}/`,
-          subdir: { dir: join(dir, name), relative: childRelative },
+          subdir: { dir: childOf(dir, name), relative: childRelative },
         });
       } else if (isValueFileName(name)) {
-        const file = join(dir, name);
+        const file = childOf(dir, name);
         // Undefined for a name kvdir never writes, and for a file whose key's other files
         // (sidecar, temp files) would not fit the path limit: reported, never a failed walk.
         const path = fitsPathLimit(file) ? keyPathOfFile(childRelative) : undefined;
@@ -223,6 +223,15 @@ class Walk {
       items.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
     return items;
   }
+}
+
+/**
+ * `join(dir, name)` for a directory the walk reached and a name read from it (never `.`, `..`
+ * or empty, no separator), without join's normalizing pass (3% of a syncer's restart).
+ */
+function childOf(dir: string, name: string): string {
+  if (sep !== '/') return join(dir, name);
+  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 /** kvdir's own entries in a directory of keys (none elsewhere: kvdir writes only there). */
