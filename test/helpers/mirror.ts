@@ -129,7 +129,7 @@ export async function picture(client: Client, prefix: string): Promise<Record<st
 
 /** Waits until etcd's keys below `prefix` equal the directory's, values decoded. */
 export async function converged(dir: Client, etcd: EtcdBackend, prefix = '/', timeoutMs = 20_000) {
-  let last = { dir: {}, etcd: {} };
+  let last: { dir: Record<string, unknown>; etcd: Record<string, unknown> } = { dir: {}, etcd: {} };
   await waitFor(
     async () => {
       last = { dir: await picture(dir, prefix), etcd: await picture(etcd, prefix) };
