@@ -18,17 +18,19 @@
 import type { EtcdBackend } from '../backends/etcd/etcd-backend.js';
 import { Mailbox } from '../backends/etcd/mailbox.js';
 import type { EtcdMirrorTarget } from '../backends/etcd/mirror-target.js';
-import type { Leadership, MirrorChange, MirrorWatch } from '../backends/etcd/mirror-types.js';
+import type { MirrorChange, MirrorWatch } from '../backends/etcd/mirror-types.js';
 import { systemClock } from '../core/clock.js';
 import type { Client, Syncer } from '../model/api.js';
+import { DatastoreError, KvdirError } from '../model/errors.js';
 import type { Update } from '../model/kv.js';
 import { SyncStatus, syncStatusToString } from '../model/kv.js';
 import { Timers } from '../syncer/timers.js';
 import type { MirrorEvent, MirrorOutcome } from './events.js';
-import type { PassCounts } from './mirror-state.js';
+import type { Committer, PassCounts } from './mirror-state.js';
 import { MirrorState } from './mirror-state.js';
 import type { MirrorOptions, MirrorSettings } from './options.js';
 import { settingsOf } from './options.js';
+import { PrefixHold } from './prefix-hold.js';
 
 type Message =
   | { kind: 'status'; status: SyncStatus }
@@ -36,7 +38,6 @@ type Message =
   | { kind: 'parse-failed'; rawKey: string; rawValue: string }
   | { kind: 'changes'; changes: MirrorChange[]; watch: number }
   | { kind: 'watch-ended'; error: Error; watch: number }
-  | { kind: 'lock-lost'; error: Error; leadership: Leadership }
   | { kind: 'retry' | 'resync' | 'stop' };
 
 /** Attempts of a `once` pass before its error is final. */
@@ -56,6 +57,8 @@ export class Mirror {
   readonly done: Promise<MirrorOutcome>;
   readonly #settings: MirrorSettings;
   readonly #target: EtcdMirrorTarget;
+  /** The target's commit, fenced by the election key: a mirror that lost its hold writes nothing. */
+  readonly #committer: Committer;
   readonly #state: MirrorState;
   readonly #syncer: Syncer;
   readonly #mailbox = new Mailbox<Message>();
@@ -63,8 +66,7 @@ export class Mirror {
   readonly #abort = new AbortController();
   #sourceInSync = false;
   #needRead = true;
-  #leadership: Leadership | undefined;
-  #ledBefore = false;
+  readonly #hold: PrefixHold;
   #watch: MirrorWatch | undefined;
   #watchGeneration = 0;
   #failures = 0;
@@ -78,6 +80,26 @@ export class Mirror {
   ) {
     this.#settings = settingsOf(options);
     this.#target = target.openMirrorTarget();
+    this.#hold = new PrefixHold({
+      target: this.#target,
+      settings: this.#settings,
+      timers: this.#timers,
+      emit: (event) => this.#emit(event),
+      // The mailbox wakes the loop; the next step campaigns again and reads everything anew.
+      onLost: () => this.#mailbox.post({ kind: 'retry' }),
+    });
+    this.#committer = {
+      limits: this.#target.limits,
+      writeBytes: (write) => this.#target.writeBytes(write),
+      commit: (writes) => {
+        const fence = this.#hold.fence;
+        if (fence === undefined) {
+          const error = 'the mirror does not hold its prefix';
+          throw new DatastoreError(error, { code: 'ERR_LOCK_COMPROMISED' });
+        }
+        return this.#target.commit(writes, fence);
+      },
+    };
     this.#state = new MirrorState(this.#settings, this.#target, (event) => this.#emit(event));
     try {
       this.#syncer = source.syncer(
@@ -151,13 +173,6 @@ export class Mirror {
         this.#emit({ type: 'warning', message: `${message.error.message}; reading etcd again` });
         this.#needRead = true;
         return;
-      case 'lock-lost':
-        this.#emit({
-          type: 'warning',
-          message: `lost the hold on ${this.#settings.prefix} (${message.error.message}); not writing until it is taken again`,
-        });
-        void message.leadership.resign();
-        return;
       case 'resync':
         this.#needRead = true;
         return;
@@ -181,19 +196,22 @@ export class Mirror {
   /** One step: the lock, a full read where needed, then the plan. True when the run is over. */
   async #step(): Promise<boolean> {
     try {
-      if (!this.#settings.dryRun && this.#leadership === undefined) {
-        if (!(await this.#takeLock())) return true;
+      if (!this.#settings.dryRun && !this.#hold.held) {
+        if (!(await this.#hold.take(this.#abort.signal))) return true;
         this.#needRead = true;
       }
       const full = this.#needRead;
       if (full) await this.#readAll();
-      const counts = await this.#state.reconcile(this.#target, () => this.#mayWrite());
+      const counts = await this.#state.reconcile(this.#committer, () => this.#mayWrite());
       if (full) this.#passDone(counts);
       this.#failures = 0;
       return this.#settings.once;
     } catch (err) {
       if (this.#stopped) return true;
       this.#needRead = true;
+      if (err instanceof KvdirError && err.code === 'ERR_LOCK_COMPROMISED') {
+        this.#hold.drop();
+      }
       this.#failures++;
       if (this.#settings.once && this.#failures >= ONCE_ATTEMPTS) throw err;
       const message = err instanceof Error ? err.message : String(err);
@@ -234,45 +252,8 @@ export class Mirror {
     });
   }
 
-  /** Waits until this mirror holds the prefix; false when stopped first. */
-  async #takeLock(): Promise<boolean> {
-    let waited = false;
-    for (let attempt = 0; !this.#stopped; attempt++) {
-      try {
-        const leadership = await this.#target.lead(this.#settings.prefix, {
-          holder: this.#settings.holder,
-          ttlSeconds: this.#settings.lockTtlSeconds,
-          signal: this.#abort.signal,
-          onWaiting: (holder) => {
-            waited = true;
-            this.#emit({ type: 'waiting', holder });
-          },
-        });
-        this.#leadership = leadership;
-        void leadership.lost.then((error) => {
-          if (this.#leadership !== leadership) return;
-          // At once, not through the mailbox: a commit loop under way checks before each txn.
-          this.#leadership = undefined;
-          this.#mailbox.post({ kind: 'lock-lost', error, leadership });
-        });
-        if (waited || this.#ledBefore) this.#emit({ type: 'leading', waited });
-        this.#ledBefore = true;
-        return !this.#stopped;
-      } catch (err) {
-        if (this.#stopped) return false;
-        const message = err instanceof Error ? err.message : String(err);
-        this.#emit({
-          type: 'warning',
-          message: `could not take ${this.#settings.prefix} (${message}); trying again`,
-        });
-        await this.#timers.sleep(Math.min(5_000, 100 * 2 ** Math.min(attempt, 10)));
-      }
-    }
-    return false;
-  }
-
   #mayWrite(): boolean {
-    return !this.#stopped && (this.#settings.dryRun || this.#leadership !== undefined);
+    return !this.#stopped && (this.#settings.dryRun || this.#hold.held);
   }
 
   #closeWatch(): void {
@@ -287,8 +268,7 @@ export class Mirror {
     this.#timers.close();
     this.#closeWatch();
     await this.#syncer.stop();
-    await this.#leadership?.resign();
-    this.#leadership = undefined;
+    await this.#hold.release();
     this.#target.close();
   }
 

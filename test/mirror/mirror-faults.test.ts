@@ -60,6 +60,38 @@ describe.runIf(hasEtcd)('kvdir mirror under faults', () => {
     await converged(directory(two), target);
   });
 
+  it('fences every txn with the election key: a mirror whose hold was taken from it writes nothing', async () => {
+    const store = etcdStore();
+    const [one, two] = [await tempDir(), await tempDir()];
+    writeFiles(one, manyFiles('k', 12));
+    writeFiles(
+      two,
+      manyFiles('k', 12, (i) => `n: ${i + 100}\n`),
+    );
+    const target = store.open();
+    const first = startMirror(directory(one), target);
+    await first.event((e) => e.type === 'pass' && e.inSync);
+    const second = startMirror(directory(two), store.open());
+    await second.event((e) => e.type === 'waiting');
+
+    // The first one's election key goes (as if its lease expired while it was paused), but
+    // its lease lives on: it still believes it holds the prefix.
+    const election = `election/kvdir-mirror:${encodeURIComponent(`${store.namespace}/`)}/`;
+    const candidates = await store.raw.getAll().prefix(election).sort('Create', 'Ascend').keys();
+    expect(candidates).toHaveLength(2);
+    const { header } = await store.raw.delete().key(candidates[0]!).exec();
+    await second.event((e) => e.type === 'leading');
+    await converged(directory(two), target);
+    // The first one sees the second one's writes as drift, and its heal is fenced off.
+    await first.event((e) => e.type === 'warning' && /no longer holds its prefix/.test(e.message));
+    await first.event((e) => e.type === 'waiting');
+    const late = first.events.filter(
+      (e) => isWrite(e) && 'revision' in e && BigInt(e.revision!) > BigInt(header.revision),
+    );
+    expect(late).toEqual([]);
+    await converged(directory(two), target);
+  });
+
   it('converges when a mirror killed with SIGKILL in the middle of its first pass is started again', async () => {
     const store = etcdStore();
     const dir = await tempDir();

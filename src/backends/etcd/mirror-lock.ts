@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
-import type { LeadOptions, Leadership } from './mirror-types.js';
+import type { Fence, LeadOptions, Leadership } from './mirror-types.js';
 
 /** How long a candidate waits before it looks up, once, who holds the prefix. */
 const WAITING_REPORT_MS = 250;
@@ -44,13 +44,21 @@ export async function lead(client: Etcd3, name: string, options: LeadOptions): P
   }, WAITING_REPORT_MS);
   try {
     await won;
+    return { lost, resign, fence: await fenceOf(client, await campaign.getCampaignKey()) };
   } catch (err) {
     await resign();
     throw err;
   } finally {
     clearTimeout(report);
   }
-  return { lost, resign };
+}
+
+/** The election key and its create_revision, which every txn of the mirror checks. */
+async function fenceOf(client: Etcd3, key: string): Promise<Fence> {
+  const found = await client.kv.range({ key: Buffer.from(key) });
+  const kv = found.kvs[0];
+  if (kv === undefined) throw new Error(`the election key ${key} is gone (its lease expired)`);
+  return { key: kv.key, createRevision: kv.create_revision };
 }
 
 /** The holder of the election as its candidate told it, or `id` when it is this candidate. */

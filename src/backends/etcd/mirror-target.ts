@@ -12,7 +12,7 @@
  *   takes the lease's keepalive down with it.
  * Made by `EtcdBackend.openMirrorTarget()`; `close()` ends both connections.
  */
-import type { Etcd3 } from 'etcd3';
+import type { Etcd3, ITxnResponse } from 'etcd3';
 import type { KvdirError } from '../../model/errors.js';
 import { DatastoreError } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
@@ -31,6 +31,7 @@ import {
 } from './mirror-txn.js';
 import type {
   CommitResult,
+  Fence,
   LeadOptions,
   Leadership,
   MirrorEntry,
@@ -127,8 +128,11 @@ export class EtcdMirrorTarget {
     }
   }
 
-  /** One txn of guarded writes: applied as a whole, or refused with what etcd holds. */
-  async commit(writes: readonly MirrorWrite[]): Promise<CommitResult> {
+  /**
+   * One txn of guarded writes: applied as a whole, or refused with what etcd holds. With a
+   * fence, an ERR_LOCK_COMPROMISED DatastoreError when the mirror's election key is gone.
+   */
+  async commit(writes: readonly MirrorWrite[], fence?: Fence): Promise<CommitResult> {
     const leases = new Map<MirrorWrite, string>();
     try {
       for (const write of writes) {
@@ -139,14 +143,16 @@ export class EtcdMirrorTarget {
     } catch (err) {
       throw this.#error(err, 'lease grant', false);
     }
-    const txn = commitTxn(this.#options.keys, writes, (write) => leases.get(write));
+    const txn = commitTxn(this.#options.keys, writes, (write) => leases.get(write), fence);
+    let response: ITxnResponse;
     try {
-      return commitResult(writes, await this.#client.kv.txn(txn));
+      response = await this.#client.kv.txn(txn);
     } catch (err) {
       // A shared lease someone revoked: the txn was refused whole; the next one gets a new lease.
       for (const id of leases.values()) this.#leases.forget(id);
       throw this.#error(err, 'txn', true);
     }
+    return commitResult(writes, response, fence);
   }
 
   /** Watches the prefix from `fromRevision` (see mirror-watch.ts). */

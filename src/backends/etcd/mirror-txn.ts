@@ -8,10 +8,14 @@
  */
 import type { ICompare, IKeyValue, IRequestOp, ITxnRequest, ITxnResponse } from 'etcd3';
 import type { KeySpace } from './key-space.js';
-import type { CommitResult, MirrorEntry, MirrorWrite } from './mirror-types.js';
+import { DatastoreError } from '../../model/errors.js';
+import type { CommitResult, Fence, MirrorEntry, MirrorWrite } from './mirror-types.js';
 
-/** etcd's default `--max-txn-ops`: the most compares, and ops per branch, of one txn. */
-export const MAX_TXN_OPS = 128;
+/**
+ * The most writes of one txn: etcd's default `--max-txn-ops` (128) counts compares and the ops
+ * of each branch; one compare, and one op of the else branch, are the fence's.
+ */
+export const MAX_TXN_OPS = 127;
 /**
  * The most bytes of keys and values one txn carries: well under etcd's default request limit
  * (`--max-request-bytes`, 1.5 MiB), whatever the framing of 128 ops adds.
@@ -27,11 +31,17 @@ export function writeBytes(keys: KeySpace, write: MirrorWrite): number {
   return 3 * key + value + OP_FRAMING_BYTES;
 }
 
-/** One txn for `writes`; `leaseOf` gives the lease id of a write with a TTL. */
+/**
+ * One txn for `writes`; `leaseOf` gives the lease id of a write with a TTL. With a `fence`
+ * (the mirror's election key), the txn also holds only while that key is still the one this
+ * mirror created: a mirror whose lease expired behind its back (a long pause, a partition)
+ * cannot write over the mirror that took over.
+ */
 export function commitTxn(
   keys: KeySpace,
   writes: readonly MirrorWrite[],
   leaseOf: (write: MirrorWrite) => string | undefined,
+  fence?: Fence,
 ): ITxnRequest {
   const compare: ICompare[] = [];
   const success: IRequestOp[] = [];
@@ -53,13 +63,31 @@ export function commitTxn(
     }
     failure.push({ request_range: { key } });
   }
+  if (fence !== undefined) {
+    const { key, createRevision } = fence;
+    compare.push({ key, target: 'Create', result: 'Equal', create_revision: createRevision });
+    failure.push({ request_range: { key, keys_only: true } });
+  }
   return { compare, success, failure };
 }
 
 /** What a txn's response means: applied, or refused with etcd's entry at each path. */
-export function commitResult(writes: readonly MirrorWrite[], response: ITxnResponse): CommitResult {
+export function commitResult(
+  writes: readonly MirrorWrite[],
+  response: ITxnResponse,
+  fence?: Fence,
+): CommitResult {
   const revision = response.header.revision;
   if (response.succeeded) return { ok: true, revision };
+  if (fence !== undefined) {
+    const held = response.responses[writes.length]?.response_range.kvs[0];
+    if (held?.create_revision !== fence.createRevision) {
+      throw new DatastoreError(
+        `the mirror no longer holds its prefix (its election key ${fence.key.toString()} is gone: its lease expired, or someone deleted it); nothing was written`,
+        { code: 'ERR_LOCK_COMPROMISED' },
+      );
+    }
+  }
   const current = new Map<string, MirrorEntry | undefined>();
   for (const [i, write] of writes.entries()) {
     const kv = response.responses[i]?.response_range.kvs[0];

@@ -60,8 +60,16 @@ export interface MirrorWatch {
   close(): void;
 }
 
+/** The key that proves the hold on a prefix: the election key this mirror created. */
+export interface Fence {
+  key: Buffer;
+  createRevision: string;
+}
+
 /** The mirror's hold on its prefix (an etcd election): one writer per prefix. */
 export interface Leadership {
+  /** Checked by every txn: a mirror whose lease expired writes nothing. */
+  readonly fence: Fence;
   /** Resolves with the reason once the lease behind it is lost: stop writing at once. */
   readonly lost: Promise<Error>;
   /** Steps down: the next mirror waiting for the prefix takes over. Idempotent. */
