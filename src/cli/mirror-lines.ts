@@ -56,7 +56,8 @@ function passLine(event: Extract<MirrorEvent, { type: 'pass' }>): string {
     const skipped = event.skipped === 0 ? '' : `, ${event.skipped} skipped`;
     return `plan: ${plan}${skipped}${event.refused ? ', refused' : ''} (dry run: nothing written)`;
   }
-  if (event.inSync) return `in sync at revision ${event.revision}: ${event.keys} keys (${counts})`;
+  const keys = `${event.keys} key${event.keys === 1 ? '' : 's'}`;
+  if (event.inSync) return `in sync at revision ${event.revision}: ${keys} (${counts})`;
   const why = [
     event.skipped === 0 ? '' : `${event.skipped} skipped`,
     event.refused ? 'refused' : '',

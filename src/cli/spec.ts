@@ -210,7 +210,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       'Safety: a file that does not parse is skipped (etcd keeps its value); a directory with no keys, or a pass that',
       'would delete more than 10 % of the keys, is refused unless --force; nothing is written while <dir> is being',
       'read again (its root replaced). One line per thing done ("created /p", "refused: ..."); -o json: one object each.',
-      'With --once or --dry-run: exit 0 when etcd matches <dir>, 1 when something was refused or skipped.',
+      'With --once: exit 0 when etcd matches <dir>, 1 when something was refused or skipped. With --dry-run: 0 when',
+      'there is nothing to do, 1 otherwise (as diff).',
     ],
     options: {
       once: { type: 'boolean', description: 'make one pass, then exit' },

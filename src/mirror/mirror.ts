@@ -215,7 +215,7 @@ export class Mirror {
       this.#failures++;
       if (this.#settings.once && this.#failures >= ONCE_ATTEMPTS) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      this.#emit({ type: 'warning', message: `${message}; reading etcd again` });
+      this.#emit({ type: 'warning', message: `${message}; trying again` });
       const ceiling = Math.min(5_000, 100 * 2 ** Math.min(this.#failures, 10));
       this.#timers.after(ceiling * (0.5 + Math.random() / 2), () =>
         this.#mailbox.post({ kind: 'retry' }),

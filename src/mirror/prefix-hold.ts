@@ -37,7 +37,10 @@ export class PrefixHold {
     return this.#leadership?.fence;
   }
 
-  /** Waits until this mirror holds the prefix; false when `signal` aborted first. */
+  /**
+   * Waits until this mirror holds the prefix; false when `signal` aborted first. A live mirror
+   * tries again and again (etcd may come back); a `once` pass throws.
+   */
   async take(signal: AbortSignal): Promise<boolean> {
     const { target, settings, timers, emit } = this.#ctx;
     let waited = false;
@@ -59,6 +62,8 @@ export class PrefixHold {
         return !signal.aborted;
       } catch (err) {
         if (signal.aborted) return false;
+        // One pass must end: its step counts the failures and gives up after a few.
+        if (settings.once) throw err;
         const message = err instanceof Error ? err.message : String(err);
         const text = `could not take ${settings.prefix} (${message}); trying again`;
         emit({ type: 'warning', message: text });

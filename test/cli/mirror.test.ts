@@ -51,6 +51,24 @@ describe('kvdir mirror: usage', () => {
   });
 });
 
+describe('kvdir mirror: etcd unreachable', () => {
+  it('gives a --once pass up after 3 attempts, with exit code 7', async () => {
+    const dir = await tempDir();
+    writeFiles(dir, { 'a.yaml': 'n: 1\n' });
+    const result = await run(['--endpoints', 'http://127.0.0.1:1', 'mirror', dir, '--once']);
+    expect(result.code).toBe(7);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /^kvdir: warning: mirror election failed: etcd at http:\/\/127.0.0.1:1 is unavailable: .*; trying again$/,
+    );
+    expect(lines[2]).toMatch(
+      /^kvdir: mirror election failed: etcd at http:\/\/127.0.0.1:1 is unavailable/,
+    );
+  });
+});
+
 describe.runIf(hasEtcd)('kvdir mirror against etcd', () => {
   it('prints one line per write, exits 0 in sync and 1 when a file is skipped; -o json is one object per line', async () => {
     const store = etcdStore();

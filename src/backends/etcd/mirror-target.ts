@@ -161,14 +161,19 @@ export class EtcdMirrorTarget {
   }
 
   /** Waits until this process holds the prefix (see mirror-lock.ts). */
-  lead(prefix: string, options: LeadOptions): Promise<Leadership> {
-    if (this.#closed)
+  async lead(prefix: string, options: LeadOptions): Promise<Leadership> {
+    if (this.#closed) {
       throw new DatastoreError('the mirror target is closed', { code: 'ERR_CLOSED' });
+    }
     this.#lockClient ??= this.#options.connect();
     // One election per namespace and prefix, its name free of '/', so that the election of
     // `/calico` never lists the candidates of `/calico/v1`.
     const name = `kvdir-mirror:${encodeURIComponent(this.#options.keys.namespace + prefix)}`;
-    return lead(this.#lockClient, name, options);
+    try {
+      return await lead(this.#lockClient, name, options);
+    } catch (err) {
+      throw this.#error(err, 'election', false);
+    }
   }
 
   /** Closes the connections; a leadership should be resigned first (its lease revoked). */

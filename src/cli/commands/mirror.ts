@@ -1,9 +1,9 @@
 /**
  * `kvdir mirror <dir> [<prefix>] --endpoints URL [--once] [--dry-run] [--force] [--no-heal]`:
  * keeps the etcd keys at or below a prefix equal to a directory, with kvdir/mirror. Live, it
- * runs until the signal (SIGINT/SIGTERM in the bin), then stops and exits 0; with `--once` or
- * `--dry-run` it makes one pass and exits 0 when etcd matches, 1 when something was refused
- * or skipped. The mirror's library is loaded only here (it needs the etcd client).
+ * runs until the signal (SIGINT/SIGTERM in the bin), then stops and exits 0; with `--once` it
+ * makes one pass and exits 0 when etcd matches, 1 when something was refused or skipped;
+ * `--dry-run` plans that pass and exits 0 when there is nothing to do, 1 otherwise. The mirror's library is loaded only here (it needs the etcd client).
  */
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
