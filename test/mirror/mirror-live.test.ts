@@ -5,7 +5,7 @@
  * write is set back (or only reported); and a syncer on etcd sees the same picture as a
  * syncer on the directory. Every wait is for a condition, with generous timeouts.
  */
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/contract/index.js';
@@ -122,6 +122,28 @@ describe.runIf(hasEtcd)('kvdir mirror, live, against etcd', () => {
     expect(await store.rawGet('/k/3')).toBe('{"n":3}');
     writeFiles(dir, { 'k/3.yaml': 'n: 33\n' });
     await waitFor(async () => (await store.rawGet('/k/3')) === '{"n":33}', 'the fixed file');
+  });
+
+  it('writes nothing while the directory is gone (the source not in sync), and converges once it is back', async () => {
+    const store = etcdStore();
+    const config = join(await tempDir(), 'config');
+    writeFiles(config, manyFiles('k', 12));
+    const source = directory(config);
+    const target = store.open();
+    const { event, events } = startMirror(source, target);
+    await event((e) => e.type === 'pass' && e.inSync);
+    const mark = events.length;
+    rmSync(config, { recursive: true });
+    await event((e) => e.type === 'paused', mark);
+    expect(await store.rawPaths()).toHaveLength(12);
+    // Back all at once (a clone moved into place), so that no half-written tree is read.
+    const staging = `${config}.new`;
+    writeFiles(staging, { ...manyFiles('k', 12), 'k/00.yaml': 'n: 100\n', 'k/05.yaml': undefined });
+    renameSync(staging, config);
+    await event((e) => e.type === 'updated' && e.path === '/k/00', mark);
+    await converged(source, target);
+    const deleted = events.slice(mark).filter((e) => e.type === 'deleted');
+    expect(deleted).toEqual([expect.objectContaining({ path: '/k/05' })]);
   });
 
   it('sets a foreign write back and deletes a foreign key with no file; without heal it only reports them', async () => {
