@@ -99,7 +99,14 @@ describe.runIf(hasEtcd)('kvdir mirror under faults', () => {
     writeFiles(dir, manyFiles('big', total));
     const args = [DIST, dir, store.endpoint, store.namespace];
     const killed = new Child(childScript('mirror-child.mjs'), args);
-    await killed.line((line) => line.includes('"created"'));
+    // Its first txn is done. Reading no more of its output stops it at its next few txns
+    // (a pipe's writes block once its buffer is full), so that the kill is mid-pass even on
+    // a slow machine.
+    await killed.line((line) => {
+      const created = line.includes('"created"');
+      if (created) killed.process.stdout.pause();
+      return created;
+    });
     killed.process.kill('SIGKILL');
     await killed.exited;
     const written = (await store.rawPaths()).length;
