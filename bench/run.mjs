@@ -19,6 +19,7 @@ import { peer } from './workloads/peer.mjs';
 import { syncerRows } from './workloads/syncer.mjs';
 import { etcdRows } from './workloads/etcd.mjs';
 import { schemas } from './workloads/schemas.mjs';
+import { mirrorRows } from './workloads/mirror.mjs';
 
 const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [options] after npm run build)
 
@@ -28,8 +29,9 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [opti
   --large             also the syncers over 100,000 files and 100,000 etcd keys (a few
                       minutes more)
   --quick             small counts: a smoke test of the bench itself
-  --only LIST         some of: writes,reads,peer,syncer,schemas,etcd (etcd: EtcdBackend
-                      against a throwaway etcd, beside raw etcd3 and the FileBackend; needs etcd)
+  --only LIST         some of: writes,reads,peer,syncer,schemas,etcd,mirror (etcd: EtcdBackend
+                      against a throwaway etcd, beside raw etcd3 and the FileBackend; mirror:
+                      kvdir mirror's passes and its edit-to-etcd delay; both need etcd)
   --impl FILE         measure another build of kvdir (default: dist/src/index.js)
   --dir DIR           where the temporary trees go (default: the OS temp dir)
 `;
@@ -60,7 +62,7 @@ const SCALES = {
     checks: 10_000,
   },
 };
-const WORKLOADS = ['writes', 'reads', 'peer', 'syncer', 'schemas', 'etcd'];
+const WORKLOADS = ['writes', 'reads', 'peer', 'syncer', 'schemas', 'etcd', 'mirror'];
 
 class UsageError extends Error {}
 
@@ -163,6 +165,7 @@ async function main() {
     if (args.only.includes('peer')) await attempt('peer', () => peer(ctx));
     if (args.only.includes('schemas')) await attempt('schemas', () => schemas(ctx));
     if (args.only.includes('etcd')) await attempt('etcd', () => etcdRows(ctx));
+    if (args.only.includes('mirror')) await attempt('mirror', () => mirrorRows(ctx));
     if (args.only.includes('syncer')) {
       await attempt('syncer', () =>
         syncerRows(ctx, {
