@@ -21,6 +21,7 @@ import { etcdRows } from './workloads/etcd.mjs';
 import { deepList, deepSyncer, deepWrites } from './workloads/deep.mjs';
 import { buildDeepTree } from './lib/deep-tree.mjs';
 import { schemas } from './workloads/schemas.mjs';
+import { mirrorRows } from './workloads/mirror.mjs';
 
 const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [options] after npm run build)
 
@@ -30,8 +31,10 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [opti
   --large             also the syncers over 100,000 files and 100,000 etcd keys, and the
                       deep layout at 100,000 endpoints (several minutes more)
   --quick             small counts: a smoke test of the bench itself
-  --only LIST         some of: writes,reads,peer,syncer,schemas,deep,etcd (etcd: EtcdBackend
-                      against a throwaway etcd, beside raw etcd3 and the FileBackend; needs etcd)
+  --only LIST         some of: writes,reads,peer,syncer,schemas,deep,etcd,mirror (etcd:
+                      EtcdBackend against a throwaway etcd, beside raw etcd3 and the
+                      FileBackend; mirror: kvdir mirror's passes and its edit-to-etcd delay;
+                      both need etcd)
   --impl FILE         measure another build of kvdir (default: dist/src/index.js)
   --dir DIR           where the temporary trees go (default: the OS temp dir)
 `;
@@ -68,7 +71,7 @@ const SCALES = {
     deepRuns: 1,
   },
 };
-const WORKLOADS = ['writes', 'reads', 'peer', 'syncer', 'schemas', 'deep', 'etcd'];
+const WORKLOADS = ['writes', 'reads', 'peer', 'syncer', 'schemas', 'deep', 'etcd', 'mirror'];
 
 class UsageError extends Error {}
 
@@ -172,6 +175,7 @@ async function main() {
     if (args.only.includes('schemas')) await attempt('schemas', () => schemas(ctx));
     if (args.only.includes('etcd')) await attempt('etcd', () => etcdRows(ctx));
     if (args.only.includes('deep')) await deepRows(ctx, args, notes, attempt);
+    if (args.only.includes('mirror')) await attempt('mirror', () => mirrorRows(ctx));
     if (args.only.includes('syncer')) {
       await attempt('syncer', () =>
         syncerRows(ctx, {

@@ -81,10 +81,12 @@ export class Context {
     return backend;
   }
 
-  /** A FileBackend on the root directory (for what only the file backend does). */
-  openDirectory(options: Pick<FileBackendOptions, 'onListError'> = {}): FileBackend {
+  /** A FileBackend on the root directory, or on `root` (for what only the file backend does). */
+  openDirectory(
+    options: Partial<Pick<FileBackendOptions, 'onListError' | 'root'>> = {},
+  ): FileBackend {
     const backend = new FileBackend({
-      root: this.root,
+      root: options.root ?? this.root,
       onListError: options.onListError ?? ((error: KvdirError) => this.warn(describeError(error))),
     });
     this.#backends.push(backend);

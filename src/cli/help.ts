@@ -3,7 +3,7 @@ import type { CommandName, OptionSpec } from './spec.js';
 import { COMMANDS, COMMAND_NAMES, GLOBAL_OPTIONS } from './spec.js';
 
 const EXIT_CODES = [
-  '0 ok, 1 check found problems (or another failure), 2 usage error, 3 not found, 4 conflict,',
+  '0 ok, 1 check found problems, mirror refused something (or another failure), 2 usage error, 3 not found, 4 conflict,',
   '5 already exists, 6 parse error, 7 other datastore error, 8 invalid key or value, 130 interrupted',
 ];
 

@@ -10,6 +10,7 @@ import { completion } from './commands/completion.js';
 import { del } from './commands/delete.js';
 import { edit } from './commands/edit.js';
 import { init } from './commands/init.js';
+import { mirror } from './commands/mirror.js';
 import { get, list } from './commands/read.js';
 import { schema } from './commands/schema.js';
 import { watch } from './commands/watch.js';
@@ -37,6 +38,7 @@ const RUN: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   edit,
   delete: del,
   watch,
+  mirror,
   check,
   schema,
   init,
@@ -71,14 +73,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 async function run(invocation: Extract<Invocation, { kind: 'run' }>, io: CliIO): Promise<number> {
   const name = invocation.command.name;
   if (name === 'help') return ExitCode.Ok; // parseInvocation turns `help` into a help invocation
-  if (name !== 'watch' && io.signal?.aborted === true) return ExitCode.Interrupted;
+  if (name !== 'watch' && name !== 'mirror' && io.signal?.aborted === true) {
+    return ExitCode.Interrupted;
+  }
   let ctx: Context | undefined;
   try {
     ctx = new Context(io, invocation);
     const command = RUN[name](ctx);
-    // watch ends cleanly on the signal, edit once its editor exits; any other command is
-    // abandoned with 130.
-    const ownsSignal = name === 'watch' || name === 'edit';
+    // watch and mirror end cleanly on the signal, edit once its editor exits; any other
+    // command is abandoned with 130.
+    const ownsSignal = name === 'watch' || name === 'edit' || name === 'mirror';
     return await (ownsSignal ? command : untilInterrupted(command, io.signal));
   } catch (err) {
     io.stderr.write(`kvdir: ${describeError(err)}\n`);

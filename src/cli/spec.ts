@@ -22,6 +22,7 @@ export const COMMAND_NAMES = [
   'edit',
   'delete',
   'watch',
+  'mirror',
   'check',
   'schema',
   'init',
@@ -234,6 +235,40 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
       '"parse-failed <path>". With -o json, one JSON object per line. Ctrl-C (SIGINT) or SIGTERM stops it with exit code 0.',
     ],
     options: {},
+  },
+  mirror: {
+    name: 'mirror',
+    args: '<dir> [<prefix>]',
+    minArgs: 1,
+    maxArgs: 2,
+    summary: 'keep the etcd keys at or below a prefix equal to a directory (needs --endpoints)',
+    details: [
+      'Takes the prefix (an etcd election: a second mirror of it waits), reads <dir> as a FileBackend does, then makes',
+      'the etcd keys at or below <prefix> (default /) equal to its keys: creates, updates where the bytes differ (an',
+      'unchanged key is not rewritten), deletes keys that have no file (exact keys, in txns guarded against writes',
+      'made meanwhile). Then keeps them so: each change in <dir> within a second; a foreign write to a key below the',
+      'prefix is set back ("healed"). Runs until Ctrl-C (SIGINT) or SIGTERM, then exits 0.',
+      'Safety: a file that does not parse is skipped (etcd keeps its value); a directory with no keys, or a pass that',
+      'would delete more than 10 % of the keys, is refused unless --force; nothing is written while <dir> is being',
+      'read again (its root replaced). One line per thing done ("created /p", "refused: ..."); -o json: one object each.',
+      'With --once: exit 0 when etcd matches <dir>, 1 when something was refused or skipped. With --dry-run: 0 when',
+      'there is nothing to do, 1 otherwise (as diff).',
+    ],
+    options: {
+      once: { type: 'boolean', description: 'make one pass, then exit' },
+      'dry-run': {
+        type: 'boolean',
+        description: 'print what would be created, updated and deleted; change nothing (one pass)',
+      },
+      force: {
+        type: 'boolean',
+        description: 'apply a pass that is refused (an empty directory, a large prune)',
+      },
+      'no-heal': {
+        type: 'boolean',
+        description: 'report foreign writes to mirrored keys, but do not set them back',
+      },
+    },
   },
   check: {
     name: 'check',

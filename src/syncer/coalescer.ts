@@ -28,10 +28,6 @@ export class Coalescer<T> {
     this.#release = release;
   }
 
-  get pendingCount(): number {
-    return this.#pending.size;
-  }
-
   add(item: T): void {
     if (this.#closed) return;
     const now = this.#clock.now();

@@ -22,10 +22,6 @@ export class Timers {
     this.#clock = clock;
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Runs `fn` once after `ms`, unless closed or cancelled before; returns the cancel. */
   after(ms: number, fn: () => void): () => void {
     if (this.#closed) return () => undefined;
@@ -85,10 +81,6 @@ export class ExpiryTimers {
   constructor(clock: Clock, onExpired: (path: string) => void) {
     this.#clock = clock;
     this.#onExpired = onExpired;
-  }
-
-  get size(): number {
-    return this.#timers.size;
   }
 
   /** Sets when `path` expires (ms since the epoch); undefined cancels. */

@@ -42,7 +42,6 @@ describe('Timers', () => {
     });
     await timers.sleep(1_000_000);
     expect(clock.pendingTimers).toBe(0);
-    expect(timers.closed).toBe(true);
   });
 });
 
@@ -57,14 +56,14 @@ describe('ExpiryTimers', () => {
     expiries.set('/b', now + 300);
     expiries.set('/c', now + 100);
     expiries.set('/c', undefined);
-    expect(expiries.size).toBe(2);
+    expect(clock.pendingTimers).toBe(2);
     clock.advance(100);
     expect(expired).toEqual([]);
     clock.advance(1);
     expect(expired).toEqual([`/a@${now + 101}`]);
     clock.advance(200);
     expect(expired).toEqual([`/a@${now + 101}`, `/b@${now + 301}`]);
-    expect(expiries.size).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('clear cancels every timer', () => {
@@ -100,7 +99,7 @@ describe('long waits (P28)', () => {
     clock.advance(1);
     clock.advance(25 * DAY);
     expect(expired).toEqual([]);
-    expect(expiries.size).toBe(1);
+    expect(clock.pendingTimers).toBe(1);
     clock.advance(5 * DAY);
     expect(expired).toEqual([due + 1]);
     expect(Math.max(...clock.delays)).toBeLessThanOrEqual(MAX_TIMER_MS);
@@ -114,7 +113,7 @@ describe('long waits (P28)', () => {
     });
     expiries.set('/a', clock.now() + 1e308);
     clock.advance(100 * DAY);
-    expect(expiries.size).toBe(1);
+    expect(clock.pendingTimers).toBe(1);
     expect(clock.delays.length).toBeLessThan(10);
   });
 

@@ -31,6 +31,7 @@ import { EtcdSource } from './etcd-source.js';
 import { connect, loadEtcd3 } from './etcd3-client.js';
 import { KeySpace, isEtcdRevision } from './key-space.js';
 import { LeaseManager } from './lease-manager.js';
+import { EtcdMirrorTarget } from './mirror-target.js';
 import type { EtcdBackendOptions, ResolvedOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import type { Read } from './tree-reader.js';
@@ -187,6 +188,23 @@ export class EtcdBackend extends BaseClient {
       pageSize: this.#options.pageSize,
     });
     return new SyncerMachine(callbacks, syncerSettingsOf(options), source, onStopped);
+  }
+
+  /**
+   * What `kvdir mirror` writes through (kvdir/mirror): guarded multi-key txns, a paged read of
+   * a prefix at one revision, a drift watch and an election, on connections of its own (closed
+   * by its `close()`). Not part of the Client interface.
+   */
+  openMirrorTarget(): EtcdMirrorTarget {
+    if (this.closed) throw new DatastoreError('the client is closed', { code: 'ERR_CLOSED' });
+    return new EtcdMirrorTarget({
+      lib: this.#lib,
+      connect: () => connect(this.#lib, this.#options),
+      keys: this.#keys,
+      pageSize: this.#options.pageSize,
+      maxValueBytes: this.#options.maxValueBytes,
+      endpoints: this.#options.endpoints,
+    });
   }
 
   /** A cheap request first, so that an unreachable etcd reads as that, not as a failed write. */

@@ -4,3 +4,15 @@
  */
 export { EtcdBackend } from './etcd-backend.js';
 export type { EtcdBackendOptions } from './options.js';
+export type { EtcdMirrorTarget } from './mirror-target.js';
+export type {
+  CommitResult,
+  LeadOptions,
+  Leadership,
+  MirrorChange,
+  MirrorEntry,
+  MirrorWatch,
+  MirrorWatchHandlers,
+  MirrorWrite,
+  PrefixRead,
+} from './mirror-types.js';

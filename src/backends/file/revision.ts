@@ -66,11 +66,6 @@ export function revisionOf(sidecar: Sidecar | undefined, contentFingerprint: str
   return sidecar.h === contentFingerprint ? base : `${base}.${contentFingerprint}`;
 }
 
-/** True for a revision of content changed outside kvdir since its last write (or never written by it). */
-export function isOutsideRevision(revision: string): boolean {
-  return revision.startsWith('0.') || revision.split('.').length === 3;
-}
-
 /** A key's value file and sidecars before a write. */
 export interface Before {
   /** Fingerprint of the value file's bytes. */

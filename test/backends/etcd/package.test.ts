@@ -42,6 +42,11 @@ describe('the etcd3 client is loaded only by the etcd backend', () => {
     expect(loaded).toEqual({ etcd3: false, grpc: false });
   });
 
+  it('is not loaded by importing kvdir/mirror (only by the EtcdBackend it is given)', async () => {
+    const loaded = await run('loaded-packages.mjs', [join(dist, 'mirror', 'index.js')]);
+    expect(loaded).toEqual({ etcd3: false, grpc: false });
+  });
+
   it('is loaded by kvdir/etcd only once an EtcdBackend is constructed', async () => {
     const etcdIndex = join(dist, 'backends', 'etcd', 'index.js');
     expect(await run('loaded-packages.mjs', [etcdIndex])).toEqual({ etcd3: false, grpc: false });

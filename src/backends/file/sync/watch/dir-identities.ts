@@ -37,10 +37,6 @@ export function lstatOrUndefined(path: string): Stats | undefined {
 export class DirIdentities {
   readonly #identities = new Map<string, string>();
 
-  get size(): number {
-    return this.#identities.size;
-  }
-
   has(dir: string): boolean {
     return this.#identities.has(dir);
   }
