@@ -53,14 +53,6 @@ export class PolledDirs {
   /** Where the next slice of one-subdirectory directories starts. */
   #cursor: string[] = [];
 
-  get size(): number {
-    return this.#dirs.size;
-  }
-
-  has(dir: string): boolean {
-    return this.#dirs.has(dir);
-  }
-
   count(kind: PollKind): number {
     let n = 0;
     for (const polled of this.#dirs.values()) if (polled.kind === kind) n++;
