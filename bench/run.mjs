@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: kvdir beside the raw file-system limit, measured in one run on one machine.
- * Not part of `npm test`. See USAGE below and the Performance section of the README.
+ * Not part of `npm test`. See USAGE below and docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

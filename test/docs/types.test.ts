@@ -2,7 +2,7 @@
  * The types a TypeScript user gets, checked as a user checks them: a project whose
  * node_modules/kvdir is this package (built by `npm test` before the tests), compiled by tsc
  * under `strict` with `module`/`moduleResolution` `nodenext`. It compiles the README's first
- * example and every README block marked `<!-- tsc -->`, and a consumer whose `@ts-expect-error`
+ * examples and every README block marked `<!-- tsc -->`, and a consumer whose `@ts-expect-error`
  * lines prove that wrong values do not compile (tsc fails on a directive with no error).
  */
 import { execFile } from 'node:child_process';
@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/paths.js';
+import { examples } from '../helpers/readme.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
 
-/** The README's code blocks to compile: the first example, and each block after `<!-- tsc -->`. */
-export function readmeExamples(readme: string): string[] {
-  const first = readme.indexOf('```js\n', readme.indexOf('\n## A first example\n'));
-  const blocks = [readme.slice(first + 6, readme.indexOf('\n```\n', first) + 1)];
+/** The README's code blocks to compile: the first examples, and each block after `<!-- tsc -->`. */
+function readmeExamples(readme: string): string[] {
+  const blocks = examples(readme, '## A first example').map((example) => example.code);
   for (const match of readme.matchAll(/<!-- tsc -->\n```ts\n([\s\S]*?)\n```\n/g))
     blocks.push(`${match[1] ?? ''}\n`);
   return blocks;
@@ -78,7 +78,7 @@ describe('types for a TypeScript user (strict, nodenext)', () => {
   it("compile the README's examples and a consumer whose wrong values are compile errors, reported at the value", async () => {
     const readme = await readFile(join(REPO, 'README.md'), 'utf8');
     const examples = readmeExamples(readme);
-    expect(examples.length).toBeGreaterThanOrEqual(3);
+    expect(examples.length).toBeGreaterThanOrEqual(4);
     const project = await consumerProject({
       ...Object.fromEntries(
         examples.map((code, index) => [`readme-${index}.mts`, `${code}export {};\n`]),
