@@ -17,7 +17,7 @@ import { interleave, median, round, samples, throughput, timeSequential } from '
 import { absoluteRow, failedRow, memoryRow, throughputRow, timeRow } from '../report.mjs';
 
 const SYNCER_CHILD = fileURLToPath(new URL('../child/syncer.mjs', import.meta.url));
-const B_CHILD = fileURLToPath(new URL('../child/deep-crawl.mjs', import.meta.url));
+const B_CHILD = fileURLToPath(new URL('../child/crawl.mjs', import.meta.url));
 const B_LABEL = 'B: readdirSync per dir + readFileSync + YAML.parse';
 
 /** list of every endpoint on a fresh client, interleaved with B in this process. */
@@ -76,7 +76,7 @@ export async function deepSyncer(ctx, { runs, timeoutMs }) {
       timeoutMs + 120_000,
     );
   const sides = {
-    b: () => child(B_CHILD, { dir: `${deep.root}${DEEP_PREFIX}` }, timeoutMs),
+    b: () => child(B_CHILD, { dir: `${deep.root}${DEEP_PREFIX}`, deep: true }, timeoutMs),
     first: () => {
       removeIndex(deep.root);
       return syncer();
