@@ -7,7 +7,7 @@
  */
 import { wallNow } from '../../../core/clock.js';
 import type { Clock } from '../../../core/clock.js';
-import { packageVersion } from '../../../core/package-version.js';
+import { packageVersion } from '../../../package-version.js';
 import type { FsLike } from '../fs-like.js';
 import type { IndexOwner, IndexedKey, KnownListing } from './index-file.js';
 import { IndexReader, IndexWriter, rootIdOf } from './index-file.js';
