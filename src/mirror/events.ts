@@ -32,19 +32,13 @@ export type MirrorEvent =
   /** Guards failed: etcd changed these keys meanwhile; they were read again and planned anew. */
   | { type: 'conflict'; paths: string[]; revision: string }
   /** A full pass is done: what it did, and whether etcd now holds what the directory says. */
-  | {
+  | ({
       type: 'pass';
       revision: string;
       keys: number;
-      created: number;
-      updated: number;
-      deleted: number;
-      unchanged: number;
-      skipped: number;
-      refused: boolean;
       inSync: boolean;
       dryRun: boolean;
-    }
+    } & PassCounts)
   /** Another mirror holds the prefix; this one waits for it. */
   | { type: 'waiting'; holder: string | undefined }
   /** This mirror now holds the prefix (after waiting, or again after losing it). */
@@ -53,6 +47,16 @@ export type MirrorEvent =
   | { type: 'paused'; reason: string }
   /** Something the mirror recovers from (etcd unreachable, a lost lease, a source warning). */
   | { type: 'warning'; message: string };
+
+/** What one pass did, key by key. */
+export interface PassCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  skipped: number;
+  refused: boolean;
+}
 
 /** What a mirror's `done` resolves with. */
 export interface MirrorOutcome {

@@ -18,7 +18,7 @@ import type { TxnLimits } from './chunks.js';
 import { splitWrites } from './chunks.js';
 import type { Encoder } from './desired.js';
 import { DesiredPicture } from './desired.js';
-import type { MirrorEvent, MirrorOutcome, WriteEvent } from './events.js';
+import type { MirrorEvent, MirrorOutcome, PassCounts, WriteEvent } from './events.js';
 import type { MirrorSettings } from './options.js';
 import type { Plan, Skipped } from './plan.js';
 import { matches, planPaths } from './plan.js';
@@ -28,15 +28,6 @@ export interface Committer {
   readonly limits: TxnLimits;
   writeBytes(write: MirrorWrite): number;
   commit(writes: readonly MirrorWrite[]): Promise<CommitResult>;
-}
-
-export interface PassCounts {
-  created: number;
-  updated: number;
-  deleted: number;
-  unchanged: number;
-  skipped: number;
-  refused: boolean;
 }
 
 const WRITTEN = { create: 'created', update: 'updated', delete: 'deleted' } as const;

@@ -33,19 +33,28 @@ beforeAll(() => {
 const isWrite = (e: MirrorEvent): boolean =>
   e.type === 'created' || e.type === 'updated' || e.type === 'deleted';
 
+/**
+ * Two directories of the same 12 keys with other values, each mirrored into one prefix: the
+ * first mirror holds it and is in sync, the second has been started after it.
+ */
+async function twoMirrors() {
+  const store = etcdStore();
+  const [one, two] = [await tempDir(), await tempDir()];
+  writeFiles(one, manyFiles('k', 12));
+  writeFiles(
+    two,
+    manyFiles('k', 12, (i) => `n: ${i + 100}\n`),
+  );
+  const target = store.open();
+  const first = startMirror(directory(one), target);
+  await first.event((e) => e.type === 'pass' && e.inSync);
+  const second = startMirror(directory(two), store.open());
+  return { store, one, two, target, first, second };
+}
+
 describe.runIf(hasEtcd)('kvdir mirror under faults', () => {
   it('lets one mirror hold a prefix: a second one waits, writes nothing, and takes over when the first stops', async () => {
-    const store = etcdStore();
-    const [one, two] = [await tempDir(), await tempDir()];
-    writeFiles(one, manyFiles('k', 12));
-    writeFiles(
-      two,
-      manyFiles('k', 12, (i) => `n: ${i + 100}\n`),
-    );
-    const target = store.open();
-    const first = startMirror(directory(one), target);
-    await first.event((e) => e.type === 'pass' && e.inSync);
-    const second = startMirror(directory(two), store.open());
+    const { store, one, two, target, first, second } = await twoMirrors();
     expect(await second.event((e) => e.type === 'waiting')).toMatchObject({
       holder: expect.stringMatching(/ pid \d+$/),
     });
@@ -61,17 +70,7 @@ describe.runIf(hasEtcd)('kvdir mirror under faults', () => {
   });
 
   it('fences every txn with the election key: a mirror whose hold was taken from it writes nothing', async () => {
-    const store = etcdStore();
-    const [one, two] = [await tempDir(), await tempDir()];
-    writeFiles(one, manyFiles('k', 12));
-    writeFiles(
-      two,
-      manyFiles('k', 12, (i) => `n: ${i + 100}\n`),
-    );
-    const target = store.open();
-    const first = startMirror(directory(one), target);
-    await first.event((e) => e.type === 'pass' && e.inSync);
-    const second = startMirror(directory(two), store.open());
+    const { store, two, target, first, second } = await twoMirrors();
     await second.event((e) => e.type === 'waiting');
 
     // The first one's election key goes (as if its lease expired while it was paused), but

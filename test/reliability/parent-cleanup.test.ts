@@ -6,26 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileBackend, WorkloadEndpointKey } from '../../src/index.js';
+import { FileBackend } from '../../src/index.js';
 import { Child, childScript } from '../helpers/child.js';
+import { endpoint, wep } from '../helpers/endpoints.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const wep = (name: string) =>
-  new WorkloadEndpointKey({
-    hostname: 'h',
-    orchestratorID: 'k8s',
-    workloadID: 'w',
-    endpointID: name,
-  });
-/** A WorkloadEndpoint value as Calico writes one (every field its schema requires). */
-const endpoint = (name: string) => ({
-  state: 'active',
-  name,
-  mac: 'ee:ee:ee:ee:ee:ee',
-  profile_ids: [],
-  ipv4_nets: [],
-  ipv6_nets: [],
-});
 const WORKLOAD = join('calico', 'v1', 'host', 'h', 'workload', 'k8s', 'w');
 
 describe("a delete's clean-up of empty parents", () => {

@@ -14,8 +14,8 @@ import {
   PathKey,
   PathListOptions,
   SyncStatus,
-  WorkloadEndpointKey,
 } from '../../src/index.js';
+import { endpoint, wep } from '../helpers/endpoints.js';
 import { faultyFs } from '../helpers/faulty-fs.js';
 import { Recorder } from '../../src/contract/recorder.js';
 
@@ -33,22 +33,6 @@ interface Case {
 
 type View = Map<string, { value: unknown; revision: string | undefined }>;
 
-const wep = (name: string) =>
-  new WorkloadEndpointKey({
-    hostname: 'h',
-    orchestratorID: 'k8s',
-    workloadID: 'w',
-    endpointID: name,
-  });
-/** A WorkloadEndpoint value as Calico writes one (every field its schema requires). */
-const endpoint = (name: string) => ({
-  state: 'active',
-  name,
-  mac: 'ee:ee:ee:ee:ee:ee',
-  profile_ids: [],
-  ipv4_nets: [],
-  ipv6_nets: [],
-});
 const WEP = (name: string) => `/calico/v1/host/h/workload/k8s/w/endpoint/${name}`;
 const web = new PathKey('/apps/web');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,7 +7,7 @@
  * `value-codec.ts`, keys in `key-space.ts`, the client's configuration in `etcd3-client.ts`,
  * error mapping in `etcd-errors.ts`.
  */
-import type { Etcd3 } from 'etcd3';
+import type { Etcd3, IKeyValue } from 'etcd3';
 import type { CheckedWrite, WriteOp } from '../../core/client-base.js';
 import { BaseClient } from '../../core/client-base.js';
 import type { Syncer, SyncerCallbacks, SyncerOptions } from '../../model/api.js';
@@ -22,7 +22,7 @@ import {
   ResourceUpdateConflictError,
 } from '../../model/errors.js';
 import type { Key, ListInterface } from '../../model/key.js';
-import type { KVPairWithValue } from '../../model/kv.js';
+import type { KVPairWithValue, KeyInfo, ListKeysOptions } from '../../model/kv.js';
 import type { Etcd3Module } from './etcd-errors.js';
 import { castEtcdError, isCompacted, isLeaseNotFound, isRetryableRead } from './etcd-errors.js';
 import { syncerSettingsOf } from '../../syncer/options.js';
@@ -135,16 +135,7 @@ export class EtcdBackend extends BaseClient {
   }
 
   protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
-    const kvs = await readTree(
-      {
-        kv: this.#client.kv,
-        keys: this.#keys,
-        pageSize: this.#options.pageSize,
-        read: this.#read,
-        isCompacted: (err) => isCompacted(this.#lib, err),
-      },
-      options.defaultPathRoot(),
-    );
+    const kvs = await this.#readTree(options.defaultPathRoot(), false);
     // One pass, few allocations: this runs for every key of a list of thousands.
     const pairs: KVPairWithValue[] = [];
     const paths: string[] = [];
@@ -173,6 +164,56 @@ export class EtcdBackend extends BaseClient {
     }
     const expired = await this.#setTimesLeft(leased);
     return inPathOrder(pairs, paths).filter((pair) => !expired.has(pair));
+  }
+
+  /**
+   * The keys of `list`, from a keys-only range (no value crosses the wire, none is parsed), so a
+   * key whose value does not parse is listed too; with `details`, the values come along for
+   * their size, still unparsed.
+   */
+  protected override async _listKeys(
+    options: ListInterface,
+    how: ListKeysOptions,
+  ): Promise<KeyInfo[]> {
+    const details = how.details === true;
+    const kvs = await this.#readTree(options.defaultPathRoot(), !details);
+    const infos: KeyInfo[] = [];
+    const paths: string[] = [];
+    const leased: Array<{ pair: KeyInfo; lease: string }> = [];
+    for (const kv of kvs) {
+      const path = this.#keys.path(kv.key);
+      const parsed = parseCanonical((p) => options.keyFromDefaultPath(p), path);
+      if (parsed.kind !== 'key') {
+        if (parsed.kind === 'not-canonical') {
+          this.#options.onListError(notCanonical(parsed, kv, this.#keys.namespace));
+        }
+        continue;
+      }
+      const info: KeyInfo = { key: parsed.key };
+      if (details) Object.assign(info, { revision: kv.mod_revision, size: kv.value.length });
+      if (kv.lease !== '0') leased.push({ pair: info, lease: kv.lease });
+      infos.push(info);
+      paths.push(path);
+    }
+    const expired = await this.#setTimesLeft(leased);
+    // The TTL left is a detail; an expired key is never listed, with details or without.
+    if (!details) for (const { pair } of leased) delete pair.ttl;
+    return inPathOrder(infos, paths).filter((info) => !expired.has(info));
+  }
+
+  /** Every etcd key-value at or below `root`, at one revision (values left out if `keysOnly`). */
+  #readTree(root: string, keysOnly: boolean): Promise<IKeyValue[]> {
+    return readTree(
+      {
+        kv: this.#client.kv,
+        keys: this.#keys,
+        pageSize: this.#options.pageSize,
+        read: this.#read,
+        isCompacted: (err) => isCompacted(this.#lib, err),
+        keysOnly,
+      },
+      root,
+    );
   }
 
   /** A syncer on a client of its own (see etcd-source.ts): snapshot, then watch. */
@@ -261,10 +302,10 @@ export class EtcdBackend extends BaseClient {
    * Returns the pairs whose lease has expired although etcd has not removed them yet: they
    * are expired.
    */
-  async #setTimesLeft(
-    leased: Array<{ pair: KVPairWithValue; lease: string }>,
-  ): Promise<Set<KVPairWithValue>> {
-    const expired = new Set<KVPairWithValue>();
+  async #setTimesLeft<P extends { ttl?: number }>(
+    leased: Array<{ pair: P; lease: string }>,
+  ): Promise<Set<P>> {
+    const expired = new Set<P>();
     if (leased.length === 0) return expired;
     const left = new Map<string, number>();
     await Promise.all(
@@ -314,7 +355,7 @@ function notCanonical(
  * order is the same except for keys that mix characters above U+FFFF with U+E000-U+FFFF, so
  * the sort is almost never needed: check first.
  */
-function inPathOrder(pairs: KVPairWithValue[], paths: string[]): KVPairWithValue[] {
+function inPathOrder<P>(pairs: P[], paths: string[]): P[] {
   if (paths.every((path, i) => i === 0 || paths[i - 1]! < path)) return pairs;
   const order = paths.map((_, i) => i);
   order.sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));

@@ -21,6 +21,8 @@ export interface TreeReaderOptions {
   read: Read;
   /** True when an error says the pinned revision was compacted away. */
   isCompacted: (err: unknown) => boolean;
+  /** Keys without their values (etcd's `keys_only`): what `listKeys` needs. */
+  keysOnly?: boolean;
 }
 
 /** Told each page of a scan, in order: `root` is the index of the root it belongs to. */
@@ -76,13 +78,14 @@ export async function scanTrees(
 
 /** Reads one root in pages (at `revision`, or at the current one); returns the first header. */
 async function readRoot(
-  { kv, keys, pageSize, read }: TreeReaderOptions,
+  { kv, keys, pageSize, read, keysOnly = false }: TreeReaderOptions,
   root: string,
   revision: string | undefined,
   onPage: (kvs: IKeyValue[]) => void | Promise<void>,
 ): Promise<IResponseHeader> {
   const at = revision === undefined ? {} : { revision };
-  const page = { ...keys.below(root), limit: pageSize, ...at };
+  const only = keysOnly ? { keys_only: true } : {};
+  const page = { ...keys.below(root), limit: pageSize, ...at, ...only };
   let kvs: IKeyValue[];
   let more: boolean;
   let header: IResponseHeader;
@@ -92,7 +95,10 @@ async function readRoot(
     // The root key and the first page of the prefix in one request, at one revision.
     const first = await read(() =>
       kv.txn({
-        success: [{ request_range: { key: keys.key(root), ...at } }, { request_range: page }],
+        success: [
+          { request_range: { key: keys.key(root), ...at, ...only } },
+          { request_range: page },
+        ],
       }),
     );
     const [exact, prefix] = first.responses.map((response) => response.response_range);

@@ -44,6 +44,35 @@ describe.runIf(hasEtcd)('EtcdBackend on a real etcd', () => {
     expect(await client.deleteCounted({ key: new PathKey('/d') })).toBe(1);
   });
 
+  it('lists keys from a keys-only range: a value that does not parse is listed; details give revision, size and TTL left, unparsed', async () => {
+    const store = etcdStore();
+    const errors: KvdirError[] = [];
+    const client = store.open({ onListError: (error) => errors.push(error) });
+    const ok = await client.create({ key: new PathKey('/k/ok'), value: { a: 1 } });
+    const leased = await client.create({ key: new PathKey('/k/ttl'), value: 'x', ttl: 60_000 });
+    await store.rawPut('/k/broken', '{"a": not json');
+    const all = new PathListOptions({ prefix: '/k' });
+
+    const names = await client.listKeys(all);
+    expect(names.map((info) => [info.key.defaultPath(), Object.keys(info)])).toEqual([
+      ['/k/broken', ['key']],
+      ['/k/ok', ['key']],
+      ['/k/ttl', ['key']],
+    ]);
+    const [broken, one, two] = await client.listKeys(all, { details: true });
+    expect(broken).toMatchObject({ size: '{"a": not json'.length });
+    expect(broken?.revision).toMatch(/^\d+$/);
+    expect(one).toEqual({ key: ok.key, revision: ok.revision, size: '{"a":1}'.length });
+    expect(two).toMatchObject({ revision: leased.revision, size: '"x"'.length }); // a PathKey's value is JSON
+    expect(two?.ttl).toBeGreaterThan(50_000);
+    expect(two?.ttl).toBeLessThanOrEqual(62_000);
+    expect(errors).toEqual([]);
+
+    // list reads the values: the broken one is skipped and reported.
+    expect((await client.list(all)).map((kv) => kv.key.defaultPath())).toEqual(['/k/ok', '/k/ttl']);
+    expect(errors.map((error) => error.code)).toEqual(['ERR_PARSING_DATASTORE_ENTRY']);
+  });
+
   it('stores each key at namespace + Calico path, as the bytes libcalico-go writes', async () => {
     const store = etcdStore();
     const client = store.open();

@@ -8,7 +8,7 @@ import nodeFs from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Volume, createFsFromVolume } from 'memfs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   assumeCaseInsensitive,
   caseTwin,
@@ -18,12 +18,10 @@ import {
 import { nodeFsLike } from '../../../src/backends/file/fs-like.js';
 import type { FsLike } from '../../../src/index.js';
 import { FileBackend, PathKey, PathListOptions, ValidationError } from '../../../src/index.js';
+import { closedAfterEach } from '../../helpers/file-stores.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-const clients: FileBackend[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
+const clients = closedAfterEach();
 
 async function backend(insensitive?: boolean) {
   const root = join(await tempDir(), 'store');

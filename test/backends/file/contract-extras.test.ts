@@ -3,10 +3,8 @@
  * files, that kvdir's own files stay hidden, that reading never writes, and that parse errors
  * name the file. Run on disk and on memfs.
  */
-import nodeFs from 'node:fs';
 import { join } from 'node:path';
-import { Volume, createFsFromVolume } from 'memfs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FileBackend,
   IPPoolKey,
@@ -17,22 +15,9 @@ import {
   ValidationError,
 } from '../../../src/index.js';
 import type { FsLike } from '../../../src/index.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { closedAfterEach, stores } from '../../helpers/file-stores.js';
 
-type Fs = typeof nodeFs;
-
-const stores: Array<[string, () => Promise<{ fs: Fs; root: string }>]> = [
-  ['on disk', async () => ({ fs: nodeFs, root: join(await tempDir(), 'store') })],
-  [
-    'on memfs',
-    async () => ({ fs: createFsFromVolume(new Volume()) as unknown as Fs, root: '/data/store' }),
-  ],
-];
-
-const clients: FileBackend[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
+const clients = closedAfterEach();
 
 describe.each(stores)('FileBackend %s: the file layout', (_name, makeStore) => {
   async function fresh() {

@@ -2,10 +2,8 @@
  * `listKeys` (the keys of `list`, found by names, values never read) and `deleteCounted` (the
  * number of keys a delete removed, counted from what it removed). Run on disk and on memfs.
  */
-import nodeFs from 'node:fs';
 import { join } from 'node:path';
-import { Volume, createFsFromVolume } from 'memfs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FsLike, KvdirError } from '../../../src/index.js';
 import {
   FileBackend,
@@ -15,22 +13,9 @@ import {
   PathListOptions,
 } from '../../../src/index.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { closedAfterEach, stores } from '../../helpers/file-stores.js';
 
-type Fs = typeof nodeFs;
-
-const stores: Array<[string, () => Promise<{ fs: Fs; root: string }>]> = [
-  ['on disk', async () => ({ fs: nodeFs, root: join(await tempDir(), 'store') })],
-  [
-    'on memfs',
-    async () => ({ fs: createFsFromVolume(new Volume()) as unknown as Fs, root: '/data/store' }),
-  ],
-];
-
-const clients: FileBackend[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
+const clients = closedAfterEach();
 
 const all = new PathListOptions({ prefix: '/' });
 const paths = (found: Array<{ key: { defaultPath(): string } }>) =>

@@ -3,7 +3,7 @@
  * nothing; a stored value that does not fit is a parse failure at the offending field's line
  * and column for get, list and the syncer alike; `check` also reports unknown fields.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FileBackend,
   ParsingDatastoreEntryError,
@@ -16,6 +16,7 @@ import {
   type KvdirError,
 } from '../../../src/index.js';
 import { loadFixtureIntoMemfs } from '../../../src/testing.js';
+import { closedAfterEach } from '../../helpers/file-stores.js';
 import { fixturePath } from '../../helpers/paths.js';
 import { Recorder } from '../../../src/contract/recorder.js';
 
@@ -23,10 +24,7 @@ const POLICY_DIR = 'calico/v1/policy/tier/default/policy';
 const BAD_POLICY =
   'order: 10\nselector: all()\ninbound_rules:\n  - action: allow\n    dst_ports: [80, http]\n';
 
-const clients: FileBackend[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => client.close()));
-});
+const clients = closedAfterEach();
 
 async function open(files: Record<string, string> = {}) {
   const fixture = await loadFixtureIntoMemfs(fixturePath('calico'));
