@@ -13,7 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { child } from '../lib/child.mjs';
 import { crawlDirsReadParseSync, tempRename } from '../baselines.mjs';
 import { DEEP_PREFIX, wepBytes, wepKeyFields, wepPath, wepValue } from '../lib/deep-tree.mjs';
-import { interleave, median, round, samples, throughput, timeSequential } from '../lib/measure.mjs';
+import {
+  createThenUpdate,
+  interleave,
+  median,
+  round,
+  samples,
+  throughput,
+} from '../lib/measure.mjs';
 import { absoluteRow, failedRow, memoryRow, throughputRow, timeRow } from '../report.mjs';
 
 const SYNCER_CHILD = fileURLToPath(new URL('../child/syncer.mjs', import.meta.url));
@@ -205,19 +212,12 @@ async function createAndUpdate(ctx, fsync) {
     await tempRename(rawFile(i), createBytes[i], fsync);
   };
 
-  await timeSequential(n, warmup, (i) => client.create(creates[i]));
-  await timeSequential(n, warmup, rawCreate);
-  await timeSequential(n, warmup, (i) => client.update(updates[i]));
-  await timeSequential(n, warmup, (i) => tempRename(rawFile(i), updateBytes[i], fsync));
-  const chunk = n / scale.rounds;
-  const created = await interleave(scale.rounds, {
-    kvdir: (r) => timeSequential(r * chunk, chunk, (i) => client.create(creates[i])),
-    raw: (r) => timeSequential(r * chunk, chunk, rawCreate),
-  });
-  const updated = await interleave(scale.rounds, {
-    kvdir: (r) => timeSequential(r * chunk, chunk, (i) => client.update(updates[i])),
-    raw: (r) =>
-      timeSequential(r * chunk, chunk, (i) => tempRename(rawFile(i), updateBytes[i], fsync)),
+  const { created, updated } = await createThenUpdate(n, warmup, scale.rounds, {
+    create: { kvdir: (i) => client.create(creates[i]), raw: rawCreate },
+    update: {
+      kvdir: (i) => client.update(updates[i]),
+      raw: (i) => tempRename(rawFile(i), updateBytes[i], fsync),
+    },
   });
   await client.close();
   const goal = { op: '>=', value: 0.5, unit: 'x' };
