@@ -88,3 +88,24 @@ export function crawlReadParseSync(dir) {
   }
   return parsed;
 }
+
+/**
+ * B, the baseline of the deep layout (issue 19): one `readdirSync(dir, { withFileTypes: true })`
+ * per directory, then `readFileSync` + `YAML.parse` of each value file (`*.yaml`, no dotfiles),
+ * single thread. The same work as `crawlReadParseSync` with less of it (no relative-path
+ * strings, no type guessing) and steadier. Returns the count of values parsed.
+ */
+export function crawlDirsReadParseSync(dir) {
+  let parsed = 0;
+  const pending = [dir];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    for (const entry of readdirSync(next, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(next, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile() && entry.name.endsWith('.yaml') && readParseSync(path) !== undefined)
+        parsed++;
+    }
+  }
+  return parsed;
+}

@@ -18,6 +18,8 @@ import { reads } from './workloads/reads.mjs';
 import { peer } from './workloads/peer.mjs';
 import { syncerRows } from './workloads/syncer.mjs';
 import { etcdRows } from './workloads/etcd.mjs';
+import { deepList, deepSyncer, deepWrites } from './workloads/deep.mjs';
+import { buildDeepTree } from './lib/deep-tree.mjs';
 import { schemas } from './workloads/schemas.mjs';
 import { mirrorRows } from './workloads/mirror.mjs';
 
@@ -26,12 +28,13 @@ const USAGE = `Usage: npm run bench -- [options]   (or: node bench/run.mjs [opti
   (no options)        human table (Markdown) on stdout, progress on stderr
   --json FILE         also write the results as JSON to FILE
   --json              JSON on stdout instead (the table goes to stderr)
-  --large             also the syncers over 100,000 files and 100,000 etcd keys (a few
-                      minutes more)
+  --large             also the syncers over 100,000 files and 100,000 etcd keys, and the
+                      deep layout at 100,000 endpoints (several minutes more)
   --quick             small counts: a smoke test of the bench itself
-  --only LIST         some of: writes,reads,peer,syncer,schemas,etcd,mirror (etcd: EtcdBackend
-                      against a throwaway etcd, beside raw etcd3 and the FileBackend; mirror:
-                      kvdir mirror's passes and its edit-to-etcd delay; both need etcd)
+  --only LIST         some of: writes,reads,peer,syncer,schemas,deep,etcd,mirror (etcd:
+                      EtcdBackend against a throwaway etcd, beside raw etcd3 and the
+                      FileBackend; mirror: kvdir mirror's passes and its edit-to-etcd delay;
+                      both need etcd)
   --impl FILE         measure another build of kvdir (default: dist/src/index.js)
   --dir DIR           where the temporary trees go (default: the OS temp dir)
 `;
@@ -48,6 +51,9 @@ const SCALES = {
     syncerRuns: 2,
     latencyWrites: 200,
     checks: 10_000,
+    deep: 10_000,
+    deepLarge: 100_000,
+    deepRuns: 2,
   },
   quick: {
     writes: 200,
@@ -60,9 +66,12 @@ const SCALES = {
     syncerRuns: 1,
     latencyWrites: 20,
     checks: 10_000,
+    deep: 1_000,
+    deepLarge: 10_000,
+    deepRuns: 1,
   },
 };
-const WORKLOADS = ['writes', 'reads', 'peer', 'syncer', 'schemas', 'etcd', 'mirror'];
+const WORKLOADS = ['writes', 'reads', 'peer', 'syncer', 'schemas', 'deep', 'etcd', 'mirror'];
 
 class UsageError extends Error {}
 
@@ -151,7 +160,7 @@ async function main() {
     }
   };
   try {
-    if (args.only.some((name) => name !== 'writes')) {
+    if (args.only.some((name) => name !== 'writes' && name !== 'deep')) {
       log(`building the shared tree: ${scale.tree} policies`);
       const root = ctx.dir('tree');
       const how = await buildTree(kvdir, root, 0, scale.tree);
@@ -165,6 +174,7 @@ async function main() {
     if (args.only.includes('peer')) await attempt('peer', () => peer(ctx));
     if (args.only.includes('schemas')) await attempt('schemas', () => schemas(ctx));
     if (args.only.includes('etcd')) await attempt('etcd', () => etcdRows(ctx));
+    if (args.only.includes('deep')) await deepRows(ctx, args, notes, attempt);
     if (args.only.includes('mirror')) await attempt('mirror', () => mirrorRows(ctx));
     if (args.only.includes('syncer')) {
       await attempt('syncer', () =>
@@ -213,6 +223,39 @@ async function main() {
   log(`removing ${base}`);
   cleanup();
   return 0;
+}
+
+/** The deep layout (issue 19): 10,000 endpoints, and with --large 100,000, beside B. */
+async function deepRows(ctx, args, notes, attempt) {
+  const { scale, kvdir, log } = ctx;
+  const root = ctx.dir('deep');
+  log(`building the deep tree: ${scale.deep} endpoints`);
+  let t0 = performance.now();
+  await buildDeepTree(kvdir, root, 0, scale.deep);
+  log(`built in ${Math.round(performance.now() - t0)} ms`);
+  ctx.deep = { root, count: scale.deep };
+  notes.push(
+    `the deep tree (calico/v1/host/<host>/workload/k8s/<workload>/endpoint/eth0.yaml, 100 endpoints per host, a ~270-byte WorkloadEndpoint each, sidecars as kvdir writes them) was written directly, its sidecars in the format of one kvdir wrote`,
+  );
+  const rounds = Math.max(2, scale.listRounds);
+  await attempt('deep-list', () => deepList(ctx, { rounds }));
+  await attempt('deep-syncer', () => deepSyncer(ctx, { runs: scale.deepRuns, timeoutMs: 120_000 }));
+  await attempt('deep-writes', () => deepWrites(ctx));
+  if (!args.large) {
+    notes.push(
+      `the deep layout at ${scale.deepLarge.toLocaleString('en-US')} endpoints was not run (add --large)`,
+    );
+    return;
+  }
+  log(`growing the deep tree to ${scale.deepLarge} endpoints`);
+  t0 = performance.now();
+  await buildDeepTree(kvdir, root, scale.deep, scale.deepLarge);
+  log(`grown in ${Math.round(performance.now() - t0)} ms`);
+  ctx.deep = { root, count: scale.deepLarge };
+  await attempt('deep-list-large', () => deepList(ctx, { rounds: 2 }));
+  await attempt('deep-syncer-large', () =>
+    deepSyncer(ctx, { runs: scale.deepRuns, timeoutMs: 600_000 }),
+  );
 }
 
 /**

@@ -1,14 +1,16 @@
 /**
- * Child process: the syncer's baseline, crawl + read + parse of every value file below a
- * directory. Input: one JSON argument { dir }; output: one IPC message with the time, CPU time and peak RSS.
+ * Child process: a syncer's baseline over a directory. `crawl + read + parse` of every value
+ * file below it (crawlReadParse), or with `deep`, B of the deep layout (crawlDirsReadParseSync).
+ * Input: one JSON argument { dir, deep? }; output: one IPC message with the time, CPU time, the
+ * count parsed and the peak RSS.
  */
-import { crawlReadParse } from '../baselines.mjs';
+import { crawlDirsReadParseSync, crawlReadParse } from '../baselines.mjs';
 import { round } from '../lib/measure.mjs';
 
-const { dir } = JSON.parse(process.argv[2]);
+const { dir, deep } = JSON.parse(process.argv[2]);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const parsed = await crawlReadParse(dir);
+const parsed = deep === true ? crawlDirsReadParseSync(dir) : await crawlReadParse(dir);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const peakRssMB = (process.resourceUsage().maxRSS * 1024) / 2 ** 20;

@@ -10,6 +10,29 @@ export async function timeSequential(from, count, fn) {
 }
 
 /**
+ * Creates, then updates, of `n` keys, each kvdir side beside its raw baselines: a warm-up of
+ * every side on items n..n+warmup-1 (in the order given), then `rounds` interleaved rounds over
+ * 0..n-1. `create` and `update` map a side's name to `async (i) => void`; returns the summed ms
+ * per side of each, as `interleave` does.
+ */
+export async function createThenUpdate(n, warmup, rounds, { create, update }) {
+  for (const fn of [...Object.values(create), ...Object.values(update)])
+    await timeSequential(n, warmup, fn);
+  const chunk = n / rounds;
+  const inRounds = (sides) =>
+    interleave(
+      rounds,
+      Object.fromEntries(
+        Object.entries(sides).map(([name, fn]) => [
+          name,
+          (r) => timeSequential(r * chunk, chunk, fn),
+        ]),
+      ),
+    );
+  return { created: await inRounds(create), updated: await inRounds(update) };
+}
+
+/**
  * Runs each side's chunk `rounds` times, alternating the order every round (A B, B A, ...) so
  * that drift of a shared, noisy machine falls on both sides alike. `sides` maps a name to
  * `async (round) => elapsedMs`. Returns the summed ms per side; `samples(totals)` gives each

@@ -3,9 +3,9 @@
  * start() to InSync and peak RSS against a child doing crawl + read + parse of the same tree,
  * and the delay from a write to the update that reports it.
  */
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TREE_PREFIX } from '../lib/data.mjs';
+import { child } from '../lib/child.mjs';
 import { median, round } from '../lib/measure.mjs';
 import { absoluteRow, failedRow, memoryRow, timeRow } from '../report.mjs';
 
@@ -175,29 +175,4 @@ export async function syncerRows(ctx, { runs, latencyWrites, resyncProbe, timeou
     }
   }
   return rows;
-}
-
-/** Runs a child script with one JSON argument; resolves with its one IPC message or { error }. */
-function child(script, input, timeoutMs) {
-  return new Promise((resolve) => {
-    const proc = fork(script, [JSON.stringify(input)], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      execArgv: [],
-    });
-    let stderr = '';
-    let message;
-    proc.stderr.on('data', (chunk) => {
-      stderr = (stderr + chunk).slice(-2000);
-    });
-    proc.on('message', (m) => (message = m));
-    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
-    proc.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (message !== undefined) resolve(message);
-      else
-        resolve({
-          error: `child ${signal ?? `exit ${code}`}: ${stderr.trim().split('\n').slice(-3).join(' / ') || 'no output'}`,
-        });
-    });
-  });
 }

@@ -17,7 +17,7 @@ import {
   policyValue,
   pool,
 } from '../lib/data.mjs';
-import { interleave, throughput, timeSequential } from '../lib/measure.mjs';
+import { createThenUpdate, interleave, throughput, timeSequential } from '../lib/measure.mjs';
 import { throughputRow, timeRow } from '../report.mjs';
 
 export async function writes(ctx) {
@@ -55,28 +55,16 @@ async function createAndUpdate(ctx, fsync) {
   const updateBytes = Array.from({ length: total }, (_, i) => policyBytes(i, 1));
 
   // Warm-up on keys n..total-1, then the measured rounds on 0..n-1.
-  await timeSequential(n, scale.warmup, (i) => client.create(creates[i]));
-  await timeSequential(n, scale.warmup, (i) => tempRename(rawFile(i), createBytes[i], fsync));
-  await timeSequential(n, scale.warmup, async (i) =>
-    tempRenameSync(syncFile(i), createBytes[i], fsync),
-  );
-  await timeSequential(n, scale.warmup, (i) => client.update(updates[i]));
-  await timeSequential(n, scale.warmup, (i) => tempRename(rawFile(i), updateBytes[i], fsync));
-
-  const chunk = n / scale.rounds;
-  const created = await interleave(scale.rounds, {
-    kvdir: (r) => timeSequential(r * chunk, chunk, (i) => client.create(creates[i])),
-    raw: (r) =>
-      timeSequential(r * chunk, chunk, (i) => tempRename(rawFile(i), createBytes[i], fsync)),
-    rawSync: (r) =>
-      timeSequential(r * chunk, chunk, async (i) =>
-        tempRenameSync(syncFile(i), createBytes[i], fsync),
-      ),
-  });
-  const updated = await interleave(scale.rounds, {
-    kvdir: (r) => timeSequential(r * chunk, chunk, (i) => client.update(updates[i])),
-    raw: (r) =>
-      timeSequential(r * chunk, chunk, (i) => tempRename(rawFile(i), updateBytes[i], fsync)),
+  const { created, updated } = await createThenUpdate(n, scale.warmup, scale.rounds, {
+    create: {
+      kvdir: (i) => client.create(creates[i]),
+      raw: (i) => tempRename(rawFile(i), createBytes[i], fsync),
+      rawSync: async (i) => tempRenameSync(syncFile(i), createBytes[i], fsync),
+    },
+    update: {
+      kvdir: (i) => client.update(updates[i]),
+      raw: (i) => tempRename(rawFile(i), updateBytes[i], fsync),
+    },
   });
   await client.close();
 

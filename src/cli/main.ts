@@ -21,7 +21,7 @@ import { ExitCode } from './exit-codes.js';
 import { commandHelp, globalHelp } from './help.js';
 import type { CliIO } from './io.js';
 import type { CommandName } from './spec.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../package-version.js';
 
 export type { CliIO, OutputStream } from './io.js';
 export { ExitCode } from './exit-codes.js';

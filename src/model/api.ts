@@ -56,7 +56,8 @@ export interface SyncerOptions {
   /**
    * Told what the syncer recovered from, as a `KvdirError` whose `code` says what: a file it
    * could not read and skipped (`ERR_SYNCER_UNREADABLE`), a watcher error it now polls around
-   * (`ERR_WATCH_ERROR`), an error it answered with a full resync (`ERR_SYNCER_ERROR`) or by
+   * (`ERR_WATCH_ERROR`), directories it polls because it could not watch them, with how many
+   * watches it holds (`ERR_WATCH_LIMIT`), an error it answered with a full resync (`ERR_SYNCER_ERROR`) or by
    * starting over (`ERR_SYNCER_RESTART`). The original error is its `cause`.
    * Default: `process.emitWarning`.
    */

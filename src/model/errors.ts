@@ -32,6 +32,7 @@ export type ErrorCode =
   // warnings told to a syncer's onWarning
   | 'ERR_SYNCER_UNREADABLE'
   | 'ERR_WATCH_ERROR'
+  | 'ERR_WATCH_LIMIT'
   | 'ERR_SYNCER_ERROR'
   | 'ERR_SYNCER_RESTART'
   | 'ERR_CALLBACK_ERROR';

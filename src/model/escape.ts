@@ -5,6 +5,8 @@
 
 /** `%` becomes `%25` first, then `/` becomes `%2f`. */
 export function escapeName(name: string): string {
+  // Most names have neither: no new string (a key's fields are escaped several times a read).
+  if (!name.includes('%') && !name.includes('/')) return name;
   return name.replaceAll('%', '%25').replaceAll('/', '%2f');
 }
 
@@ -13,5 +15,6 @@ export function escapeName(name: string): string {
  * again. Accepts `%2F` as well as `%2f`; any other `%` sequence is kept as it is.
  */
 export function unescapeName(segment: string): string {
+  if (!segment.includes('%')) return segment;
   return segment.replace(/%(25|2f|2F)/g, (_match, code: string) => (code === '25' ? '%' : '/'));
 }

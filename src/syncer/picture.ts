@@ -42,6 +42,16 @@ export class Picture<K, I> {
     return this.#keys.get(path);
   }
 
+  /** How many keys are held. */
+  get size(): number {
+    return this.#keys.size;
+  }
+
+  /** Every key held, with what the source keeps about it. */
+  entries(): IterableIterator<[string, CachedKey<K>]> {
+    return this.#keys.entries();
+  }
+
   heldInvalid(rawKey: string): Readonly<HeldInvalid<I>> | undefined {
     return this.#invalid.get(rawKey);
   }
@@ -73,10 +83,8 @@ export class Picture<K, I> {
     else batch.failures.push({ rawKey: path, rawValue: found.rawValue });
     if (found.ttl !== undefined) update.ttl = found.ttl;
     batch.updates.push(update);
-    this.#keys.set(
-      path,
-      pass === undefined ? { key, revision, state } : { key, revision, state, mark: pass },
-    );
+    // One shape for every entry (a mark added later would move its properties out of line).
+    this.#keys.set(path, { key, revision, state, mark: pass });
   }
 
   /** The key at `path` was seen unchanged by full look `pass` (not read again). */

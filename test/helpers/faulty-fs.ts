@@ -108,6 +108,10 @@ export function faultyFs() {
       inner.mkdirSync(path, options)
     ),
     unlinkSync: (path: string) => (fail('unlink', path), inner.unlinkSync(path)),
+    readdirSync: (path: string, options: unknown) => (
+      fail('readdir', path),
+      inner.readdirSync(path, options)
+    ),
     rmdirSync: (path: string) => (fail('rmdir', path), inner.rmdirSync(path)),
     openSync: (path: string, flags: string | number, mode?: number) => {
       // kvdir reads a file by opening it read-only (readRegularFile): that is a 'readFile' fault.

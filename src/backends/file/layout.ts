@@ -92,8 +92,8 @@ export function dirForPath(root: string, path: string): string {
 export function keyFiles(root: string, path: string): KeyFiles {
   const segments = pathSegments(path).map(encodeSegment);
   const leaf = segments.pop() as string;
-  const parent = join(root, ...segments);
-  const file = join(parent, leaf + VALUE_SUFFIX);
+  const parent = below(root, segments);
+  const file = below(parent, [leaf + VALUE_SUFFIX]);
   if (!fitsPathLimit(file)) {
     const bytes = Buffer.byteLength(file) + LONGEST_EXTRA_BYTES;
     // The path itself can be kilobytes: the message shows its start.
@@ -109,10 +109,22 @@ export function keyFiles(root: string, path: string): KeyFiles {
   return {
     path,
     file,
-    sidecar: join(parent, sidecarName(leaf + VALUE_SUFFIX)),
-    dir: join(parent, leaf),
+    sidecar: below(parent, [sidecarName(leaf + VALUE_SUFFIX)]),
+    dir: below(parent, [leaf]),
     parent,
   };
+}
+
+/**
+ * `join(dir, ...names)` for a normalized absolute `dir` and names that are one encoded segment
+ * each (never empty, `.` or `..`, no separator: see pathSegments and encodeSegment), where
+ * plain concatenation gives the same string without join's normalizing pass (a key's five
+ * paths are made for every read: issue 19).
+ */
+function below(dir: string, names: string[]): string {
+  if (names.length === 0) return dir;
+  if (sep !== '/') return join(dir, ...names);
+  return `${dir.endsWith('/') ? dir : `${dir}/`}${names.join('/')}`;
 }
 
 /** True when every file kvdir makes for the key of `valueFile` (an absolute path) fits MAX_PATH_BYTES. */

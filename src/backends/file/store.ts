@@ -55,6 +55,14 @@ export interface StoredEntry {
   revision: string;
   /** The file's mode, kept when kvdir rewrites it. */
   mode: number | undefined;
+  /** The stats of the value file and of the sidecar the bytes were read from (fstat). */
+  stats: StatsLike;
+  sidecarStats: StatsLike | undefined;
+}
+
+/** How `readSync` reads: `lstatFirst: false` when the caller has no use for it (see ReadHow). */
+export interface EntryRead {
+  lstatFirst: boolean;
 }
 
 /** A sidecar is a line of JSON under 100 bytes: anything far larger is not one kvdir wrote. */
@@ -114,14 +122,20 @@ export class TreeStore {
    * hang or a read through it.
    */
   async read(files: KeyFiles): Promise<StoredEntry | undefined> {
-    const value = this.readFileInside(files.file, files.parent, this.#valueLimit);
+    return this.readSync(files);
+  }
+
+  /** `read`, for loops over many keys that need no promise per key (list, the syncer's walk). */
+  readSync(files: KeyFiles, how: EntryRead = { lstatFirst: true }): StoredEntry | undefined {
+    const value = this.readFileInside(files.file, files.parent, this.#valueLimit, how.lstatFirst);
     if (value === undefined) return undefined;
     const { bytes } = value;
     // The sidecar is read as safely (no link at its name, no FIFO, at most 4 KiB), from the
     // directory the value file was just found inside; it is not located again (a syscall per
     // read): a directory swapped in the microseconds between the two opens could only hand
     // over another small regular file, read as a revision and ignored unless it is a sidecar.
-    const written = this.#readSidecar(files.sidecar);
+    const side = readRegularFile(this.fs, files.sidecar, SIDECAR_READ);
+    const written = side === undefined ? undefined : decodeSidecar(side.bytes.toString('utf8'));
     const print = fingerprint(bytes);
     const sidecar = effectiveSidecar(written, print);
     return {
@@ -132,6 +146,8 @@ export class TreeStore {
       fingerprint: print,
       revision: revisionOf(sidecar, print),
       mode: modeOf(value.stats),
+      stats: value.stats,
+      sidecarStats: side?.stats,
     };
   }
 
@@ -145,8 +161,9 @@ export class TreeStore {
     file: string,
     dir: string,
     limit: { bytes: number; name: string },
+    lstatFirst = true,
   ): RegularFile | undefined {
-    const found = readRegularFile(this.fs, file, { limit, lstatFirst: true, locate: true });
+    const found = readRegularFile(this.fs, file, { limit, lstatFirst, locate: true });
     if (found === undefined) return undefined;
     const at = found.openedAt;
     if (at !== undefined && this.#fdPathsAgree()) {

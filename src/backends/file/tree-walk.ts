@@ -5,12 +5,13 @@
  * whose names are not ones kvdir maps to a key.
  */
 import { isUtf8 } from 'node:buffer';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { ErrorCode } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import { DatastoreError } from '../../model/errors.js';
 import type { DirentLike, FsLike, StatsLike } from './fs-like.js';
-import { direntName, readDir, readDirBytes } from './fs-like.js';
+import { direntName, readDirBytesSync, readDirSync } from './fs-like.js';
+import { Breather } from '../../syncer/batch.js';
 import { isMissing } from './errno.js';
 import type { OwnKind } from './layout.js';
 import {
@@ -50,11 +51,18 @@ export interface WalkResult {
 }
 
 export interface WalkVisitor {
-  /** Awaited before the walk goes on. */
+  /** Awaited before the walk goes on when it returns a promise. */
   file(found: FoundFile): void | Promise<void>;
   problem(problem: WalkProblem): void;
   /** kvdir's own entries (`.kvdir-*`) in the directories of keys: for `kvdir check`, and the sidecars `listKeys` reads. */
   own?(entry: OwnEntry): void;
+  /**
+   * Reads a directory for the walk instead of `readdirSync` (undefined: it is missing; throws
+   * when it cannot be read). The syncer's directory watcher reads through it, so that one read
+   * serves both the watch and the walk. `order`: the directory's place in the walk's order
+   * (`<key path>/`; '' for the root), which the syncer's index follows.
+   */
+  readDir?(dir: string, order: string): DirentLike[] | undefined;
 }
 
 /** One of kvdir's own entries a walk saw (see `ownKind` in layout.ts). */
@@ -86,6 +94,10 @@ export async function walkPrefix(fs: FsLike, root: string, prefix: string): Prom
  * Visits every value file at or below `prefix` in key-path order, one directory at a time:
  * a walk of a large tree holds the listings of one directory and its parents, never the whole
  * tree. Says whether the prefix's directory exists.
+ *
+ * Directories are read synchronously (see `readDirSync`), and the event loop gets a turn every
+ * few milliseconds (Breather), so that a long walk still lets timers, watcher events and stop()
+ * through.
  */
 export async function visitPrefix(
   fs: FsLike,
@@ -96,86 +108,130 @@ export async function visitPrefix(
   const dir = dirForPath(root, prefix);
   if (prefix !== '/') {
     const own = keyFiles(root, prefix);
-    const stats = await lstatOrAbsent(fs, own.file);
+    const stats = lstatOrAbsent(fs, own.file);
     const relative = relativeToRoot(root, own.file);
     if (stats?.isSymbolicLink()) visitor.problem({ relative, reason: 'symlink' });
     else if (stats?.isFile()) await visitor.file({ path: prefix, file: own.file });
     else if (stats !== undefined && !stats.isDirectory())
       visitor.problem({ relative, reason: 'not-a-file' });
     // The prefix's directory may itself have become a link: it is reported, never read through.
-    if ((await lstatOrAbsent(fs, dir))?.isSymbolicLink()) {
+    if (lstatOrAbsent(fs, dir)?.isSymbolicLink()) {
       visitor.problem({ relative: relativeToRoot(root, dir), reason: 'symlink' });
       return false;
     }
   }
-  return visitDir(fs, dir, relativeToRoot(root, dir), visitor);
+  return new Walk(fs, visitor).dir(
+    dir,
+    relativeToRoot(root, dir),
+    prefix === '/' ? '' : `${prefix}/`,
+  );
 }
 
-function lstatOrAbsent(fs: FsLike, path: string): Promise<StatsLike | undefined> {
-  return fs.promises
-    .lstat(path)
-    .catch((err: unknown) => (isMissing(err) ? undefined : Promise.reject(err)));
+function lstatOrAbsent(fs: FsLike, path: string): StatsLike | undefined {
+  try {
+    return fs.lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
+}
+
+interface WalkItem {
+  order: string;
+  file?: FoundFile;
+  subdir?: { dir: string; relative: string };
+}
+
+class Walk {
+  readonly #fs: FsLike;
+  readonly #visitor: WalkVisitor;
+  readonly #breather = new Breather();
+
+  constructor(fs: FsLike, visitor: WalkVisitor) {
+    this.#fs = fs;
+    this.#visitor = visitor;
+  }
+
+  /**
+   * A directory's value files and subdirectories, each visited in the order of its key path
+   * (a subdirectory's as `<path>/`, which every key below it starts with): so the keys come
+   * out in the order a sort of all of them would give.
+   */
+  async dir(dir: string, relative: string, order: string): Promise<boolean> {
+    const entries = this.#read(dir, relative, order);
+    if (entries === undefined) return false;
+    const visitor = this.#visitor;
+    const own = visitor.own === undefined ? undefined : ownEntries(dir, relative, entries);
+    for (const entry of own ?? []) visitor.own?.(entry);
+    const items = this.#items(dir, relative, entries);
+    for (const item of items) {
+      if (item.file !== undefined) {
+        const visited = visitor.file(item.file);
+        if (visited !== undefined) await visited;
+      } else if (item.subdir !== undefined) {
+        await this.dir(item.subdir.dir, item.subdir.relative, item.order);
+      }
+    }
+    await this.#breather.breathe();
+    return true;
+  }
+
+  /** The directory's entries; undefined when it is missing or cannot be read (reported). */
+  #read(dir: string, relative: string, order: string): DirentLike[] | undefined {
+    const visitor = this.#visitor;
+    try {
+      const entries =
+        visitor.readDir === undefined ? readDirSync(this.#fs, dir) : visitor.readDir(dir, order);
+      // A name that is not UTF-8 reads as U+FFFD, a path that does not exist: such a directory
+      // is read again as bytes, and those names are reported instead of silently missed.
+      if (entries?.some((entry) => direntName(entry).includes('\uFFFD')))
+        return utf8Only(readDirBytesSync(this.#fs, dir), relative, visitor);
+      return entries;
+    } catch (err) {
+      if (!isMissing(err)) visitor.problem({ relative, reason: 'unreadable', cause: err });
+      return undefined;
+    }
+  }
+
+  #items(dir: string, relative: string, entries: DirentLike[]): WalkItem[] {
+    const items: WalkItem[] = [];
+    for (const entry of entries) {
+      const name = direntName(entry);
+      if (name.startsWith('.')) continue;
+      const childRelative = relative === '' ? name : `${relative}/${name}`;
+      if (entry.isSymbolicLink()) {
+        this.#visitor.problem({ relative: childRelative, reason: 'symlink' });
+      } else if (entry.isDirectory()) {
+        // A directory whose name is no key segment holds no key: its place in the order does not matter.
+        items.push({
+          order: `${keyPathOfDir(childRelative) ?? `\uffff${childRelative}`}/`,
+          subdir: { dir: childOf(dir, name), relative: childRelative },
+        });
+      } else if (isValueFileName(name)) {
+        const file = childOf(dir, name);
+        // Undefined for a name kvdir never writes, and for a file whose key's other files
+        // (sidecar, temp files) would not fit the path limit: reported, never a failed walk.
+        const path = fitsPathLimit(file) ? keyPathOfFile(childRelative) : undefined;
+        if (!entry.isFile())
+          this.#visitor.problem({ relative: childRelative, reason: 'not-a-file' });
+        else if (path === undefined)
+          this.#visitor.problem({ relative: childRelative, reason: 'not-a-key' });
+        else items.push({ order: path, file: { path, file } });
+      }
+    }
+    if (items.length > 1)
+      items.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+    return items;
+  }
 }
 
 /**
- * A directory's value files and subdirectories, each visited in the order of its key path
- * (a subdirectory's as `<path>/`, which every key below it starts with): so the keys come out
- * in the order a sort of all of them would give.
+ * `join(dir, name)` for a directory the walk reached and a name read from it (never `.`, `..`
+ * or empty, no separator), without join's normalizing pass (3% of a syncer's restart).
  */
-async function visitDir(
-  fs: FsLike,
-  dir: string,
-  relative: string,
-  visitor: WalkVisitor,
-): Promise<boolean> {
-  let entries;
-  try {
-    entries = await readDir(fs, dir);
-    // A name that is not UTF-8 reads as U+FFFD, a path that does not exist: such a directory
-    // is read again as bytes, and those names are reported instead of silently missed.
-    if (entries.some((entry) => direntName(entry).includes('\uFFFD')))
-      entries = utf8Only(await readDirBytes(fs, dir), relative, visitor);
-  } catch (err) {
-    if (!isMissing(err)) visitor.problem({ relative, reason: 'unreadable', cause: err });
-    return false;
-  }
-  const items: Array<{
-    order: string;
-    file?: FoundFile;
-    subdir?: { dir: string; relative: string };
-  }> = [];
-  const own = visitor.own === undefined ? undefined : ownEntries(dir, relative, entries);
-  for (const entry of own ?? []) visitor.own?.(entry);
-  for (const entry of entries) {
-    const name = direntName(entry);
-    if (name.startsWith('.')) continue;
-    const childRelative = relative === '' ? name : `${relative}/${name}`;
-    if (entry.isSymbolicLink()) {
-      visitor.problem({ relative: childRelative, reason: 'symlink' });
-    } else if (entry.isDirectory()) {
-      // A directory whose name is no key segment holds no key: its place in the order does not matter.
-      items.push({
-        order: `${keyPathOfDir(childRelative) ?? `\uffff${childRelative}`}/`,
-        subdir: { dir: join(dir, name), relative: childRelative },
-      });
-    } else if (isValueFileName(name)) {
-      const file = join(dir, name);
-      // Undefined for a name kvdir never writes, and for a file whose key's other files
-      // (sidecar, temp files) would not fit the path limit: reported, never a failed walk.
-      const path = fitsPathLimit(file) ? keyPathOfFile(childRelative) : undefined;
-      if (!entry.isFile()) visitor.problem({ relative: childRelative, reason: 'not-a-file' });
-      else if (path === undefined)
-        visitor.problem({ relative: childRelative, reason: 'not-a-key' });
-      else items.push({ order: path, file: { path, file } });
-    }
-  }
-  items.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-  for (const item of items) {
-    if (item.file !== undefined) await visitor.file(item.file);
-    else if (item.subdir !== undefined)
-      await visitDir(fs, item.subdir.dir, item.subdir.relative, visitor);
-  }
-  return true;
+function childOf(dir: string, name: string): string {
+  if (sep !== '/') return join(dir, name);
+  return dir.endsWith('/') ? `${dir}${name}` : `${dir}/${name}`;
 }
 
 /** kvdir's own entries in a directory of keys (none elsewhere: kvdir writes only there). */

@@ -30,6 +30,7 @@ import { parseStoredAs } from '../../model/value-read.js';
 import type { ValueTypeName } from '../../model/value-schemas.js';
 import { decodeRawValue, encodeRawValue } from '../../model/values.js';
 import { fieldPosition } from './yaml-positions.js';
+import { NOT_FAST, parseFastYaml } from './yaml-fast.js';
 
 /** Why a text did not decode, with a 1-based position where YAML gives one. */
 export interface DecodeFailure {
@@ -99,6 +100,16 @@ export function parseValueDocument(kind: ValueKind, text: string): ParsedValue {
  * failure at that field's line and column; missing and null fields get zero values.
  */
 export function decodeValue(kind: ValueKind, text: string, valueType?: ValueTypeName): Decoded {
+  if (kind === 'structured') {
+    // The subset kvdir writes, read about 10x quicker; a value that fails its schema is read
+    // again below so that the failure has `yaml`'s positions.
+    const fast = parseFastYaml(text);
+    if (fast !== NOT_FAST) {
+      if (valueType === undefined) return { ok: true, value: fast };
+      const stored = parseStoredAs(valueType, fast);
+      if (stored.ok) return stored;
+    }
+  }
   const parsed = parseValue(kind, text);
   if (!parsed.ok) return parsed;
   const { doc, value } = parsed;

@@ -32,7 +32,7 @@ export function statIdentity(file: StampStats, sidecar: StampStats | undefined):
   return [statPart(file), sidecar === undefined ? '-' : statPart(sidecar)].join('|');
 }
 
-function isRacy(stats: StampStats, takenAt: number): boolean {
+export function isRacy(stats: StampStats, takenAt: number): boolean {
   return Math.max(Number(stats.mtimeMs), Number(stats.ctimeMs)) > takenAt - RACY_MARGIN_MS;
 }
 

@@ -23,6 +23,10 @@ import type { ChangeSink, ChangeSource } from '../../../syncer/syncer.js';
 import { SyncerMachine } from '../../../syncer/syncer.js';
 import { ExpiryTimers, Timers } from '../../../syncer/timers.js';
 import { isNodeFs, realPath } from '../fs-like.js';
+import type { DirentLike } from '../fs-like.js';
+import { SPREAD } from './watch/dir-poll.js';
+import { SessionIndex } from './session-index.js';
+import { wallNow } from '../../../core/clock.js';
 import type { TreeStore } from '../store.js';
 import { clipToPrefixes, scopeFromId, scopeId, scopeOfEvent } from './event-scope.js';
 import type { InvalidState, KeyState } from './reconciler.js';
@@ -63,6 +67,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
   #reconciler!: Reconciler;
   #session: Session | undefined;
   #queue: Promise<void> = Promise.resolve();
+  readonly #index: SessionIndex;
 
   constructor(store: TreeStore, settings: Settings) {
     this.#store = store;
@@ -74,6 +79,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
         : settings.watcher === 'chokidar'
           ? chokidarSource
           : dirWatchSource);
+    this.#index = new SessionIndex(store.fs, store.clock, isNodeFs(store.fs), settings.indexRacyMs);
     this.#timers = new Timers(store.clock);
     this.#expiries = new ExpiryTimers(store.clock, (path) =>
       this.#coalescer.add(scopeId({ kind: 'key', path })),
@@ -90,6 +96,7 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
       cancelled: () => sink.stopped,
       unreadable: (file, error) =>
         sink.warn('ERR_SYNCER_UNREADABLE', `skipping ${file}: ${error.message}`, error),
+      readDir: () => this.#readDir(),
     });
     await this.#loop();
     await this.#queue;
@@ -130,16 +137,30 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
         () => this.#store.root,
       );
       session.timers.every(this.#settings.pollMs, () => this.#checkRoot(session));
+      session.watchedRoot = watched;
+      // Lazy: the walks below list each directory through the watcher, which covers it first
+      // (one read of each directory serves both: issue 19).
       session.watch = await this.#watchSource.watch(
         watched,
         this.#handlers(session, watched),
         session.signal,
+        { lazy: true, pollMs: this.#settings.pollMs },
       );
       if (session.open) {
         this.#sink.status(SyncStatus.ResyncInProgress);
+        // A restart over an unchanged tree takes keys and listings from the index the last
+        // session left (no reads), and the walk leaves a new one.
+        await this.#index.begin(watched);
+        this.#reconciler.useIndex(this.#index);
+        const hits = this.#reconciler.indexHits;
         // The watcher was set up just now: no repair of its coverage needed yet.
         await this.#serial(() => this.#fullResync(false));
+        this.#reconciler.useIndex(undefined);
+        this.#index.end(!this.#sink.stopped && session.open);
+        session.watch?.walked?.();
+        this.#settings.onIndexHits?.(this.#reconciler.indexHits - hits);
         await this.#serial(() => this.#reconcile(this.#coalescer.takePending()));
+        this.#tellCoverage(session);
       }
       if (session.open) {
         session.inSync = true;
@@ -218,6 +239,46 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
     if (id !== session.rootId) session.end(id === undefined ? 'root-gone' : 'root-replaced');
   }
 
+  /**
+   * The walks' way of listing a directory: through the session's watcher where it covers what
+   * they read (paths below the store's root are its paths below the watched root).
+   */
+  #readDir(): ((dir: string, order: string) => DirentLike[] | undefined) | undefined {
+    const session = this.#session;
+    const handle = session?.watch;
+    const watched = session?.watchedRoot;
+    if (handle?.list === undefined || watched === undefined) return undefined;
+    const root = this.#store.root;
+    return (dir, order) => {
+      const real = watched === root ? dir : watched + dir.slice(root.length);
+      const known = this.#index.knownDir(order);
+      const listed = handle.list?.(real, known);
+      if (listed !== undefined) this.#index.listed(order, listed, known);
+      return listed?.entries;
+    };
+  }
+
+  /**
+   * Says how many watches the syncer holds and what it polls, when it polls directories it
+   * could not watch (over its budget of half the user's inotify watches, or a failed watch);
+   * again whenever that number grows.
+   */
+  #tellCoverage(session: Session): void {
+    const coverage = session.watch?.coverage?.();
+    if (coverage === undefined || coverage.unwatched <= session.toldUnwatched) return;
+    session.toldUnwatched = coverage.unwatched;
+    const limit =
+      coverage.limit === undefined
+        ? ''
+        : ` (half of fs.inotify.max_user_watches=${coverage.limit})`;
+    const message =
+      `watching ${coverage.watches} directories, at most ${coverage.budget}${limit}; ` +
+      `polling ${coverage.unwatched} directories that have no watch, with their files, every ` +
+      `${this.#settings.pollMs} ms, and ${coverage.oneSubdirectory} that hold only one ` +
+      `subdirectory every ${SPREAD * this.#settings.pollMs} ms; raise the limit to watch them all`;
+    this.#sink.warn('ERR_WATCH_LIMIT', message, undefined);
+  }
+
   /** A watcher error: coverage may now be partial, so say so, rescan, and poll from now on. */
   #onWatchError(session: Session, error: Error): void {
     if (!session.open || session.polling) return;
@@ -254,6 +315,8 @@ export class FileSource implements ChangeSource<KeyState, InvalidState> {
       sent += this.#sink.deliver(batch);
       this.#lookAgainLater(deferred);
     }
+    const session = this.#session;
+    if (repairWatches && session?.inSync === true) this.#tellCoverage(session);
     return sent;
   }
 

@@ -15,6 +15,10 @@ export class Session {
   readonly ended: Promise<EndReason>;
   rootId: string | undefined;
   watch: WatchHandle | undefined;
+  /** The directory the watcher watches: the store's root, or where a root that is a link leads. */
+  watchedRoot: string | undefined;
+  /** Directories polled for lack of a watch at the last warning about it. */
+  toldUnwatched = 0;
   inSync = false;
   polling = false;
   cancelFollowUp: (() => void) | undefined;

@@ -9,6 +9,7 @@ import { ValidationError } from '../../../model/errors.js';
 import type { SyncerSettings } from '../../../syncer/options.js';
 import { nonNegative, syncerSettingsOf } from '../../../syncer/options.js';
 import type { WatchSource } from './watch/port.js';
+import { INDEX_RACY_MS } from './index-file.js';
 
 /** How a tree on disk is watched. */
 export type Watcher = 'directories' | 'chokidar';
@@ -40,6 +41,10 @@ export interface FileSyncerInternals {
   pollMs?: number;
   /** Largest onUpdates array sent while a full resync walks new or changed files. */
   batchSize?: number;
+  /** Told after a session's first full look how many keys the persistent index gave (no read). */
+  onIndexHits?: (hits: number) => void;
+  /** Entries younger than this are left out of the persistent index (tests: 0). Default INDEX_RACY_MS. */
+  indexRacyMs?: number;
 }
 
 export interface Settings extends SyncerSettings {
@@ -51,6 +56,8 @@ export interface Settings extends SyncerSettings {
   settleMs: number;
   pollMs: number;
   batchSize: number;
+  onIndexHits: ((hits: number) => void) | undefined;
+  indexRacyMs: number;
 }
 
 export function settingsOf(
@@ -68,6 +75,8 @@ export function settingsOf(
     settleMs: nonNegative('settleMs', internals.settleMs, 1000),
     pollMs: Math.max(1, nonNegative('pollMs', internals.pollMs, 1000)),
     batchSize: Math.max(1, nonNegative('batchSize', internals.batchSize, 1000)),
+    onIndexHits: internals.onIndexHits,
+    indexRacyMs: nonNegative('indexRacyMs', internals.indexRacyMs, INDEX_RACY_MS),
   };
 }
 

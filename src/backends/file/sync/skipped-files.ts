@@ -17,6 +17,10 @@ export class SkippedFiles {
     this.#tell = tell;
   }
 
+  get size(): number {
+    return this.#entries.size;
+  }
+
   skip(file: string, error: Error & { code?: string }, walk: number): void {
     const code = typeof error.code === 'string' ? error.code : '';
     const known = this.#entries.get(file);

@@ -19,7 +19,15 @@ import { Recorder } from '../../../../src/contract/recorder.js';
 export type TestSyncerOptions = FileSyncerOptions & FileSyncerInternals;
 export type { Watcher };
 
-const KNOBS = ['watchSource', 'burstThreshold', 'settleMs', 'pollMs', 'batchSize'] as const;
+const KNOBS = [
+  'watchSource',
+  'burstThreshold',
+  'settleMs',
+  'pollMs',
+  'batchSize',
+  'onIndexHits',
+  'indexRacyMs',
+] as const;
 
 /** Options and knobs apart: the knobs go to `tuneSyncers`, never to `client.syncer()`. */
 export function splitKnobs(all: TestSyncerOptions): {

@@ -1,4 +1,9 @@
-/** The version of kvdir, from the package.json above this file (in src/ or in dist/src/). */
+/**
+ * The version of kvdir, from the package.json above this file (in src/ or in dist/src/): what
+ * `kvdir --version` prints, and what the syncer's index is bound to. A leaf beside index.ts
+ * (node: imports only), so that the command line, which uses the public API only, and the file
+ * backend share it.
+ */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,0 +1,94 @@
+/**
+ * The index's lines, read a megabyte at a time from a descriptor opened as every read of the
+ * tree is (no link, no FIFO, a regular file): an index of 100,000 endpoints is about 80 MB,
+ * and reading it whole (then parsing it) took more memory than the rest of a syncer.
+ */
+import type { FsLike } from '../fs-like.js';
+import { checkRegularFd, openRegularFile } from '../fs-like.js';
+
+const CHUNK = 1 << 20;
+/** Longer than any row kvdir writes (values are at most maxValueBytes, 4 MiB by default, as JSON). */
+const MAX_LINE = 64 << 20;
+const LIMIT = { bytes: Number.MAX_SAFE_INTEGER, name: 'the size of an index' };
+
+export class LineReader {
+  readonly #fs: FsLike;
+  readonly #fd: number;
+  #buffer = Buffer.alloc(0);
+  #at = 0;
+  #position = 0;
+  #done = false;
+
+  private constructor(fs: FsLike, fd: number) {
+    this.#fs = fs;
+    this.#fd = fd;
+  }
+
+  /** The lines of the regular file at `path`; undefined when there is none, or it is not one. */
+  static open(fs: FsLike, path: string): LineReader | undefined {
+    let fd: number | undefined;
+    try {
+      fd = openRegularFile(fs, path, { limit: LIMIT, lstatFirst: true });
+      if (fd === undefined) return undefined;
+      checkRegularFd(fs, fd, path, LIMIT);
+      return new LineReader(fs, fd);
+    } catch {
+      if (fd !== undefined) fs.closeSync(fd);
+      return undefined;
+    }
+  }
+
+  /** The file's last line (without its line break), read apart from the lines; undefined if it has none. */
+  lastLine(): string | undefined {
+    try {
+      const size = Number(this.#fs.fstatSync(this.#fd).size);
+      const length = Math.min(size, 256);
+      const tail = Buffer.alloc(length);
+      const read = this.#fs.readSync(this.#fd, tail, 0, length, size - length);
+      const text = tail.toString('utf8', 0, read);
+      if (!text.endsWith('\n')) return undefined;
+      const start = text.lastIndexOf('\n', text.length - 2);
+      return start === -1 ? undefined : text.slice(start + 1, -1);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The next line without its line break; undefined at the end (or at a line too long to be one). */
+  next(): string | undefined {
+    for (;;) {
+      const end = this.#buffer.indexOf(10, this.#at);
+      if (end !== -1) {
+        const line = this.#buffer.toString('utf8', this.#at, end);
+        this.#at = end + 1;
+        return line;
+      }
+      if (this.#done || this.#buffer.length - this.#at > MAX_LINE) return undefined;
+      this.#fill();
+    }
+  }
+
+  close(): void {
+    this.#done = true;
+    try {
+      this.#fs.closeSync(this.#fd);
+    } catch {
+      // Closed already.
+    }
+  }
+
+  #fill(): void {
+    const rest = this.#buffer.subarray(this.#at);
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let read = 0;
+    try {
+      read = this.#fs.readSync(this.#fd, chunk, 0, CHUNK, this.#position);
+    } catch {
+      read = 0;
+    }
+    if (read === 0) this.#done = true;
+    this.#position += read;
+    this.#buffer = Buffer.concat([rest, chunk.subarray(0, read)]);
+    this.#at = 0;
+  }
+}
