@@ -15,7 +15,8 @@
  */
 import { basename, dirname, join } from 'node:path';
 import type { FsLike } from './fs-like.js';
-import { errnoCode, fsyncFd } from './fs-like.js';
+import { errnoCode } from './errno.js';
+import { fsyncFd } from './fs-like.js';
 import { tempName } from './layout.js';
 import { uniqueId } from './unique-id.js';
 import { reachedStep } from './write-steps.js';

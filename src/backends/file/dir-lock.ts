@@ -32,7 +32,8 @@
 import nodeFs from 'node:fs';
 import { DatastoreError } from '../../model/errors.js';
 import { dirname } from 'node:path';
-import { errnoCode } from './fs-like.js';
+import { errnoCode, isMissing } from './errno.js';
+import { lstatSeen } from './fs-like.js';
 import { uniqueId } from './unique-id.js';
 
 /** What a lock is judged with when its holder did not say (a lock of an older kvdir). */
@@ -99,9 +100,8 @@ export class HeldLock {
       try {
         fd = nodeFs.openSync(path, 'wx');
       } catch (err) {
-        const code = errnoCode(err);
-        if (code === 'ENOENT') nodeFs.mkdirSync(dirname(path), { recursive: true });
-        else if (code !== 'EEXIST') throw err;
+        if (isMissing(err)) nodeFs.mkdirSync(dirname(path), { recursive: true });
+        else if (errnoCode(err) !== 'EEXIST') throw err;
         else if (!takeOverIfStale(path, stale)) return undefined;
         continue;
       }
@@ -186,7 +186,7 @@ export class HeldLock {
   }
 
   #isOurs(path: string): boolean {
-    const stats = statOrUndefined(path);
+    const stats = lstatSeen(path);
     return stats !== undefined && stats.ino === this.#ino && stats.dev === this.#dev;
   }
 
@@ -273,7 +273,7 @@ function takeOverIfStale(path: string, stale: number): boolean {
 
 /** The token, touch time and staleness of the lock at `path`; undefined if there is none. */
 function lockState(path: string): (Judged & { stale: number }) | undefined {
-  const stats = statOrUndefined(path);
+  const stats = lstatSeen(path);
   if (stats === undefined) return undefined;
   const owner = stats.isFile() ? readOwner(path) : undefined;
   return {
@@ -320,14 +320,6 @@ function touch(fd: number, now: number, again: boolean): number {
   return stored;
 }
 
-function statOrUndefined(path: string): nodeFs.Stats | undefined {
-  try {
-    return nodeFs.lstatSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
 function graveName(path: string): string {
   return `${path}.stale-${uniqueId()}`;
 }
@@ -337,7 +329,7 @@ function renamed(from: string, to: string): boolean {
     nodeFs.renameSync(from, to);
     return true;
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return false;
+    if (isMissing(err)) return false;
     throw err;
   }
 }

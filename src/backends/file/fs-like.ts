@@ -9,6 +9,7 @@
  */
 import nodeFs from 'node:fs';
 import { DatastoreError } from '../../model/errors.js';
+import { errnoCode, isLinkRefused, isMissing, undefinedIfMissing } from './errno.js';
 
 export interface StatsLike {
   isFile(): boolean;
@@ -160,7 +161,7 @@ export function openRegularFile(
   how: Pick<ReadHow, 'limit' | 'lstatFirst'>,
 ): number | undefined {
   if (how.lstatFirst || !isNodeFs(fs) || !CAN_NOFOLLOW) {
-    const seen = lstatOrAbsent(fs, path);
+    const seen = lstatOrMissing(fs, path);
     if (seen === undefined) return undefined;
     refuseUnlessRegular(seen, path, how.limit);
   }
@@ -183,13 +184,28 @@ export function checkRegularFd(
   return stats;
 }
 
-function lstatOrAbsent(fs: FsLike, path: string): StatsLike | undefined {
+/**
+ * What is at `path` (a link is not followed), or undefined when nothing is; any other failure
+ * throws. The one lstat-or-missing of the file backend.
+ */
+export function lstatOrMissing(fs: FsLike, path: string): StatsLike | undefined {
   try {
     // Says "missing" without building an error (an fs that ignores the option throws ENOENT instead).
     return fs.lstatSync(path, { throwIfNoEntry: false });
   } catch (err) {
-    if (isAbsent(err)) return undefined;
-    throw err;
+    return undefinedIfMissing(err);
+  }
+}
+
+/**
+ * What Node's fs sees at `path` (a link is not followed), or undefined when it sees nothing
+ * there, for any reason: watchers and locks judge what they can see, and look again later.
+ */
+export function lstatSeen(path: string): nodeFs.Stats | undefined {
+  try {
+    return nodeFs.lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 
@@ -206,17 +222,11 @@ function refuseUnlessRegular(
 
 /** A failed open: gone since the lstat (undefined), swapped for a link or a socket, or an I/O error. */
 function refusedOpen(err: unknown, path: string): undefined {
-  const code = errnoCode(err);
-  if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-  // O_NOFOLLOW on a link: ELOOP on Linux, EMLINK on FreeBSD; ENXIO: a socket.
-  if (code === 'ELOOP' || code === 'EMLINK') throw symlinkError(path);
-  if (code === 'ENXIO') throw notAFileError(path);
+  if (isMissing(err)) return undefined;
+  if (isLinkRefused(err)) throw symlinkError(path);
+  // ENXIO: a socket.
+  if (errnoCode(err) === 'ENXIO') throw notAFileError(path);
   throw err;
-}
-
-function isAbsent(err: unknown): boolean {
-  const code = errnoCode(err);
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 /** Reads `size` bytes from the start, fewer if the file shrank since its fstat. */
@@ -324,10 +334,3 @@ export async function realPath(fs: FsLike, path: string): Promise<string> {
 }
 
 /** The errno code of a Node-style error, or undefined. */
-export function errnoCode(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
-}

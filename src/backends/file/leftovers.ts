@@ -19,7 +19,7 @@
 import { basename, dirname, join } from 'node:path';
 import { wallNow } from '../../core/clock.js';
 import { isMissing } from './errno.js';
-import type { StatsLike } from './fs-like.js';
+import { lstatOrMissing } from './fs-like.js';
 import type { KeyFiles } from './layout.js';
 import { valueNameOfSidecar } from './layout.js';
 import type { TreeStore } from './store.js';
@@ -54,7 +54,8 @@ export async function ownLeftover(
     remove: async () => {
       if (!(await isOld(store, entry.file))) return false;
       // A sidecar whose value file has arrived since (a slow create) is no leftover.
-      if (entry.orphan && (await lstat(store, valueFileOf(entry.file))) !== undefined) return false;
+      if (entry.orphan && lstatOrMissing(store.fs, valueFileOf(entry.file)) !== undefined)
+        return false;
       // rm of a link removes the link; recursive only where a directory is expected.
       await store.fs.promises.rm(entry.file, { recursive: entry.kind === 'trash', force: true });
       return true;
@@ -92,16 +93,10 @@ function describe(entry: OwnEntry): string | undefined {
 }
 
 async function isOld(store: TreeStore, file: string): Promise<boolean> {
-  const stats = await lstat(store, file);
+  const stats = lstatOrMissing(store.fs, file);
   if (stats === undefined) return false;
   const changed = Math.max(Number(stats.mtimeMs), Number(stats.ctimeMs));
   return wallNow(store.clock) - changed >= LEFTOVER_AGE_MS;
-}
-
-function lstat(store: TreeStore, file: string): Promise<StatsLike | undefined> {
-  return store.fs.promises
-    .lstat(file)
-    .catch((err: unknown) => (isMissing(err) ? undefined : Promise.reject(err)));
 }
 
 function valueFileOf(sidecar: string): string {

@@ -147,6 +147,22 @@ function previousOf(data: unknown): Previous | undefined {
   return sidecar === undefined ? undefined : { f, s: sidecar };
 }
 
+/** When the key expires (ms since the epoch); undefined for a key written without a TTL. */
+export function expiryOf(sidecar: Sidecar | undefined): number | undefined {
+  return sidecar?.e;
+}
+
+/**
+ * Whether the value file holds exactly the bytes kvdir wrote with this sidecar: no outside edit,
+ * and no write of kvdir's between its sidecar and its value file.
+ */
+export function holdsWrittenBytes(
+  sidecar: Sidecar | undefined,
+  contentFingerprint: string,
+): boolean {
+  return sidecar !== undefined && sidecar.h === contentFingerprint;
+}
+
 export function isExpired(sidecar: Sidecar | undefined, now: number): boolean {
   return sidecar?.e !== undefined && sidecar.e <= now;
 }

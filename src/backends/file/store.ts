@@ -14,9 +14,16 @@ import type { DecodeFailure } from './yaml-codec.js';
 import { checkValueText, decodeText, decodeValue, encodeValue } from './yaml-codec.js';
 import { editYamlText, textForValue } from './yaml-edit.js';
 import { caseConflict, probeCaseInsensitive } from './case-fold.js';
-import { isMissing, isNotEmpty } from './errno.js';
+import { falseIfMissing, isMissing, isNotEmpty, undefinedIfMissing } from './errno.js';
 import type { DirentLike, FsLike, ReadHow, RegularFile, StatsLike } from './fs-like.js';
-import { direntName, openedDirPath, readDir, readRegularFile, symlinkError } from './fs-like.js';
+import {
+  direntName,
+  lstatOrMissing,
+  openedDirPath,
+  readDir,
+  readRegularFile,
+  symlinkError,
+} from './fs-like.js';
 import type { KeyFiles } from './layout.js';
 import {
   INTERNAL_PREFIX,
@@ -33,6 +40,7 @@ import {
   decodeSidecar,
   effectiveSidecar,
   encodeSidecar,
+  expiryOf,
   fingerprint,
   isExpired,
   revisionOf,
@@ -197,7 +205,7 @@ export class TreeStore {
 
   /** Milliseconds left before the entry expires, or undefined without a TTL. */
   ttlLeft(entry: StoredEntry): number | undefined {
-    const expiry = entry.sidecar?.e;
+    const expiry = expiryOf(entry.sidecar);
     return expiry === undefined ? undefined : Math.max(0, expiry - this.clock.now());
   }
 
@@ -508,7 +516,9 @@ export class TreeStore {
   }
 
   async dirExists(path: string): Promise<boolean> {
-    const stats = await this.fs.promises.lstat(dirForPath(this.root, path)).catch(absentIfMissing);
+    const stats = await this.fs.promises
+      .lstat(dirForPath(this.root, path))
+      .catch(undefinedIfMissing);
     return stats?.isDirectory() ?? false;
   }
 
@@ -532,10 +542,10 @@ export class TreeStore {
    * empty tree, nor be written into. One lstat: cheap enough for every write.
    */
   rootExists(): boolean {
-    let stats = lstatSyncOrUndefined(this.fs, this.root);
+    let stats = lstatOrMissing(this.fs, this.root);
     if (stats?.isSymbolicLink() === true) {
       const real = this.#realpathOrUndefined(this.root);
-      stats = real === undefined ? undefined : lstatSyncOrUndefined(this.fs, real);
+      stats = real === undefined ? undefined : lstatOrMissing(this.fs, real);
     }
     if (stats === undefined) return false;
     if (stats.isDirectory()) return true;
@@ -661,7 +671,7 @@ export class TreeStore {
     try {
       return String(this.fs.realpathSync(path));
     } catch (err) {
-      return absentIfMissing(err);
+      return undefinedIfMissing(err);
     }
   }
 }
@@ -669,14 +679,6 @@ export class TreeStore {
 /** True when `path` is `dir` or below it. */
 function isInside(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
-}
-
-function lstatSyncOrUndefined(fs: FsLike, path: string): StatsLike | undefined {
-  try {
-    return fs.lstatSync(path, { throwIfNoEntry: false });
-  } catch (err) {
-    return absentIfMissing(err);
-  }
 }
 
 function valueTypeOf(key: Key): ValueTypeName | undefined {
@@ -698,16 +700,6 @@ function parseError(
     reason: message,
     key,
   });
-}
-
-function absentIfMissing(err: unknown): undefined {
-  if (isMissing(err)) return undefined;
-  throw err;
-}
-
-function falseIfMissing(err: unknown): false {
-  if (isMissing(err)) return false;
-  throw err;
 }
 
 function modeOf(stats: StatsLike | undefined): number | undefined {

@@ -10,7 +10,7 @@ import type { ErrorCode } from '../../model/errors.js';
 import type { Key } from '../../model/key.js';
 import { DatastoreError } from '../../model/errors.js';
 import type { DirentLike, FsLike, StatsLike } from './fs-like.js';
-import { direntName, readDirBytesSync, readDirSync } from './fs-like.js';
+import { direntName, lstatOrMissing, readDirBytesSync, readDirSync } from './fs-like.js';
 import { Breather } from '../../syncer/batch.js';
 import { isMissing } from './errno.js';
 import type { OwnKind } from './layout.js';
@@ -108,14 +108,14 @@ export async function visitPrefix(
   const dir = dirForPath(root, prefix);
   if (prefix !== '/') {
     const own = keyFiles(root, prefix);
-    const stats = lstatOrAbsent(fs, own.file);
+    const stats = lstatOrMissing(fs, own.file);
     const relative = relativeToRoot(root, own.file);
     if (stats?.isSymbolicLink()) visitor.problem({ relative, reason: 'symlink' });
     else if (stats?.isFile()) await visitor.file({ path: prefix, file: own.file });
     else if (stats !== undefined && !stats.isDirectory())
       visitor.problem({ relative, reason: 'not-a-file' });
     // The prefix's directory may itself have become a link: it is reported, never read through.
-    if (lstatOrAbsent(fs, dir)?.isSymbolicLink()) {
+    if (lstatOrMissing(fs, dir)?.isSymbolicLink()) {
       visitor.problem({ relative: relativeToRoot(root, dir), reason: 'symlink' });
       return false;
     }
@@ -125,15 +125,6 @@ export async function visitPrefix(
     relativeToRoot(root, dir),
     prefix === '/' ? '' : `${prefix}/`,
   );
-}
-
-function lstatOrAbsent(fs: FsLike, path: string): StatsLike | undefined {
-  try {
-    return fs.lstatSync(path, { throwIfNoEntry: false });
-  } catch (err) {
-    if (isMissing(err)) return undefined;
-    throw err;
-  }
 }
 
 interface WalkItem {

@@ -22,11 +22,12 @@ import {
 } from '../../../model/errors.js';
 import { parseCanonical } from '../../../model/canonical.js';
 import type { Key } from '../../../model/key.js';
-import { errnoCode } from '../fs-like.js';
+import { errnoCode, isMissing, isUnreadable } from '../errno.js';
+import { lstatOrMissing } from '../fs-like.js';
 import type { DirentLike, StatsLike } from '../fs-like.js';
 import { dirForPath, keyPathOfDir, relativeToRoot } from '../layout.js';
 import type { KeyFiles } from '../layout.js';
-import { fingerprint } from '../revision.js';
+import { expiryOf, fingerprint } from '../revision.js';
 import type { StoredEntry, TreeStore } from '../store.js';
 import type { WalkProblem } from '../tree-walk.js';
 import { walkProblemError, walkProblemReason } from '../tree-walk.js';
@@ -309,7 +310,7 @@ export class Reconciler {
       if (read !== undefined) return this.#found(path, read, cached, batch, deferred);
     }
     const takenAt = wallNow(this.#store.clock);
-    const valueStats = lstatSyncOrAbsent(this.#store, files.file);
+    const valueStats = seen(this.#store, files.file);
     const stat = this.#stat(files, takenAt, valueStats);
     if (stat === undefined) {
       this.#noteOddFile(this.#relative(files.file), valueStats);
@@ -341,7 +342,7 @@ export class Reconciler {
   #fromIndex(path: string, files: KeyFiles, batch: Batch): boolean {
     const key = this.#keyOf(path);
     if (key === null) return false;
-    const lstat = (file: string): StatsLike | undefined => lstatSyncOrAbsent(this.#store, file);
+    const lstat = (file: string): StatsLike | undefined => seen(this.#store, file);
     const clock = this.#store.clock;
     const indexed = this.#index?.key(path);
     const found = fromIndex(indexed, key, files, lstat, wallNow(clock), clock.now());
@@ -402,7 +403,7 @@ export class Reconciler {
     const mayWait = deferred !== undefined && (!deferred.knownOnly || cached !== undefined);
     if (mayWait && (await this.#inFlight.shouldWait(path, entry, stat.changedAt, changedSince)))
       return 'wait';
-    const expiry = entry.sidecar?.e;
+    const expiry = expiryOf(entry.sidecar);
     this.#hooks.setExpiry(path, expiry);
     const { signature } = stat;
     const state: KeyState = expiry === undefined ? { signature } : { signature, expiresAt: expiry };
@@ -436,7 +437,7 @@ export class Reconciler {
   async #refreshInvalid(rawKey: string, file: string, trust: boolean): Promise<Batch> {
     const batch = new Batch();
     const takenAt = wallNow(this.#store.clock);
-    const stats = await lstatOrAbsent(this.#store, file);
+    const stats = seen(this.#store, file);
     const known = this.#picture.heldInvalid(rawKey);
     if (stats?.isFile() !== true) {
       this.#noteOddFile(this.#relative(file), stats);
@@ -488,7 +489,7 @@ export class Reconciler {
   async #sweepMissingDirs(batch: Batch, done: string[]): Promise<void> {
     for (const path of [...batch.deleted]) {
       if (done.some((tree) => isUnder(path, tree))) continue;
-      const top = await this.#highestMissingDir(path);
+      const top = this.#highestMissingDir(path);
       if (top === undefined) continue;
       done.push(top);
       for (const scope of clipToPrefixes({ kind: 'tree', path: top }, this.#settings.prefixes)) {
@@ -498,7 +499,7 @@ export class Reconciler {
   }
 
   /** The key path of the highest directory above `path`'s value file that no longer exists. */
-  async #highestMissingDir(path: string): Promise<string | undefined> {
+  #highestMissingDir(path: string): string | undefined {
     const root = this.#store.root;
     let missing: string | undefined;
     for (
@@ -506,7 +507,7 @@ export class Reconciler {
       dir.length >= root.length;
       dir = dirname(dir)
     ) {
-      if ((await lstatOrAbsent(this.#store, dir))?.isDirectory() === true) break;
+      if (seen(this.#store, dir)?.isDirectory() === true) break;
       missing = dir;
       if (dir === root) break;
     }
@@ -542,10 +543,10 @@ export class Reconciler {
   #stat(
     files: KeyFiles,
     takenAt = wallNow(this.#store.clock),
-    value = lstatSyncOrAbsent(this.#store, files.file),
+    value = seen(this.#store, files.file),
   ): KeyStat | undefined {
     if (value?.isFile() !== true) return undefined;
-    const sidecar = lstatSyncOrAbsent(this.#store, files.sidecar);
+    const sidecar = seen(this.#store, files.sidecar);
     const sidecarStats = sidecar?.isFile() === true ? sidecar : undefined;
     return {
       signature: fileSignature(value, sidecarStats, takenAt),
@@ -607,13 +608,10 @@ function outermost<T extends { path: string; again?: boolean }>(trees: T[]): T[]
   return kept;
 }
 
-function lstatOrAbsent(store: TreeStore, path: string): Promise<StatsLike | undefined> {
-  return store.fs.promises.lstat(path).catch(absentOnMissing);
-}
-
-function lstatSyncOrAbsent(store: TreeStore, path: string): StatsLike | undefined {
+/** What the syncer sees at `path`: nothing when it is missing or cannot be read (list() skips both). */
+function seen(store: TreeStore, path: string): StatsLike | undefined {
   try {
-    return store.fs.lstatSync(path, { throwIfNoEntry: false });
+    return lstatOrMissing(store.fs, path);
   } catch (err) {
     return absentOnMissing(err);
   }
@@ -621,8 +619,6 @@ function lstatSyncOrAbsent(store: TreeStore, path: string): StatsLike | undefine
 
 /** What the syncer reads as "not there": what list() skips as well (gone, or not readable). */
 function absentOnMissing(err: unknown): undefined {
-  const code = errnoCode(err);
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM')
-    return undefined;
+  if (isMissing(err) || isUnreadable(err)) return undefined;
   throw err;
 }

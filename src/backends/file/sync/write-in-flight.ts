@@ -11,7 +11,8 @@
  * window later at most; a writer that never finishes, at the cap.
  */
 import { wallNow } from '../../../core/clock.js';
-import { errnoCode } from '../fs-like.js';
+import { falseIfMissing } from '../errno.js';
+import { holdsWrittenBytes } from '../revision.js';
 import { lockPathOf } from '../locks.js';
 import type { StoredEntry, TreeStore } from '../store.js';
 import type { Settings } from './settings.js';
@@ -38,7 +39,7 @@ export class WritesInFlight {
     changedAt: number,
     changedSince: () => boolean,
   ): Promise<boolean> {
-    const matches = entry.sidecar !== undefined && entry.sidecar.h === entry.fingerprint;
+    const matches = holdsWrittenBytes(entry.sidecar, entry.fingerprint);
     const since = this.#waiting.get(path);
     const now = this.#store.clock.now();
     if (matches || (since !== undefined && now - since >= this.#settings.maxDelayMs)) return false;
@@ -54,13 +55,8 @@ export class WritesInFlight {
   }
 
   async #isLocked(path: string): Promise<boolean> {
-    try {
-      await this.#store.fs.promises.lstat(lockPathOf(this.#store.root, path));
-      return true;
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
-      throw err;
-    }
+    return this.#store.fs.promises
+      .lstat(lockPathOf(this.#store.root, path))
+      .then(() => true, falseIfMissing);
   }
 }

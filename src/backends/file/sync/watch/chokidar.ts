@@ -16,8 +16,8 @@ import {
   DirIdentities,
   directoryIdentity as identityOf,
   identityFromStats,
-  lstatOrUndefined,
 } from './dir-identities.js';
+import { lstatSeen } from '../../fs-like.js';
 import { isSidecarName } from '../event-scope.js';
 import type { EventKind, WatchHandlers, WatchSource } from './port.js';
 
@@ -34,11 +34,7 @@ const KINDS: Record<string, EventKind> = {
  * that the syncer looks at it even without a `.yaml` name: a link to a directory, usually.
  */
 function kindOf(event: string, path: string): EventKind {
-  if (
-    event === 'add' &&
-    !path.endsWith(VALUE_SUFFIX) &&
-    lstatOrUndefined(path)?.isSymbolicLink() === true
-  )
+  if (event === 'add' && !path.endsWith(VALUE_SUFFIX) && lstatSeen(path)?.isSymbolicLink() === true)
     return 'unknown';
   return KINDS[event] ?? 'unknown';
 }

@@ -11,10 +11,11 @@ import { readdirSync } from 'node:fs';
 import type { Dirent, FSWatcher } from 'node:fs';
 import type { DirentLike } from '../../fs-like.js';
 import { basename, dirname, join } from 'node:path';
-import { direntName, errnoCode } from '../../fs-like.js';
+import { isMissing } from '../../errno.js';
+import { direntName, lstatSeen } from '../../fs-like.js';
 import { VALUE_SUFFIX } from '../../layout.js';
 import { isSidecarName } from '../event-scope.js';
-import { identityFromStats, lstatOrUndefined } from './dir-identities.js';
+import { identityFromStats } from './dir-identities.js';
 import { PolledDirs, stampOf } from './dir-poll.js';
 import type { WatchOne } from './directories.js';
 import type { EventKind, Listing, WatchCoverage, WatchHandlers } from './port.js';
@@ -58,11 +59,6 @@ function polledFiles(entries: DirentLike[]): string[] {
   return entries
     .map(direntName)
     .filter((name, i) => !entries[i]?.isDirectory() && isWatchedName(name));
-}
-
-function isGone(err: unknown): boolean {
-  const code = errnoCode(err);
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 export class CoveredTree {
@@ -139,7 +135,7 @@ export class CoveredTree {
   async rescan(): Promise<void> {
     for (const [dir, node] of [...this.#nodes]) {
       if (this.#nodes.get(dir) !== node) continue;
-      const stats = lstatOrUndefined(dir);
+      const stats = lstatSeen(dir);
       if (stats?.isDirectory() !== true || identityFromStats(stats) !== node.identity)
         this.#uncover(dir);
     }
@@ -180,7 +176,7 @@ export class CoveredTree {
         return this.#watchKnown(dir, known);
     }
     const takenAt = Date.now();
-    const before = lstatOrUndefined(dir);
+    const before = lstatSeen(dir);
     if (before?.isDirectory() !== true) return this.#gone(dir);
     const identity = identityFromStats(before);
     let node = this.#nodes.get(dir);
@@ -217,7 +213,7 @@ export class CoveredTree {
     // the granularity of its timestamps).
     if (
       this.#watchOrPoll(dir, identity, stamp, entries) &&
-      (stamp === '' || stampOf(lstatOrUndefined(dir), takenAt) !== stamp)
+      (stamp === '' || stampOf(lstatSeen(dir), takenAt) !== stamp)
     )
       return this.#listed(dir, '');
     return { stamp, entries };
@@ -232,7 +228,7 @@ export class CoveredTree {
   #watchKnown(dir: string, known: Listing): Listing | undefined {
     const takenAt = Date.now();
     const watcher = this.#failed.has(dir) ? undefined : this.#tryWatch(dir, '');
-    const stats = lstatOrUndefined(dir);
+    const stats = lstatSeen(dir);
     if (stats?.isDirectory() !== true) {
       if (watcher !== undefined) {
         watcher.close();
@@ -279,7 +275,7 @@ export class CoveredTree {
     try {
       return readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      if (isGone(err)) return undefined;
+      if (isMissing(err)) return undefined;
       throw err;
     }
   }
@@ -316,7 +312,7 @@ export class CoveredTree {
         this.#onEvent(dir, name),
       );
     } catch (err) {
-      if (!isGone(err)) this.#failed.set(dir, identity);
+      if (!isMissing(err)) this.#failed.set(dir, identity);
       return undefined;
     }
     watcher.on('error', () => this.#watchFailed(dir, watcher));
@@ -384,7 +380,7 @@ export class CoveredTree {
   #kindOf(path: string, name: string): EventKind {
     // Value files and sidecars: never a directory kvdir uses (no key segment ends in `.yaml`).
     if (name.endsWith(VALUE_SUFFIX) || name.startsWith('.')) return 'file';
-    const stats = lstatOrUndefined(path);
+    const stats = lstatSeen(path);
     const known = this.#nodes.get(path);
     if (stats?.isDirectory() === true) {
       if (known?.identity !== identityFromStats(stats)) {
@@ -409,7 +405,7 @@ export class CoveredTree {
    */
   #checkSelf(dir: string): void {
     const known = this.#nodes.get(dir);
-    const stats = lstatOrUndefined(dir);
+    const stats = lstatSeen(dir);
     if (
       known === undefined ||
       (stats?.isDirectory() === true && identityFromStats(stats) === known.identity)

@@ -6,15 +6,14 @@
  * watch was set up with tells such a replacement apart when an event points at the directory.
  * The map is pure; `directoryIdentity` reads one identity.
  */
-import { lstatSync } from 'node:fs';
-import type { Stats } from 'node:fs';
+import { lstatSeen } from '../../fs-like.js';
 
 /**
  * The identity of the directory at `path`; undefined when it is gone, a file or a link. The
  * inode number alone is not one: ext4 gives a removed directory's inode to the next one made.
  */
 export function directoryIdentity(path: string): string | undefined {
-  const stats = lstatOrUndefined(path);
+  const stats = lstatSeen(path);
   return stats?.isDirectory() === true ? identityFromStats(stats) : undefined;
 }
 
@@ -23,15 +22,6 @@ export function identityFromStats(stats: {
   birthtimeMs?: number | bigint;
 }): string {
   return `${String(stats.ino)}:${String(stats.birthtimeMs ?? '')}`;
-}
-
-/** What is at `path` now (a link is not followed); undefined when nothing is, or it cannot be seen. */
-export function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
 }
 
 export class DirIdentities {

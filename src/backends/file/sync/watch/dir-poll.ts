@@ -22,7 +22,7 @@
 import { join } from 'node:path';
 import type { Stats } from 'node:fs';
 import { isRacy } from '../file-signature.js';
-import { lstatOrUndefined } from './dir-identities.js';
+import { lstatSeen } from '../../fs-like.js';
 
 export type PollKind = 'one-subdirectory' | 'unwatched';
 
@@ -65,7 +65,7 @@ export class PolledDirs {
     if (kind === 'unwatched') {
       const takenAt = Date.now();
       files = new Map(
-        fileNames.map((name) => [name, stampOf(lstatOrUndefined(join(dir, name)), takenAt)]),
+        fileNames.map((name) => [name, stampOf(lstatSeen(join(dir, name)), takenAt)]),
       );
     }
     this.#dirs.set(dir, { kind, stamp, files });
@@ -99,14 +99,14 @@ export class PolledDirs {
   }
 
   #check(dir: string, polled: Polled, takenAt: number, changes: PollChanges): void {
-    const stamp = stampOf(lstatOrUndefined(dir), takenAt);
+    const stamp = stampOf(lstatSeen(dir), takenAt);
     if (stamp !== polled.stamp || stamp === '') {
       polled.stamp = stamp;
       changes.dirs.push(dir);
     }
     for (const [name, before] of polled.files ?? []) {
       const file = join(dir, name);
-      const now = stampOf(lstatOrUndefined(file), takenAt);
+      const now = stampOf(lstatSeen(file), takenAt);
       if (now !== before || now === '') {
         polled.files?.set(name, now);
         changes.files.push(file);
