@@ -232,6 +232,14 @@ function newestTime(signature: string): number {
   return Number.isNaN(newest) ? Number.POSITIVE_INFINITY : newest;
 }
 
+/**
+ * Bytes the writer gathers before a write. Rows are encoded into this buffer as they come, so
+ * that no row's string outlives the row: held until a flush, a megabyte of them (3,000 rows of
+ * the deep layout) outlived two scavenges each and was promoted, and the old generation grew
+ * with that garbage (issue 19: about 200 MB of the syncer's 516 MB peak at 100,000 endpoints).
+ */
+const CHUNK_BYTES = 1 << 20;
+
 /** A field that a row cannot hold (the separators): such a directory or key is not indexed. */
 const UNWRITABLE = /[\t\n\r]/;
 
@@ -242,8 +250,8 @@ export class IndexWriter {
   readonly #temp: string;
   readonly #fd: number;
   readonly #racyMs: number;
-  #parts: string[] = [];
-  #size = 0;
+  readonly #chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  #used = 0;
   #failed = false;
   #rows = 0;
 
@@ -315,16 +323,25 @@ export class IndexWriter {
 
   #add(line: string): void {
     this.#rows++;
-    this.#parts.push(line, '\n');
-    this.#size += line.length + 1;
-    if (this.#size >= 1 << 20) this.#flush();
+    if (this.#failed) return;
+    // A UTF-8 byte is at most 3 a UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    if (this.#used + line.length * 3 + 1 > CHUNK_BYTES) this.#flush();
+    if (line.length * 3 + 1 > CHUNK_BYTES) {
+      this.#write(Buffer.from(`${line}\n`, 'utf8'));
+      return;
+    }
+    this.#used += this.#chunk.write(line, this.#used, 'utf8');
+    this.#chunk[this.#used++] = 0x0a;
   }
 
   #flush(): void {
-    if (this.#failed || this.#parts.length === 0) return;
-    const bytes = Buffer.from(this.#parts.join(''), 'utf8');
-    this.#parts = [];
-    this.#size = 0;
+    const used = this.#used;
+    this.#used = 0;
+    if (used > 0) this.#write(this.#chunk.subarray(0, used));
+  }
+
+  #write(bytes: Buffer): void {
+    if (this.#failed) return;
     try {
       for (let at = 0; at < bytes.length;)
         at += this.#fs.writeSync(this.#fd, bytes, at, bytes.length - at);

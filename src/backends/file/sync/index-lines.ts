@@ -14,6 +14,9 @@ const LIMIT = { bytes: Number.MAX_SAFE_INTEGER, name: 'the size of an index' };
 export class LineReader {
   readonly #fs: FsLike;
   readonly #fd: number;
+  /** Where lines are read into; grows only for a line longer than a chunk. */
+  #storage = Buffer.alloc(0);
+  /** The bytes read and not yet given out as lines start at `#at` in this view of `#storage`. */
   #buffer = Buffer.alloc(0);
   #at = 0;
   #position = 0;
@@ -77,18 +80,30 @@ export class LineReader {
     }
   }
 
+  /**
+   * Reads the next chunk after the bytes not yet given out, which move to the front of the
+   * same storage (a new buffer for each chunk, twice a megabyte with the copy of what was left,
+   * was about 50 MB of garbage outside the heap at InSync of a restart at 100,000 endpoints).
+   */
   #fill(): void {
-    const rest = this.#buffer.subarray(this.#at);
-    const chunk = Buffer.allocUnsafe(CHUNK);
+    const rest = this.#buffer.length - this.#at;
+    if (rest + CHUNK > this.#storage.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.#storage.length, rest + CHUNK, 2 * CHUNK));
+      this.#buffer.copy(grown, 0, this.#at);
+      this.#storage = grown;
+    } else {
+      // `#buffer` is a view of the start of `#storage`.
+      this.#storage.copyWithin(0, this.#at, this.#buffer.length);
+    }
     let read = 0;
     try {
-      read = this.#fs.readSync(this.#fd, chunk, 0, CHUNK, this.#position);
+      read = this.#fs.readSync(this.#fd, this.#storage, rest, CHUNK, this.#position);
     } catch {
       read = 0;
     }
     if (read === 0) this.#done = true;
     this.#position += read;
-    this.#buffer = Buffer.concat([rest, chunk.subarray(0, read)]);
+    this.#buffer = this.#storage.subarray(0, rest + read);
     this.#at = 0;
   }
 }

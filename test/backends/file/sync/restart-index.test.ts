@@ -58,6 +58,19 @@ describe('syncer restarts with its persistent index', () => {
     expect(await session(root)).toBe(5);
   });
 
+  it('indexes rows longer than the writer gathers before a write, multi-byte text too', async () => {
+    const root = await tree(2, 3);
+    const client = new FileBackend({ root, fsync: false });
+    // 1.2 MB of UTF-8 in one row (written alone), then 600 kB (gathered after a flush).
+    const big = [{ name: 'é'.repeat(600_000) }, { name: '€'.repeat(200_000) }];
+    await client.update({ key: new PathKey(endpoint(0, 1)), value: big[0] });
+    await client.update({ key: new PathKey(endpoint(1, 1)), value: big[1] });
+    await client.close();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await session(root)).toBe(0);
+    expect(await session(root)).toBe(6);
+  });
+
   it('sees a same-size rewrite in place whose mtime was put back (touch -r): ctime tells', async () => {
     const root = await tree(1, 2);
     await session(root);

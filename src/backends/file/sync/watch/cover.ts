@@ -63,6 +63,7 @@ function polledFiles(entries: DirentLike[]): string[] {
 
 export class CoveredTree {
   readonly root: string;
+  readonly #rootSlash: string;
   readonly #handlers: WatchHandlers;
   readonly #watchOne: WatchOne;
   readonly #settings: CoverSettings;
@@ -76,6 +77,7 @@ export class CoveredTree {
 
   constructor(root: string, handlers: WatchHandlers, watchOne: WatchOne, settings: CoverSettings) {
     this.root = root;
+    this.#rootSlash = `${root}/`;
     this.#handlers = handlers;
     this.#watchOne = watchOne;
     this.#settings = settings;
@@ -144,7 +146,7 @@ export class CoveredTree {
 
   /** A walk's listing of `dir`, covered first (and its parents up to the root, always watched). */
   list(dir: string, known?: Listing): Listing | undefined {
-    if (this.#closed || (dir !== this.root && !dir.startsWith(`${this.root}/`))) {
+    if (this.#closed || (dir !== this.root && !dir.startsWith(this.#rootSlash))) {
       const entries = this.#list(dir);
       return entries === undefined ? undefined : { stamp: '', entries };
     }
@@ -170,10 +172,12 @@ export class CoveredTree {
    * stamp is still the same.
    */
   #cover(dir: string, mayPoll: boolean, known?: Listing): Listing | undefined {
+    // Looked up once (a parent outlives the uncovering of `dir` below).
+    const parent = dir === this.root ? undefined : this.#nodes.get(dirname(dir));
     if (known !== undefined && !this.#nodes.has(dir)) {
-      const parentWatched = this.#nodes.get(dirname(dir))?.watcher !== undefined;
+      const parentWatched = parent?.watcher !== undefined;
       if (!(mayPoll && parentWatched && isOneSubdirectory(known.entries)))
-        return this.#watchKnown(dir, known);
+        return this.#watchKnown(dir, known, parent);
     }
     const takenAt = Date.now();
     const before = lstatSeen(dir);
@@ -186,7 +190,6 @@ export class CoveredTree {
     }
     const stamp = stampOf(before, takenAt);
     if (node?.watcher !== undefined) return this.#listed(dir, stamp);
-    const parent = dir === this.root ? undefined : this.#nodes.get(dirname(dir));
     const known_ = known !== undefined && stamp !== '' && known.stamp === stamp ? known : undefined;
     // A directory's link count is 2 + its subdirectories (1 where the file system does not
     // count them): one that cannot hold exactly one subdirectory is watched before it is
@@ -196,7 +199,7 @@ export class CoveredTree {
       known_ === undefined &&
       !(mayPoll && parent?.watcher !== undefined && (links === 3 || links < 2))
     ) {
-      const watched = this.#watchOrPoll(dir, identity, stamp, undefined);
+      const watched = this.#watchOrPoll(dir, identity, stamp, undefined, parent);
       const listed = this.#listed(dir, stamp);
       if (listed !== undefined && !watched)
         this.#polled.add(dir, 'unwatched', stamp, polledFiles(listed.entries));
@@ -205,14 +208,14 @@ export class CoveredTree {
     const entries = known_?.entries ?? this.#list(dir);
     if (entries === undefined) return this.#gone(dir);
     if (mayPoll && parent?.watcher !== undefined && isOneSubdirectory(entries)) {
-      this.#setNode(dir, identity, undefined);
+      this.#setNode(dir, identity, undefined, parent);
       this.#polled.add(dir, 'one-subdirectory', stamp);
       return { stamp, entries };
     }
     // Listed before its watch: listed again if it changed meanwhile (or may have, within
     // the granularity of its timestamps).
     if (
-      this.#watchOrPoll(dir, identity, stamp, entries) &&
+      this.#watchOrPoll(dir, identity, stamp, entries, parent) &&
       (stamp === '' || stampOf(lstatSeen(dir), takenAt) !== stamp)
     )
       return this.#listed(dir, '');
@@ -225,7 +228,7 @@ export class CoveredTree {
    * before the lstat shows in the stamp, any after it in the watch). One lstat a directory
    * fewer than a look before the watch and a check after it.
    */
-  #watchKnown(dir: string, known: Listing): Listing | undefined {
+  #watchKnown(dir: string, known: Listing, parent: Node | undefined): Listing | undefined {
     const takenAt = Date.now();
     const watcher = this.#failed.has(dir) ? undefined : this.#tryWatch(dir, '');
     const stats = lstatSeen(dir);
@@ -238,7 +241,7 @@ export class CoveredTree {
     }
     const identity = identityFromStats(stats);
     const stamp = stampOf(stats, takenAt);
-    this.#setNode(dir, identity, watcher);
+    this.#setNode(dir, identity, watcher, parent);
     const entries = stamp !== '' && stamp === known.stamp ? known.entries : this.#list(dir);
     if (entries === undefined) return this.#gone(dir);
     if (watcher === undefined) this.#polled.add(dir, 'unwatched', stamp, polledFiles(entries));
@@ -260,9 +263,10 @@ export class CoveredTree {
     identity: string,
     stamp: string,
     entries: DirentLike[] | undefined,
+    parent: Node | undefined,
   ): boolean {
     const watcher = this.#tryWatch(dir, identity);
-    this.#setNode(dir, identity, watcher);
+    this.#setNode(dir, identity, watcher, parent);
     if (watcher !== undefined) {
       this.#polled.delete(dir);
       return true;
@@ -330,14 +334,19 @@ export class CoveredTree {
     this.#handlers.onChange(dir, 'dir');
   }
 
-  #setNode(dir: string, identity: string, watcher: FSWatcher | undefined): void {
+  /** `parent`: the node of the directory above, where the caller has it. */
+  #setNode(
+    dir: string,
+    identity: string,
+    watcher: FSWatcher | undefined,
+    parent = this.#nodes.get(dirname(dir)),
+  ): void {
     const node = this.#nodes.get(dir);
     if (node !== undefined) {
       node.watcher = watcher;
       return;
     }
     this.#nodes.set(dir, { identity, watcher, children: undefined });
-    const parent = this.#nodes.get(dirname(dir));
     if (parent !== undefined && dir !== this.root)
       parent.children = withMember(parent.children, dir);
   }
