@@ -135,35 +135,16 @@ export class EtcdBackend extends BaseClient {
   }
 
   protected async _list(options: ListInterface): Promise<KVPairWithValue[]> {
-    const kvs = await this.#readTree(options.defaultPathRoot(), false);
-    // One pass, few allocations: this runs for every key of a list of thousands.
-    const pairs: KVPairWithValue[] = [];
-    const paths: string[] = [];
-    const leased: Array<{ pair: KVPairWithValue; lease: string }> = [];
-    for (const kv of kvs) {
-      const path = this.#keys.path(kv.key);
-      const parsed = parseCanonical((p) => options.keyFromDefaultPath(p), path);
-      if (parsed.kind !== 'key') {
-        if (parsed.kind === 'not-canonical') {
-          this.#options.onListError(notCanonical(parsed, kv, this.#keys.namespace));
-        }
-        continue;
-      }
-      const key = parsed.key;
+    return this.#listed(options, false, (key, kv, path): KVPairWithValue | undefined => {
       let value: unknown;
       try {
         value = decodeValue(key, kv.value, path, this.#keys.namespace);
       } catch (err) {
         this.#options.onListError(this._toError(err, { op: 'list', key }));
-        continue;
+        return undefined;
       }
-      const pair: KVPairWithValue = { key, value, revision: kv.mod_revision };
-      if (kv.lease !== '0') leased.push({ pair, lease: kv.lease });
-      pairs.push(pair);
-      paths.push(path);
-    }
-    const expired = await this.#setTimesLeft(leased);
-    return inPathOrder(pairs, paths).filter((pair) => !expired.has(pair));
+      return { key, value, revision: kv.mod_revision };
+    });
   }
 
   /**
@@ -176,10 +157,29 @@ export class EtcdBackend extends BaseClient {
     how: ListKeysOptions,
   ): Promise<KeyInfo[]> {
     const details = how.details === true;
-    const kvs = await this.#readTree(options.defaultPathRoot(), !details);
-    const infos: KeyInfo[] = [];
+    const infos = await this.#listed(options, !details, (key, kv): KeyInfo =>
+      details ? { key, revision: kv.mod_revision, size: kv.value.length } : { key },
+    );
+    // The TTL left is a detail; an expired key is never listed, with details or without.
+    if (!details) for (const info of infos) delete info.ttl;
+    return infos;
+  }
+
+  /**
+   * What `entry` makes of each etcd key at or below the options' root that is one of their keys
+   * (undefined: skipped), in path order, with its TTL left; expired keys are left out, and a
+   * path that is not its key's own is reported. One pass, few allocations: this runs for every
+   * key of a list of thousands.
+   */
+  async #listed<E extends { ttl?: number }>(
+    options: ListInterface,
+    keysOnly: boolean,
+    entry: (key: Key, kv: IKeyValue, path: string) => E | undefined,
+  ): Promise<E[]> {
+    const kvs = await this.#readTree(options.defaultPathRoot(), keysOnly);
+    const entries: E[] = [];
     const paths: string[] = [];
-    const leased: Array<{ pair: KeyInfo; lease: string }> = [];
+    const leased: Array<{ pair: E; lease: string }> = [];
     for (const kv of kvs) {
       const path = this.#keys.path(kv.key);
       const parsed = parseCanonical((p) => options.keyFromDefaultPath(p), path);
@@ -189,16 +189,14 @@ export class EtcdBackend extends BaseClient {
         }
         continue;
       }
-      const info: KeyInfo = { key: parsed.key };
-      if (details) Object.assign(info, { revision: kv.mod_revision, size: kv.value.length });
-      if (kv.lease !== '0') leased.push({ pair: info, lease: kv.lease });
-      infos.push(info);
+      const made = entry(parsed.key, kv, path);
+      if (made === undefined) continue;
+      if (kv.lease !== '0') leased.push({ pair: made, lease: kv.lease });
+      entries.push(made);
       paths.push(path);
     }
     const expired = await this.#setTimesLeft(leased);
-    // The TTL left is a detail; an expired key is never listed, with details or without.
-    if (!details) for (const { pair } of leased) delete pair.ttl;
-    return inPathOrder(infos, paths).filter((info) => !expired.has(info));
+    return inPathOrder(entries, paths).filter((made) => !expired.has(made));
   }
 
   /** Every etcd key-value at or below `root`, at one revision (values left out if `keysOnly`). */
