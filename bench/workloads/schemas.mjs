@@ -10,7 +10,7 @@
 import { parseDocument, stringify } from 'yaml';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { POLICY_DIR, policyBytes, policyName } from '../lib/data.mjs';
+import { POLICY_DIR, policyBytes, policyName, policyValue } from '../lib/data.mjs';
 import { interleave, round, samples } from '../lib/measure.mjs';
 import { timeRow } from '../report.mjs';
 
@@ -30,22 +30,6 @@ function workloadEndpoint(i) {
   };
 }
 
-function policy(i) {
-  return {
-    order: 100 + (i % 900),
-    selector: `role == 'web' && app == 'shop-${i}'`,
-    inbound_rules: [
-      {
-        action: 'allow',
-        protocol: 'tcp',
-        src_selector: "role == 'frontend'",
-        dst_ports: [80, 443],
-      },
-    ],
-    outbound_rules: [{ action: 'allow' }],
-  };
-}
-
 function inMemory(ctx) {
   const { kvdir, scale } = ctx;
   const count = scale.checks;
@@ -58,7 +42,7 @@ function inMemory(ctx) {
   });
   const policyKey = new kvdir.PolicyKey({ name: 'p' });
   const items = Array.from({ length: count }, (_, i) => {
-    const value = i % 2 === 0 ? workloadEndpoint(i) : policy(i);
+    const value = i % 2 === 0 ? workloadEndpoint(i) : policyValue(i);
     const text = stringify(value, { aliasDuplicateObjects: false });
     return { key: i % 2 === 0 ? wepKey : policyKey, text, value };
   });
