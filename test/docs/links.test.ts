@@ -1,6 +1,7 @@
 /**
  * The links of the README and of docs/ lead somewhere: each relative link names a file that
- * exists, and each `#anchor` a heading of that file (as GitHub makes anchors of headings).
+ * exists, and each `#anchor` a heading of that file (as GitHub makes anchors of headings); each
+ * repository path they name in code (`src/...`, `test/...`) exists.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -55,5 +56,17 @@ describe('the documentation', () => {
       return hash !== undefined && !anchors(readFileSync(into, 'utf8')).has(hash);
     });
     expect(broken, `broken links in ${relative(REPO, join(REPO, file))}`).toEqual([]);
+  });
+
+  it('names only repository paths that exist (`src/...`, `test/...`, `docs/...`)', () => {
+    const named = files.flatMap((file) =>
+      [
+        ...readFileSync(join(REPO, file), 'utf8').matchAll(
+          /`((?:src|test|bench|fixtures|docs|scripts)\/[\w./-]+)`/g,
+        ),
+      ].map((m) => ({ file, path: m[1] ?? '' })),
+    );
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter(({ path }) => !existsSync(join(REPO, path)))).toEqual([]);
   });
 });
