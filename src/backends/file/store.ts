@@ -250,8 +250,9 @@ export class TreeStore {
     if (current.equals(fresh)) return current;
     const text = decodeText(current);
     if (!text.ok) return fresh;
-    const edited = editYamlText(text.text, value, key.valueKind());
-    if (edited === undefined) return fresh;
+    const freshText = fresh.toString('utf8');
+    const edited = editYamlText(text.text, value, key.valueKind(), freshText);
+    if (edited === undefined || edited === freshText) return fresh;
     return edited === text.text ? current : this.#withinLimit(key, Buffer.from(edited, 'utf8'));
   }
 

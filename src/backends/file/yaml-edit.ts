@@ -33,7 +33,9 @@
  * not decode, `%YAML 1.1`, mixed line breaks, a changed anchored node or top-level tagged node.
  *
  * Cost: one parse of the current text, one of the result, a `stringify` per changed part that is
- * not a word, number or quoted ASCII string, and line scans around the changed parts: linear.
+ * not a word, number or quoted ASCII string, and line scans around the changed parts: linear. A
+ * file exactly as kvdir writes it whose new value keeps its keys in order (most updates of files
+ * no person edited) skips all that: its edit is the fresh text of the new value (isOwnPlainText).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Scalar, isAlias, isCollection, isPair, isMap, isScalar, isSeq, stringify } from 'yaml';
@@ -48,6 +50,7 @@ import type {
 import type { ValueKind } from '../../model/key.js';
 import { decodeRawValue, encodeRawValue, isRawValueKind } from '../../model/values.js';
 import { decodeText, decodeValue, encodeValue, parseValueDocument } from './yaml-codec.js';
+import { NOT_FAST, parseFastYaml } from './yaml-fast.js';
 
 /**
  * The text of `current` (a value file's text, as found on disk) changed as little as possible so
@@ -55,9 +58,17 @@ import { decodeText, decodeValue, encodeValue, parseValueDocument } from './yaml
  * (it does not decode, the value has no YAML form, a part could not be edited): then the caller
  * writes fresh text (encodeValue). Returns `current` itself when it already decodes to `value`.
  */
-export function editYamlText(current: string, value: unknown, kind: ValueKind): string | undefined {
+export function editYamlText(
+  current: string,
+  value: unknown,
+  kind: ValueKind,
+  fresh?: string,
+): string | undefined {
   const wanted = wantedOf(kind, value);
   if (wanted === undefined) return undefined;
+  if (kind === 'structured' && isOwnPlainText(current, wanted.value)) {
+    return fresh ?? encodeValue(kind, value);
+  }
   const now = parseValueDocument(kind, current);
   if (!now.ok) return undefined;
   if (isDeepStrictEqual(now.value, wanted.value)) return current;
@@ -65,6 +76,37 @@ export function editYamlText(current: string, value: unknown, kind: ValueKind): 
     ? editCrlfText(current, kind, wanted)
     : editDocument(current, now.doc, kind, wanted);
   return edited !== undefined && decodesTo(kind, edited, wanted.value) ? edited : undefined;
+}
+
+/**
+ * Whether `current` is exactly the text kvdir writes for the value it holds, with the same keys in
+ * the same order as `wanted` in every map: a file no one has touched since kvdir wrote it fresh
+ * (no comment, blank line or style of anyone's). Its edit is then the fresh text of the new value:
+ * the lines of what did not change are the same, only changed scalars may be quoted as a fresh
+ * file quotes them. Costs a fast read and a `stringify`, against a full `yaml` parse, the edit
+ * and the check of its result.
+ */
+function isOwnPlainText(current: string, wanted: unknown): boolean {
+  // Outside the fast reader's subset (a comment, a flow list...) is never kvdir's own text.
+  const read = parseFastYaml(current);
+  return (
+    read !== NOT_FAST && sameKeyOrder(read, wanted) && encodeValue('structured', read) === current
+  );
+}
+
+/** Whether every map in `a` has the keys of the map at the same place in `b`, in its order. */
+function sameKeyOrder(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return true;
+    const common = Math.min(a.length, b.length);
+    for (let i = 0; i < common; i++) if (!sameKeyOrder(a[i], b[i])) return false;
+    return true;
+  }
+  if (!isObject(a) || !isObject(b)) return true;
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  return keys.every((key, i) => key === other[i] && sameKeyOrder(a[key], b[key]));
 }
 
 /**

@@ -499,6 +499,50 @@ describe('encodeValueOnto', () => {
   });
 });
 
+describe('editYamlText on a file exactly as kvdir writes it', () => {
+  const own = encodeValue('structured', {
+    name: 'web',
+    id: '123',
+    ports: [80, 443],
+    labels: { app: 'web', tier: 'front' },
+  });
+
+  it('gives the fresh text of the new value when the keys keep their order', () => {
+    const value = edited(own, (v) => {
+      v.id = 'abc';
+      v.ports.push(8080);
+      v.labels.tier = 'back';
+    });
+    const text = editYamlText(own, value, 'structured');
+    expect(text).toBe(encodeValue('structured', value));
+    // A hand edit would keep the quotes `"123"` had: kvdir chose them, not a person.
+    expect(text).toContain('id: abc\n');
+    expect(text).toBe(swap(own, ['"123"', 'abc'], ['443\n', '443\n  - 8080\n'], ['front', 'back']));
+  });
+
+  it('edits as for any file when the new value orders, adds or removes keys (the file keeps its order)', () => {
+    const reordered = {
+      labels: { tier: 'front', app: 'web' },
+      name: 'web',
+      id: '9',
+      ports: [80, 443],
+    };
+    expect(editYamlText(own, reordered, 'structured')).toBe(swap(own, ['"123"', '"9"']));
+    const added = edited(own, (v) => (v.extra = true));
+    expect(editYamlText(own, added, 'structured')).toBe(`${own}extra: true\n`);
+    const removed = edited(own, (v) => delete v.name);
+    expect(editYamlText(own, removed, 'structured')).toBe(swap(own, ['name: web\n', '']));
+  });
+
+  it('keeps a commented file edited, even when its value is written as kvdir writes it', () => {
+    const commented = `# owned by team-web\n${own}`;
+    const value = edited(commented, (v) => (v.name = 'api'));
+    expect(editYamlText(commented, value, 'structured')).toBe(
+      swap(commented, ['web\nid', 'api\nid']),
+    );
+  });
+});
+
 describe('textForValue (the user’s own text, e.g. kvdir put or kvdir edit)', () => {
   it('keeps a text that decodes to exactly the value, with a final line break', () => {
     expect(textForValue(WEB, valueOf(WEB), 'structured')).toBe(WEB);
