@@ -191,13 +191,18 @@ export class FileBackend extends BaseClient {
     { key, value, revision, ttl, text }: CheckedWrite,
   ): Promise<KVPairWithValue> {
     const files = this.#store.keyFiles(key.defaultPath());
-    // Before the lock, so that a value (or text) that cannot be stored fails at once: the caller's
-    // text, else the plain YAML a new file gets.
-    const given = text === undefined ? undefined : this.#store.encodeText(key, value, text);
-    const fresh = given ?? this.#store.encode(key, value);
     // Without a root no key exists: an update or a compare-and-swap fails without creating it.
     const mustExist = op === 'update' || revision !== undefined;
-    if (!this.#store.rootExists() && mustExist) throw new ResourceDoesNotExistError(key);
+    const rootExists = this.#store.rootExists();
+    if (!rootExists && mustExist) throw new ResourceDoesNotExistError(key);
+    // Before the lock, so that a value (or text) that cannot be stored fails at once: the caller's
+    // text, else the plain YAML a new file gets. An update or apply of a file that may exist
+    // makes it only if it turns out to be needed (the edit of a file needs none); one that
+    // fails then fails under the lock, having written nothing (and created no root).
+    const given = text === undefined ? undefined : this.#store.encodeText(key, value, text);
+    let fresh =
+      given ?? (op === 'create' || !rootExists ? this.#store.encode(key, value) : undefined);
+    const freshBytes = (): Buffer => (fresh ??= this.#store.encode(key, value));
     await this.#store.refuseCaseConflict(key, [files.file], assumedCaseInsensitive(this));
     return await this.#locks.withLock(files.path, async (guard) => {
       const current = await this.#store.read(files);
@@ -206,7 +211,8 @@ export class FileBackend extends BaseClient {
       if (op === 'update' && live === undefined) throw new ResourceDoesNotExistError(key);
       if (revision !== undefined) checkRevision(key, live, revision);
       // An existing value is edited as it is now (under the lock), keeping what people wrote.
-      const bytes = given ?? (live ? this.#store.encodeOnto(key, value, live.bytes, fresh) : fresh);
+      const bytes =
+        given ?? (live ? this.#store.encodeOnto(key, value, live.bytes, freshBytes) : freshBytes());
       const expiresAt = ttl ? this.#store.clock.now() + ttl : undefined;
       const print = fingerprint(bytes);
       // The new sidecar records what readers go by until its value file is in place.

@@ -243,16 +243,14 @@ export class TreeStore {
   /**
    * The bytes that make a value file that holds `current` hold `value`: its text edited where
    * the value changed (yaml-edit.ts), so that comments and layout stay; `current` itself when it
-   * already holds the value; `fresh` (encode's bytes) when the text cannot be edited.
+   * already holds the value; `fresh()` (encode's bytes) when the text cannot be edited, made
+   * only then: an edit needs no fresh text.
    */
-  encodeOnto(key: Key, value: unknown, current: Buffer, fresh: Buffer): Buffer {
-    // A file as kvdir writes it, with this value already: no parse needed to know.
-    if (current.equals(fresh)) return current;
+  encodeOnto(key: Key, value: unknown, current: Buffer, fresh: () => Buffer): Buffer {
     const text = decodeText(current);
-    if (!text.ok) return fresh;
-    const freshText = fresh.toString('utf8');
-    const edited = editYamlText(text.text, value, key.valueKind(), freshText);
-    if (edited === undefined || edited === freshText) return fresh;
+    if (!text.ok) return fresh();
+    const edited = editYamlText(text.text, value, key.valueKind());
+    if (edited === undefined) return fresh();
     return edited === text.text ? current : this.#withinLimit(key, Buffer.from(edited, 'utf8'));
   }
 

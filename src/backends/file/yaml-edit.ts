@@ -58,16 +58,11 @@ import { NOT_FAST, parseFastYaml } from './yaml-fast.js';
  * (it does not decode, the value has no YAML form, a part could not be edited): then the caller
  * writes fresh text (encodeValue). Returns `current` itself when it already decodes to `value`.
  */
-export function editYamlText(
-  current: string,
-  value: unknown,
-  kind: ValueKind,
-  fresh?: string,
-): string | undefined {
+export function editYamlText(current: string, value: unknown, kind: ValueKind): string | undefined {
   const wanted = wantedOf(kind, value);
   if (wanted === undefined) return undefined;
   if (kind === 'structured' && isOwnPlainText(current, wanted.value)) {
-    return fresh ?? encodeValue(kind, value);
+    return encodeValue(kind, value);
   }
   const now = parseValueDocument(kind, current);
   if (!now.ok) return undefined;
@@ -87,12 +82,18 @@ export function editYamlText(
  * and the check of its result.
  */
 function isOwnPlainText(current: string, wanted: unknown): boolean {
-  // Outside the fast reader's subset (a comment, a flow list...) is never kvdir's own text.
+  // A comment or a blank line is someone's (stringify writes a `#` after a space only inside
+  // quotes: such a value just takes the edit); outside the fast reader's subset, no text is
+  // kvdir's own.
+  if (PERSON.test(current)) return false;
   const read = parseFastYaml(current);
   return (
     read !== NOT_FAST && sameKeyOrder(read, wanted) && encodeValue('structured', read) === current
   );
 }
+
+/** A comment (`#` at a line's start or after a space) or a blank line. */
+const PERSON = /(?:^|\s)#|\n\n/;
 
 /** Whether every map in `a` has the keys of the map at the same place in `b`, in its order. */
 function sameKeyOrder(a: unknown, b: unknown): boolean {

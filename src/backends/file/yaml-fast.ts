@@ -1,17 +1,21 @@
 /**
- * A fast reader for the narrow block-style subset of YAML that kvdir's own `stringify` writes:
- * block maps and sequences (two-space steps, `- key: value` items), one-line plain, single- and
- * double-quoted scalars resolved with `yaml`'s core schema, and `[]`/`{}` for empty collections.
- * On a 270-byte WorkloadEndpoint it is about 10x quicker than `yaml`'s parser, which was 81-85%
- * of a crawl + read + parse of the deep layout (issue 19).
+ * A fast reader for the narrow block-style subset of YAML that kvdir's own `stringify` writes,
+ * and that people write by hand: block maps and sequences (two-space steps, `- key: value`
+ * items), one-line plain, single- and double-quoted scalars resolved with `yaml`'s core schema,
+ * `[]`/`{}` for empty collections, one-line flow sequences of such scalars (`[80, 443]`),
+ * comment lines, line comments after a value, and blank lines. On a 270-byte WorkloadEndpoint it
+ * is about 10x quicker than `yaml`'s parser, which was 81-85% of a crawl + read + parse of the
+ * deep layout (issue 19); with comments, a hand-written file is read as quickly, and an edit
+ * that keeps them (yaml-edit.ts) checks its result with it.
  *
- * It is strict, not lenient: anything outside the subset (comments, tags, anchors, aliases,
- * flow collections, block or multi-line scalars, tabs, CR, a key twice, `<<`, `__proto__`,
- * odd indentation, deep nesting, an escape it does not know) returns NOT_FAST, and the caller
- * parses the text with `yaml` as before, so errors, positions and limits are `yaml`'s. What it
- * accepts reads exactly as `yaml` reads it: plain scalars go through copies of `yaml`'s own core
- * tag tests and resolvers, in `yaml`'s order; a differential test (yaml-fast.test.ts) compares
- * both over generated documents and their mutations.
+ * It is strict, not lenient: anything outside the subset (tags, anchors, aliases, flow maps,
+ * nested or multi-line flow collections, block or multi-line scalars, tabs, CR, a key twice,
+ * `<<`, `__proto__`, odd indentation, deep nesting, an escape it does not know, a line of spaces
+ * or one that ends in a space) returns NOT_FAST, and the caller parses the text with `yaml` as
+ * before, so errors, positions and limits are `yaml`'s. What it accepts reads exactly as `yaml`
+ * reads it: plain scalars go through copies of `yaml`'s own core tag tests and resolvers, in
+ * `yaml`'s order; a differential test (yaml-fast.test.ts) compares both over generated
+ * documents, hand-written variants of them and their mutations.
  */
 
 /** The text is outside the subset: parse it with `yaml`. */
@@ -21,7 +25,7 @@ export const NOT_FAST: unique symbol = Symbol('not in the fast subset');
 const MAX_FAST_DEPTH = 32;
 
 /** Anything that may make `yaml` read the text differently from a line-by-line reading. */
-const OUTSIDE = /[#\t\r\uFEFF\u0085\u2028\u2029]|^(?:---|\.\.\.)|\n\n/m;
+const OUTSIDE = /[\t\r\uFEFF\u0085\u2028\u2029]|^(?:---|\.\.\.)/m;
 
 /** A lone surrogate (a string that is not well-formed UTF-16). */
 const LONE = /\p{Cs}/u;
@@ -51,15 +55,22 @@ export function parseFastYaml(text: string): unknown {
   }
 }
 
+/**
+ * The lines that hold content: blank lines and comment lines are left out (outside block and
+ * multi-line scalars, which the subset has none of, they mean nothing to YAML's structure).
+ */
 function splitLines(text: string): Line[] | undefined {
   const lines: Line[] = [];
   for (let start = 0; start < text.length;) {
     const end = text.indexOf('\n', start);
     let indent = start;
     while (text.charCodeAt(indent) === 32) indent++;
+    const blank = end === start;
+    const comment = text.charCodeAt(indent) === 35; // #
     // A line of spaces only, or one that ends in a space: `yaml` trims, the subset has none.
-    if (indent === end || text.charCodeAt(end - 1) === 32) return undefined;
-    lines.push({ indent: indent - start, content: text.slice(indent, end) });
+    if (!blank && !comment && (indent === end || text.charCodeAt(end - 1) === 32)) return undefined;
+    if (!blank && !comment)
+      lines.push({ indent: indent - start, content: text.slice(indent, end) });
     start = end + 1;
   }
   return lines;
@@ -164,20 +175,77 @@ function splitKey(content: string): { key: string; rest: string | undefined } {
   if (key === '__proto__' || key === '<<') throw GIVE_UP;
   if (after === content.length - 1) return { key, rest: undefined };
   if (content[after + 1] !== ' ' || content[after + 2] === ' ') throw GIVE_UP;
-  return { key, rest: content.slice(after + 2) };
+  const rest = content.slice(after + 2);
+  // `key: # comment`: the value is on the lines below.
+  return { key, rest: rest.startsWith('#') ? undefined : rest };
 }
 
-/** One-line scalar (or `[]`, `{}`) in block context, as `yaml`'s core schema reads it. */
+/**
+ * One-line scalar (or `[]`, `{}`, a flow sequence of scalars) in block context, maybe followed
+ * by a line comment, as `yaml`'s core schema reads it.
+ */
 function scalar(text: string): unknown {
   const first = text[0];
   if (first === '"' || first === "'") {
-    if (closingQuote(text, 0) !== text.length - 1) throw GIVE_UP;
-    return first === '"' ? doubleQuoted(text) : singleQuoted(text);
+    const end = closingQuote(text, 0);
+    endsLine(text, end + 1);
+    const quoted = text.slice(0, end + 1);
+    return first === '"' ? doubleQuoted(quoted) : singleQuoted(quoted);
   }
-  if (text === '[]') return [];
-  if (text === '{}') return {};
-  if (!isSimplePlain(text)) throw GIVE_UP;
-  return resolvePlain(text);
+  if (first === '[') return flowSequence(text);
+  const comment = text.indexOf(' #');
+  const plain = comment === -1 ? text : text.slice(0, comment).trimEnd();
+  if (plain === '{}') return {};
+  if (!isSimplePlain(plain)) throw GIVE_UP;
+  return resolvePlain(plain);
+}
+
+/** Gives up unless only a line comment (or nothing) follows `from`. */
+function endsLine(text: string, from: number): void {
+  if (from === text.length) return;
+  if (!/^ +#/.test(text.slice(from))) throw GIVE_UP;
+}
+
+/** A plain item of a flow sequence the subset takes: no character that means something there. */
+const FLOW_PLAIN = /^(?:[A-Za-z0-9_]|[-+.][A-Za-z0-9_.])[A-Za-z0-9_./+-]*$/;
+
+/** `[a, "b", 3]` on one line (items plain, as FLOW_PLAIN, or quoted), maybe a line comment after. */
+function flowSequence(text: string): unknown[] {
+  const items: unknown[] = [];
+  let at = skipSpaces(text, 1);
+  if (text[at] === ']') {
+    endsLine(text, at + 1);
+    return items;
+  }
+  for (;;) {
+    const first = text[at];
+    if (first === '"' || first === "'") {
+      const end = closingQuote(text, at);
+      const quoted = text.slice(at, end + 1);
+      items.push(first === '"' ? doubleQuoted(quoted) : singleQuoted(quoted));
+      at = end + 1;
+    } else {
+      let end = at;
+      while (end < text.length && text[end] !== ',' && text[end] !== ']') end++;
+      const plain = text.slice(at, end).trimEnd();
+      if (!FLOW_PLAIN.test(plain)) throw GIVE_UP;
+      items.push(resolvePlain(plain));
+      at = end;
+    }
+    at = skipSpaces(text, at);
+    if (text[at] === ']') break;
+    if (text[at] !== ',') throw GIVE_UP;
+    at = skipSpaces(text, at + 1);
+    if (text[at] === ']') throw GIVE_UP; // `[a, ]`: not in the subset
+  }
+  endsLine(text, at + 1);
+  return items;
+}
+
+function skipSpaces(text: string, from: number): number {
+  let at = from;
+  while (text[at] === ' ') at++;
+  return at;
 }
 
 /** Characters that start something other than a plain scalar (`-` only when a space follows). */
@@ -187,7 +255,7 @@ function isSimplePlain(text: string): boolean {
   const first = text[0];
   if (first === undefined || INDICATORS.has(first) || first === ' ') return false;
   if (first === '-' && (text.length === 1 || text[1] === ' ')) return false;
-  return !text.includes(': ') && !text.endsWith(':');
+  return !text.includes(': ') && !text.endsWith(':') && !text.includes(' #');
 }
 
 /** The index of the quote that closes the quoted scalar starting at `start`; gives up on none. */

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CreateNodeOptions, DocumentOptions, SchemaOptions, ToStringOptions } from 'yaml';
-import { stringify } from 'yaml';
+import { Document, isScalar, stringify, visit } from 'yaml';
 import { NOT_FAST, parseFastYaml } from '../../../src/backends/file/yaml-fast.js';
 import { decodeValue, parseYamlDocument } from '../../../src/backends/file/yaml-codec.js';
 
@@ -143,6 +143,22 @@ const OPTIONS: Array<DocumentOptions & SchemaOptions & CreateNodeOptions & ToStr
 /** Characters that change YAML structure, put into texts to make near misses. */
 const NOISE = [...' \n-:#\'"[]{},&*!|>?%@`\\\t.0e~'];
 
+/** `doc` as stringify writes it, its non-empty lists of scalars in flow style when `flow`. */
+function withFlowLists(doc: unknown, flow: boolean, padded: boolean): string | undefined {
+  const node = new Document(doc, { aliasDuplicateObjects: false });
+  visit(node, {
+    Seq(_, seq) {
+      if (flow && seq.items.length > 0 && seq.items.every((item) => isScalar(item)))
+        seq.flow = true;
+    },
+  });
+  try {
+    return node.toString({ flowCollectionPadding: padded });
+  } catch {
+    return undefined; // a value yaml cannot write
+  }
+}
+
 describe('parseFastYaml', () => {
   it('reads what yaml stringify writes exactly as yaml does, with any of its options', () => {
     accepted = 0;
@@ -169,16 +185,80 @@ describe('parseFastYaml', () => {
       insert: fc.array(fc.constantFrom(...NOISE), { maxLength: 3 }),
     });
     fc.assert(
-      fc.property(document, fc.array(edit, { minLength: 1, maxLength: 3 }), (doc, edits) => {
-        let text = stringify(doc, { aliasDuplicateObjects: false });
-        for (const { at, remove, insert } of edits) {
-          const where = at % (text.length + 1);
-          text = text.slice(0, where) + insert.join('') + text.slice(where + remove);
-        }
-        return agrees(text);
-      }),
+      fc.property(
+        document,
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        (doc, edits, flow) => {
+          let text = withFlowLists(doc, flow, false) ?? '';
+          for (const { at, remove, insert } of edits) {
+            const where = at % (text.length + 1);
+            text = text.slice(0, where) + insert.join('') + text.slice(where + remove);
+          }
+          return agrees(text);
+        },
+      ),
       { numRuns: 3000 },
     );
+  });
+
+  it('reads hand-written variants (comments, blank lines, flow lists) exactly as yaml does', () => {
+    // What people add to a file kvdir wrote: comment lines at any indentation, comments after
+    // values, blank lines, and lists of scalars written `[80, 443]`; comments hold anything.
+    const touch = fc.record({
+      at: fc.nat(),
+      kind: fc.constantFrom('comment line', 'line comment', 'blank line'),
+      indent: fc.nat({ max: 6 }),
+      words: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...NOISE, ...TRICKY)),
+    });
+    let variants = 0;
+    fc.assert(
+      fc.property(
+        document,
+        fc.array(touch, { maxLength: 4 }),
+        fc.boolean(),
+        fc.boolean(),
+        (doc, touches, flow, padded) => {
+          const text = withFlowLists(doc, flow, padded);
+          if (text === undefined) return true;
+          const lines = text.split('\n');
+          for (const { at, kind, indent, words } of touches) {
+            const where = at % lines.length;
+            const comment = `#${words.replaceAll('\n', ' ')}`;
+            if (kind === 'blank line') lines.splice(where, 0, '');
+            else if (kind === 'comment line') lines.splice(where, 0, ' '.repeat(indent) + comment);
+            else if (lines[where] !== '') lines[where] += ` ${comment}`;
+          }
+          const variant = lines.join('\n');
+          const before = accepted;
+          const ok = agrees(variant);
+          if (accepted > before && variant !== text) variants++;
+          return ok;
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Hand-written variants must be taken, not only left to yaml.
+    expect(variants).toBeGreaterThan(300);
+  });
+
+  it('reads a hand-commented policy, with a flow list, as yaml does', () => {
+    const text = [
+      '# Frontend policy: owned by team-web',
+      'order: 10 # before the default tier',
+      "selector: role == 'frontend'",
+      '',
+      'inbound_rules:',
+      '  # web and ssh',
+      '  - action: allow',
+      '    protocol: tcp',
+      '    dst_ports: [80, 443, "22"] # no 8080',
+      'outbound_rules: # anywhere',
+      '  - action: allow # all of it',
+      '',
+    ].join('\n');
+    expect(parseFastYaml(text)).not.toBe(NOT_FAST);
+    expect(agrees(text)).toBe(true);
   });
 
   it('agrees with yaml on hand-made edge cases', () => {
@@ -243,6 +323,50 @@ describe('parseFastYaml', () => {
       'a: 12345678901234567890\n',
       'a: 0o17\n',
       'a: .NaN\n',
+      '# only a comment\n',
+      '\n',
+      'a: 1 #\n',
+      'a: 1#x\n',
+      'a: x#y # z\n',
+      'a: "x # y" # z\n',
+      "a: 'x' #\n",
+      'a: "x"#\n',
+      'a: # c\n  b: 1\n',
+      'a: # c\nb: 1\n',
+      'a:\n# c\n  - 1\n',
+      'a:\n  - 1\n    # c\n  - 2\n',
+      'a: b\n# c\n  d\n',
+      '- # c\n  a: 1\n',
+      '- a # b: c\n',
+      'a # b: c\n',
+      'a: [1, 2]\n',
+      'a: [ 1, 2 ]\n',
+      'a: [1,2]\n',
+      'a: [1, ]\n',
+      'a: [, 1]\n',
+      'a: [1 2]\n',
+      'a: [a:b]\n',
+      'a: [a: b]\n',
+      'a: [-1, +2, .5, -.inf, .nan, 0x1F, 0o17, 1e3, ~, null, true, no]\n',
+      'a: [-, +]\n',
+      'a: [- a]\n',
+      'a: ["a, b", \'c]\']\n',
+      'a: [[1]]\n',
+      'a: [{}]\n',
+      'a: [1] # c\n',
+      'a: [1] x\n',
+      'a: [1\n',
+      'a: [1,\n  2]\n',
+      'a: [ ]\n',
+      'a: {} # c\n',
+      'a: {a: 1}\n',
+      '- [1, 2]\n- [a]\n',
+      'a: 1\n\n\nb: 2\n',
+      'a:\n\n  b: 1\n',
+      '  # indented first comment\na: 1\n',
+      '# c \na: 1\n',
+      'a: 1 # c \n',
+      'a: "x\n# y\n  z"\n',
     ];
     for (const text of cases) expect(agrees(text), text).toBe(true);
   });
