@@ -16,6 +16,9 @@
  * reads it: plain scalars go through copies of `yaml`'s own core tag tests and resolvers, in
  * `yaml`'s order; a differential test (yaml-fast.test.ts) compares both over generated
  * documents, hand-written variants of them and their mutations.
+ *
+ * `stringifyFast` is the other direction: the text `yaml`'s `stringify` gives for a value that is
+ * simple to write (most Calico values), made without `yaml`, about 10x quicker.
  */
 
 /** The text is outside the subset: parse it with `yaml`. */
@@ -347,4 +350,142 @@ export function resolvePlain(text: string): unknown {
   if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(text)) return parseFloat(text);
   if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(text)) return parseFloat(text);
   return text;
+}
+
+/**
+ * The text `yaml`'s `stringify(value, { aliasDuplicateObjects: false })` gives for `value`, made
+ * without `yaml` when the value stays inside the subset that is simple to write exactly as it
+ * does: maps and lists (empty ones as `{}` and `[]`), null, booleans, safe integers, and
+ * printable ASCII strings on one short line, written plain where `yaml` writes them plain and
+ * in double quotes where they would read as another type. Anything else (another number, a
+ * string with a quote or a backslash that needs quoting, or one long enough to be folded, a
+ * key that needs quotes, deep nesting, a top-level scalar, a non-plain object) gives NOT_FAST
+ * and the caller uses `stringify`. About 10x quicker; the differential test in yaml-fast.test.ts
+ * compares both over generated values.
+ */
+export function stringifyFast(value: unknown): string | typeof NOT_FAST {
+  if (!isPlainMap(value) && !Array.isArray(value)) return NOT_FAST;
+  const empty = emptyText(value);
+  if (empty !== undefined) return `${empty}\n`;
+  try {
+    const out: string[] = [];
+    writeCollection(out, value, 0, '', 1);
+    return out.join('');
+  } catch (err) {
+    if (err === GIVE_UP) return NOT_FAST;
+    throw err;
+  }
+}
+
+/**
+ * Appends `value` (a map or a list) at `indent`; its first line follows `lead` (`''` on a line
+ * of its own, `- ` after a list's dash).
+ */
+function writeCollection(
+  out: string[],
+  value: Record<string, unknown> | unknown[],
+  indent: number,
+  lead: string,
+  depth: number,
+): void {
+  if (depth > MAX_FAST_DEPTH) throw GIVE_UP;
+  const pad = ' '.repeat(indent);
+  let first = lead !== '';
+  const start = (): string => {
+    if (first) {
+      first = false;
+      return '';
+    }
+    return pad;
+  };
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const line = `${start()}- `;
+      out.push(line);
+      writeValue(out, item === undefined ? null : item, indent + 2, indent + 2, depth, true);
+    }
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (item === undefined) continue;
+    const keyText = stringText(key, indent);
+    out.push(`${start()}${keyText}:`);
+    writeValue(out, item, indent + 2, indent + keyText.length + 2, depth, false);
+  }
+}
+
+/** Appends a map's value or a list's item (after `key:` or `- `) and its line break. */
+function writeValue(
+  out: string[],
+  value: unknown,
+  indent: number,
+  column: number,
+  depth: number,
+  inList: boolean,
+): void {
+  const empty = emptyText(value);
+  if (empty !== undefined) {
+    out.push(`${inList ? '' : ' '}${empty}\n`);
+    return;
+  }
+  if (isPlainMap(value) || Array.isArray(value)) {
+    if (inList) writeCollection(out, value, indent, '- ', depth + 1);
+    else {
+      out.push('\n');
+      writeCollection(out, value, indent, '', depth + 1);
+    }
+    return;
+  }
+  out.push(`${inList ? '' : ' '}${scalarText(value, column)}\n`);
+}
+
+function emptyText(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
+  if (!isPlainMap(value)) return undefined;
+  for (const key in value) if (value[key] !== undefined) return undefined;
+  return '{}';
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A scalar as `yaml` writes it, starting at `column` of its line. */
+function scalarText(value: unknown, column: number): string {
+  if (value === null) return 'null';
+  if (value === true) return 'true';
+  if (value === false) return 'false';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || Object.is(value, -0)) throw GIVE_UP;
+    return String(value);
+  }
+  if (typeof value !== 'string') throw GIVE_UP;
+  return stringText(value, column);
+}
+
+/** Printable ASCII, no leading or trailing space, no two spaces in a row; or empty. */
+const SIMPLE_ASCII = /^(?:[!-~](?:[!-~]| (?! ))*[!-~]|[!-~])?$/;
+/** `yaml`'s plainString: a string it will not write plain (then it quotes it). */
+const NOT_PLAIN =
+  /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+
+/**
+ * A string (a map key, or a value at `column`) as `yaml` writes it: plain, unless that would
+ * not read back as the same string; then in double quotes. Gives up where `yaml` would do
+ * more: single quotes (a `"` in it), escapes, folding a long line, a document marker.
+ */
+function stringText(text: string, column: number): string {
+  if (!SIMPLE_ASCII.test(text) || /^(?:%|---|\.\.\.)/.test(text)) throw GIVE_UP;
+  if (!fitsLine(text, column + 2)) throw GIVE_UP;
+  if (!NOT_PLAIN.test(text) && resolvePlain(text) === text) return text;
+  if (/["\\]/.test(text)) throw GIVE_UP;
+  return `"${text}"`;
+}
+
+/** Far inside `yaml`'s 80-column line width, so that no folding can apply. */
+function fitsLine(text: string, column: number): boolean {
+  return column + text.length <= 60;
 }

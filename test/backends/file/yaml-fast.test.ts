@@ -1,9 +1,9 @@
-import { isDeepStrictEqual } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CreateNodeOptions, DocumentOptions, SchemaOptions, ToStringOptions } from 'yaml';
 import { Document, isScalar, stringify, visit } from 'yaml';
-import { NOT_FAST, parseFastYaml } from '../../../src/backends/file/yaml-fast.js';
+import { NOT_FAST, parseFastYaml, stringifyFast } from '../../../src/backends/file/yaml-fast.js';
 import { decodeValue, parseYamlDocument } from '../../../src/backends/file/yaml-codec.js';
 
 /**
@@ -399,5 +399,93 @@ describe('parseFastYaml', () => {
     const decoded = decodeValue('structured', text, 'WorkloadEndpoint');
     expect(decoded.ok).toBe(false);
     if (!decoded.ok) expect(decoded.failure).toMatchObject({ line: 3, col: 6 });
+  });
+});
+
+describe('stringifyFast', () => {
+  /** The fast writer gives up, or writes exactly what stringify writes. */
+  function writesAsYaml(value: unknown): boolean {
+    const fast = stringifyFast(value);
+    if (fast === NOT_FAST) return true;
+    written++;
+    return fast === stringify(value, { aliasDuplicateObjects: false });
+  }
+  let written = 0;
+
+  it('writes exactly what yaml stringify writes, or gives up', () => {
+    written = 0;
+    fc.assert(
+      fc.property(document, (doc) => writesAsYaml(doc)),
+      { numRuns: 5000 },
+    );
+    expect(written).toBeGreaterThan(1000);
+  });
+
+  it('writes values with keys and strings near every rule exactly as yaml does', () => {
+    const word = fc.oneof(
+      fc.constantFrom(...TRICKY, ...NOISE),
+      fc.stringMatching(/^[ -~]{0,70}$/),
+      fc.stringMatching(/^[a-z0-9 :#.-]{0,12}$/),
+    );
+    const leaf = fc.oneof(
+      word,
+      fc.integer(),
+      fc.constantFrom(null, true, false, undefined, -0, 1.5),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('tree'), { maxLength: 3 }),
+        fc.dictionary(word, tie('tree'), { maxKeys: 3 }),
+      ),
+    }));
+    written = 0;
+    fc.assert(
+      fc.property(fc.dictionary(word, tree, { maxKeys: 5 }), (doc) => writesAsYaml(doc)),
+      { numRuns: 5000 },
+    );
+    expect(written).toBeGreaterThan(1000);
+  });
+
+  it('writes the values kvdir stores most (an endpoint, a policy) itself', () => {
+    const endpoint = {
+      state: 'active',
+      name: 'cali1234',
+      mac: 'ee:ee:ee:ee:ee:ee',
+      profile_ids: ['kns.default', 'ksa.default.sa-0'],
+      ipv4_nets: ['10.0.0.1/32'],
+      ipv6_nets: ['fd00:10:244::1/128'],
+      labels: { 'projectcalico.org/namespace': 'default', 'pod-template-hash': '000000000' },
+    };
+    const policy = {
+      order: 100,
+      selector: "role == 'web'",
+      inbound_rules: [{ action: 'allow', protocol: 'tcp', dst_ports: [80, 443] }],
+      outbound_rules: [{ action: 'allow' }],
+      types: [],
+      spec: {},
+    };
+    for (const value of [endpoint, policy]) {
+      expect(stringifyFast(value)).toBe(stringify(value, { aliasDuplicateObjects: false }));
+    }
+  });
+
+  it('gives up on what it does not write itself', () => {
+    for (const value of [
+      'a',
+      1,
+      null,
+      { a: 1.5 },
+      { a: '"x' },
+      { a: 'long '.repeat(20) },
+      { a: new Date(0) },
+      { a: 10n },
+      { '"a': 1 },
+      { a: '\u00e9' },
+      { a: 'a\nb' },
+    ]) {
+      expect(stringifyFast(value), inspect(value)).toBe(NOT_FAST);
+    }
   });
 });
