@@ -33,9 +33,12 @@
  * not decode, `%YAML 1.1`, mixed line breaks, a changed anchored node or top-level tagged node.
  *
  * Cost: one parse of the current text, one of the result, a `stringify` per changed part that is
- * not a word, number or quoted ASCII string, and line scans around the changed parts: linear. A
- * file exactly as kvdir writes it whose new value keeps its keys in order (most updates of files
- * no person edited) skips all that: its edit is the fresh text of the new value (isOwnPlainText).
+ * not a word, number or quoted ASCII string, and line scans around the changed parts: linear.
+ * Two shortcuts skip `yaml` altogether: a file exactly as kvdir writes it whose new value keeps
+ * its keys in order (most updates of files no person edited) gets the fresh text of the new value
+ * (isOwnPlainText); a text the fast reader takes (yaml-fast.ts: comments, blank lines and all)
+ * where only scalars changed gets them replaced where they stand, as the full edit would
+ * (editScalarsInPlace, checked against it by a differential test).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { Scalar, isAlias, isCollection, isPair, isMap, isScalar, isSeq, stringify } from 'yaml';
@@ -50,6 +53,7 @@ import type {
 import type { ValueKind } from '../../model/key.js';
 import { decodeRawValue, encodeRawValue, isRawValueKind } from '../../model/values.js';
 import { decodeText, decodeValue, encodeValue, parseValueDocument } from './yaml-codec.js';
+import type { ScalarSpot, ScalarSpots } from './yaml-fast.js';
 import { NOT_FAST, parseFastYaml } from './yaml-fast.js';
 
 /**
@@ -61,9 +65,28 @@ import { NOT_FAST, parseFastYaml } from './yaml-fast.js';
 export function editYamlText(current: string, value: unknown, kind: ValueKind): string | undefined {
   const wanted = wantedOf(kind, value);
   if (wanted === undefined) return undefined;
-  if (kind === 'structured' && isOwnPlainText(current, wanted.value)) {
-    return encodeValue(kind, value);
+  if (kind === 'structured') {
+    if (isOwnPlainText(current, wanted.value)) return encodeValue(kind, value);
+    const scalarsOnly = editScalarsInPlace(current, wanted.value);
+    if (scalarsOnly !== undefined) return scalarsOnly;
   }
+  return editParsed(current, kind, wanted);
+}
+
+/**
+ * editYamlText without its shortcuts: the text parsed by `yaml` and edited node by node. The
+ * shortcut for changed scalars gives the same text (the differential test in yaml-edit.test.ts).
+ */
+export function editWithDocument(
+  current: string,
+  value: unknown,
+  kind: ValueKind,
+): string | undefined {
+  const wanted = wantedOf(kind, value);
+  return wanted === undefined ? undefined : editParsed(current, kind, wanted);
+}
+
+function editParsed(current: string, kind: ValueKind, wanted: Wanted): string | undefined {
   const now = parseValueDocument(kind, current);
   if (!now.ok) return undefined;
   if (isDeepStrictEqual(now.value, wanted.value)) return current;
@@ -91,6 +114,76 @@ function isOwnPlainText(current: string, wanted: unknown): boolean {
     read !== NOT_FAST && sameKeyOrder(read, wanted) && encodeValue('structured', read) === current
   );
 }
+
+/**
+ * The edit of a text the fast reader takes (comments, blank lines and all) to `wanted` when only
+ * scalars changed (the same keys in the same order, lists of the same lengths): each changed
+ * scalar's text replaced where it stands, in its own quotes, exactly as the full edit below writes
+ * it (quickScalarText), and checked the same way, with no `yaml` parse (the common update of a
+ * hand-written file: `order: 10 # ...` to `order: 20 # ...`). Undefined for anything else.
+ */
+function editScalarsInPlace(current: string, wanted: unknown): string | undefined {
+  const spots: ScalarSpots = new Map();
+  const now = parseFastYaml(current, spots);
+  if (typeof now !== 'object' || now === null) return undefined; // NOT_FAST
+  if (isDeepStrictEqual(now, wanted)) return current;
+  const edits: Edit[] = [];
+  if (!scalarEdits(current, now, wanted, spots, edits)) return undefined;
+  const edited = applyEdits(current, edits);
+  return edited !== undefined && decodesTo('structured', edited, wanted) ? edited : undefined;
+}
+
+/** Adds to `edits` what turns collection `now` into `wanted`; false when not scalars alone. */
+function scalarEdits(
+  text: string,
+  now: object,
+  wanted: unknown,
+  spots: ScalarSpots,
+  edits: Edit[],
+): boolean {
+  const item = (key: string | number, from: unknown, to: unknown): boolean => {
+    if (typeof from === 'object' && from !== null) return scalarEdits(text, from, to, spots, edits);
+    if (isDeepStrictEqual(from, to)) return true;
+    if (typeof to === 'object' && to !== null) return false;
+    const spot = spots.get(now)?.get(key);
+    if (spot === undefined || (typeof from === 'number' && !isPlainNumber(text, spot)))
+      return false;
+    const like = Object.assign(new Scalar(from), { type: SPOT_TYPES[spot.style] });
+    const replacement = quickScalarText(to, like);
+    if (replacement === undefined) return false;
+    edits.push({ start: spot.start, end: spot.end, text: replacement });
+    return true;
+  };
+  if (Array.isArray(now)) {
+    return (
+      Array.isArray(wanted) &&
+      wanted.length === now.length &&
+      now.every((from: unknown, i) => item(i, from, wanted[i]))
+    );
+  }
+  if (!isObject(now) || !isObject(wanted)) return false;
+  const keys = Object.keys(now);
+  const other = Object.keys(wanted);
+  return (
+    keys.length === other.length &&
+    keys.every((key, i) => key === other[i] && item(key, now[key], wanted[key]))
+  );
+}
+
+/**
+ * Whether a number's text has no format of its own to keep (`0x1F`, `1.50`, `1e3`, `+1` have:
+ * the full edit keeps it).
+ */
+function isPlainNumber(text: string, spot: ScalarSpot): boolean {
+  const source = text.slice(spot.start, spot.end);
+  return /^-?[0-9]+(?:\.[0-9]+)?$/.test(source) && source === String(Number(source));
+}
+
+const SPOT_TYPES = {
+  plain: Scalar.PLAIN,
+  single: Scalar.QUOTE_SINGLE,
+  double: Scalar.QUOTE_DOUBLE,
+} as const;
 
 /** A comment (`#` at a line's start or after a space) or a blank line. */
 const PERSON = /(?:^|\s)#|\n\n/;

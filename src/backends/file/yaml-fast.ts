@@ -40,16 +40,39 @@ const GIVE_UP = new NotFast();
 interface Line {
   indent: number;
   content: string;
+  /** Where `content` starts in the text. */
+  offset: number;
 }
 
-/** The value of `text`, or NOT_FAST when it is outside the subset. */
-export function parseFastYaml(text: string): unknown {
+/** Where the reader found a scalar: its text's range (no line comment) and its quotes. */
+export interface ScalarSpot {
+  start: number;
+  end: number;
+  style: 'plain' | 'single' | 'double';
+}
+
+/**
+ * Filled by the reader when asked: each map and list it made, with the spots of its scalar
+ * items by key or index (what an edit of the text needs to replace a scalar where it stands).
+ */
+export type ScalarSpots = Map<object, Map<string | number, ScalarSpot>>;
+
+/** Where a scalar being read goes: its parent and key, and where its text starts. */
+interface Place {
+  spots: ScalarSpots;
+  parent: object;
+  key: string | number;
+  offset: number;
+}
+
+/** The value of `text`, or NOT_FAST when it is outside the subset; `spots` gets its scalars'. */
+export function parseFastYaml(text: string, spots?: ScalarSpots): unknown {
   if (text.length === 0 || !text.endsWith('\n') || OUTSIDE.test(text) || LONE.test(text))
     return NOT_FAST;
   const lines = splitLines(text);
   if (lines === undefined || lines[0]?.indent !== 0) return NOT_FAST;
   try {
-    const reader = new Reader(lines);
+    const reader = new Reader(lines, spots);
     const value = reader.block(0, 1);
     return reader.at === lines.length ? value : NOT_FAST;
   } catch (err) {
@@ -73,7 +96,7 @@ function splitLines(text: string): Line[] | undefined {
     // A line of spaces only, or one that ends in a space: `yaml` trims, the subset has none.
     if (!blank && !comment && (indent === end || text.charCodeAt(end - 1) === 32)) return undefined;
     if (!blank && !comment)
-      lines.push({ indent: indent - start, content: text.slice(indent, end) });
+      lines.push({ indent: indent - start, content: text.slice(indent, end), offset: indent });
     start = end + 1;
   }
   return lines;
@@ -81,10 +104,18 @@ function splitLines(text: string): Line[] | undefined {
 
 class Reader {
   readonly #lines: Line[];
+  readonly #spots: ScalarSpots | undefined;
   at = 0;
 
-  constructor(lines: Line[]) {
+  constructor(lines: Line[], spots: ScalarSpots | undefined) {
     this.#lines = lines;
+    this.#spots = spots;
+  }
+
+  /** The scalar `text` starting at `offset`, item `key` of `parent` (its spot noted if asked). */
+  #scalar(text: string, offset: number, parent: object, key: string | number): unknown {
+    const spots = this.#spots;
+    return scalar(text, spots === undefined ? undefined : { spots, parent, key, offset });
   }
 
   /** The collection that starts at the current line (its indentation is the collection's). */
@@ -102,7 +133,10 @@ class Reader {
       const { key, rest } = splitKey(line.content);
       if (Object.hasOwn(map, key)) throw GIVE_UP; // `yaml`'s error, with its position
       this.at++;
-      map[key] = rest === undefined ? this.#nested(indent, depth) : scalar(rest);
+      map[key] =
+        rest === undefined
+          ? this.#nested(indent, depth)
+          : this.#scalar(rest, line.offset + line.content.length - rest.length, map, key);
     }
     this.#ended(indent);
     return map;
@@ -116,10 +150,10 @@ class Reader {
       if (item.startsWith(' ') || isItem(item) || item === '-') throw GIVE_UP;
       if (isKeyLine(item)) {
         // `- key: value`: a map whose lines are indented two more than the dash.
-        this.#lines[this.at] = { indent: indent + 2, content: item };
+        this.#lines[this.at] = { indent: indent + 2, content: item, offset: line.offset + 2 };
         seq.push(this.block(indent + 2, depth + 1));
       } else {
-        seq.push(scalar(item));
+        seq.push(this.#scalar(item, line.offset + 2, seq, seq.length));
         this.at++;
       }
     }
@@ -187,20 +221,30 @@ function splitKey(content: string): { key: string; rest: string | undefined } {
  * One-line scalar (or `[]`, `{}`, a flow sequence of scalars) in block context, maybe followed
  * by a line comment, as `yaml`'s core schema reads it.
  */
-function scalar(text: string): unknown {
+function scalar(text: string, place: Place | undefined): unknown {
   const first = text[0];
   if (first === '"' || first === "'") {
     const end = closingQuote(text, 0);
     endsLine(text, end + 1);
+    note(place, 0, end + 1, first === '"' ? 'double' : 'single');
     const quoted = text.slice(0, end + 1);
     return first === '"' ? doubleQuoted(quoted) : singleQuoted(quoted);
   }
-  if (first === '[') return flowSequence(text);
+  if (first === '[') return flowSequence(text, place);
   const comment = text.indexOf(' #');
   const plain = comment === -1 ? text : text.slice(0, comment).trimEnd();
   if (plain === '{}') return {};
   if (!isSimplePlain(plain)) throw GIVE_UP;
+  note(place, 0, plain.length, 'plain');
   return resolvePlain(plain);
+}
+
+/** Notes the spot of the scalar at `start`-`end` of the text read for `place`. */
+function note(place: Place | undefined, start: number, end: number, style: ScalarSpot['style']) {
+  if (place === undefined) return;
+  let spots = place.spots.get(place.parent);
+  if (spots === undefined) place.spots.set(place.parent, (spots = new Map()));
+  spots.set(place.key, { start: place.offset + start, end: place.offset + end, style });
 }
 
 /** Gives up unless only a line comment (or nothing) follows `from`. */
@@ -213,8 +257,10 @@ function endsLine(text: string, from: number): void {
 const FLOW_PLAIN = /^(?:[A-Za-z0-9_]|[-+.][A-Za-z0-9_.])[A-Za-z0-9_./+-]*$/;
 
 /** `[a, "b", 3]` on one line (items plain, as FLOW_PLAIN, or quoted), maybe a line comment after. */
-function flowSequence(text: string): unknown[] {
+function flowSequence(text: string, place: Place | undefined): unknown[] {
   const items: unknown[] = [];
+  const item = (key: number): Place | undefined =>
+    place && { spots: place.spots, parent: items, key, offset: place.offset };
   let at = skipSpaces(text, 1);
   if (text[at] === ']') {
     endsLine(text, at + 1);
@@ -225,6 +271,7 @@ function flowSequence(text: string): unknown[] {
     if (first === '"' || first === "'") {
       const end = closingQuote(text, at);
       const quoted = text.slice(at, end + 1);
+      note(item(items.length), at, end + 1, first === '"' ? 'double' : 'single');
       items.push(first === '"' ? doubleQuoted(quoted) : singleQuoted(quoted));
       at = end + 1;
     } else {
@@ -232,6 +279,7 @@ function flowSequence(text: string): unknown[] {
       while (end < text.length && text[end] !== ',' && text[end] !== ']') end++;
       const plain = text.slice(at, end).trimEnd();
       if (!FLOW_PLAIN.test(plain)) throw GIVE_UP;
+      note(item(items.length), at, at + plain.length, 'plain');
       items.push(resolvePlain(plain));
       at = end;
     }

@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest';
 import type { ValueKind } from '../../../src/model/key.js';
 import { decodeValue, encodeValue } from '../../../src/backends/file/yaml-codec.js';
 import {
+  editWithDocument,
   editYamlText,
   encodeValueOnto,
   textForValue,
 } from '../../../src/backends/file/yaml-edit.js';
+import { NOT_FAST, parseFastYaml } from '../../../src/backends/file/yaml-fast.js';
+import { touchOf, touched, withFlowLists } from '../../helpers/yaml-texts.js';
 
 /**
  * `text` with each `[from, to]` applied once. `from` must occur exactly once, so that an expected
@@ -635,6 +638,21 @@ function applyEdits(value: unknown, edits: Edit[]): unknown {
   return copy;
 }
 
+/** Every scalar in `value` as a parent and a key to set it through. */
+function scalarSlots(
+  value: unknown,
+  out: Array<{ parent: Record<string | number, unknown>; key: string | number }> = [],
+) {
+  if (typeof value !== 'object' || value === null) return out;
+  const parent = value as Record<string | number, unknown>;
+  for (const key of Object.keys(parent)) {
+    const item = parent[key];
+    if (typeof item === 'object' && item !== null) scalarSlots(item, out);
+    else out.push({ parent, key: Array.isArray(value) ? Number(key) : key });
+  }
+  return out;
+}
+
 /** `value` written by hand, as it were: comments, flow parts, quotes, blank lines, chosen by `seed`. */
 function handStyled(value: unknown, seed: number): string {
   let state = seed;
@@ -696,6 +714,43 @@ describe('editYamlText properties', () => {
     );
     // Most runs edit both texts (a few are skipped above): the check above ran often.
     expect(written).toBeGreaterThan(RUNS);
+  });
+
+  it('changes scalars in place exactly as the full edit does (its shortcut without yaml)', () => {
+    const change = fc.record({ at: fc.nat(), value: scalar });
+    let shortcut = 0;
+    fc.assert(
+      fc.property(
+        document,
+        fc.array(change, { minLength: 1, maxLength: 3 }),
+        fc.array(touchOf(fc.string({ maxLength: 8 })), { maxLength: 3 }),
+        fc.boolean(),
+        fc.nat(),
+        (before, changes, touches, flow, seed) => {
+          // Half as a person edits kvdir's text, half hand-styled (quotes, flow maps, `---`...).
+          const text =
+            seed % 2 === 0
+              ? touched(withFlowLists(before, flow, false) ?? '', touches)
+              : handStyled(before, seed);
+          const current = decodeValue('structured', text);
+          if (!current.ok) return;
+          // kvdir's own text takes the other shortcut (fresh text): tested above.
+          if (encodeValue('structured', current.value) === text) return;
+          const after = structuredClone(current.value);
+          const leaves = scalarSlots(after);
+          for (const { at, value: item } of changes) {
+            const slot = leaves[at % Math.max(leaves.length, 1)];
+            if (slot !== undefined) slot.parent[slot.key] = item;
+          }
+          const out = editYamlText(text, after, 'structured');
+          expect(out).toBe(editWithDocument(text, after, 'structured'));
+          if (out !== undefined && out !== text && parseFastYaml(text) !== NOT_FAST) shortcut++;
+        },
+      ),
+      { numRuns: RUNS * 10 },
+    );
+    // The shortcut's texts (hand-written block YAML) must come up, not only the fallback.
+    expect(shortcut).toBeGreaterThan(RUNS / 2);
   });
 
   it('edits raw strings with comments to exactly the new string', () => {

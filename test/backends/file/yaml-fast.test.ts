@@ -2,9 +2,10 @@ import { inspect, isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CreateNodeOptions, DocumentOptions, SchemaOptions, ToStringOptions } from 'yaml';
-import { Document, isScalar, stringify, visit } from 'yaml';
+import { stringify } from 'yaml';
 import { NOT_FAST, parseFastYaml, stringifyFast } from '../../../src/backends/file/yaml-fast.js';
 import { decodeValue, parseYamlDocument } from '../../../src/backends/file/yaml-codec.js';
+import { touchOf, touched, withFlowLists } from '../../helpers/yaml-texts.js';
 
 /**
  * The fast reader must never accept a text that `yaml` (with kvdir's limits) reads differently
@@ -143,22 +144,6 @@ const OPTIONS: Array<DocumentOptions & SchemaOptions & CreateNodeOptions & ToStr
 /** Characters that change YAML structure, put into texts to make near misses. */
 const NOISE = [...' \n-:#\'"[]{},&*!|>?%@`\\\t.0e~'];
 
-/** `doc` as stringify writes it, its non-empty lists of scalars in flow style when `flow`. */
-function withFlowLists(doc: unknown, flow: boolean, padded: boolean): string | undefined {
-  const node = new Document(doc, { aliasDuplicateObjects: false });
-  visit(node, {
-    Seq(_, seq) {
-      if (flow && seq.items.length > 0 && seq.items.every((item) => isScalar(item)))
-        seq.flow = true;
-    },
-  });
-  try {
-    return node.toString({ flowCollectionPadding: padded });
-  } catch {
-    return undefined; // a value yaml cannot write
-  }
-}
-
 describe('parseFastYaml', () => {
   it('reads what yaml stringify writes exactly as yaml does, with any of its options', () => {
     accepted = 0;
@@ -205,12 +190,9 @@ describe('parseFastYaml', () => {
   it('reads hand-written variants (comments, blank lines, flow lists) exactly as yaml does', () => {
     // What people add to a file kvdir wrote: comment lines at any indentation, comments after
     // values, blank lines, and lists of scalars written `[80, 443]`; comments hold anything.
-    const touch = fc.record({
-      at: fc.nat(),
-      kind: fc.constantFrom('comment line', 'line comment', 'blank line'),
-      indent: fc.nat({ max: 6 }),
-      words: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...NOISE, ...TRICKY)),
-    });
+    const touch = touchOf(
+      fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...NOISE, ...TRICKY)),
+    );
     let variants = 0;
     fc.assert(
       fc.property(
@@ -221,15 +203,7 @@ describe('parseFastYaml', () => {
         (doc, touches, flow, padded) => {
           const text = withFlowLists(doc, flow, padded);
           if (text === undefined) return true;
-          const lines = text.split('\n');
-          for (const { at, kind, indent, words } of touches) {
-            const where = at % lines.length;
-            const comment = `#${words.replaceAll('\n', ' ')}`;
-            if (kind === 'blank line') lines.splice(where, 0, '');
-            else if (kind === 'comment line') lines.splice(where, 0, ' '.repeat(indent) + comment);
-            else if (lines[where] !== '') lines[where] += ` ${comment}`;
-          }
-          const variant = lines.join('\n');
+          const variant = touched(text, touches);
           const before = accepted;
           const ok = agrees(variant);
           if (accepted > before && variant !== text) variants++;
