@@ -193,6 +193,18 @@ export function keyPathOfFile(relative: string): string | undefined {
   return `/${segments.join('/')}`;
 }
 
+/**
+ * The key path of the entry `name` (a directory, or a value file's name without its suffix)
+ * in a directory whose key path is `dirPath` (`/` for the root): what keyPathOfDir and
+ * keyPathOfFile give for the entry's relative path, one segment at a time (a walk that
+ * decoded every parent again for each entry spent 5% of a syncer's restart on it).
+ */
+export function childKeyPath(dirPath: string, name: string): string | undefined {
+  const segment = decodeSegment(name);
+  if (segment === undefined) return undefined;
+  return dirPath === '/' ? `/${segment}` : `${dirPath}/${segment}`;
+}
+
 /** The key-path prefix a directory (relative to the root) stands for, or undefined. */
 export function keyPathOfDir(relative: string): string | undefined {
   if (relative === '' || relative === '.') return '/';

@@ -22,9 +22,9 @@ import {
   isValueFileName,
   ownKind,
   valueNameOfSidecar,
+  childKeyPath,
   keyFiles,
   keyPathOfDir,
-  keyPathOfFile,
   relativeToRoot,
 } from './layout.js';
 
@@ -124,13 +124,15 @@ export async function visitPrefix(
     dir,
     relativeToRoot(root, dir),
     prefix === '/' ? '' : `${prefix}/`,
+    prefix,
   );
 }
 
 interface WalkItem {
   order: string;
   file?: FoundFile;
-  subdir?: { dir: string; relative: string };
+  /** `path`: the key path the subdirectory stands for, undefined when it stands for none. */
+  subdir?: { dir: string; relative: string; path: string | undefined };
 }
 
 class Walk {
@@ -146,21 +148,28 @@ class Walk {
   /**
    * A directory's value files and subdirectories, each visited in the order of its key path
    * (a subdirectory's as `<path>/`, which every key below it starts with): so the keys come
-   * out in the order a sort of all of them would give.
+   * out in the order a sort of all of them would give. `path`: the key path the directory
+   * stands for (keyPathOfDir of `relative`), undefined when it stands for none.
    */
-  async dir(dir: string, relative: string, order: string): Promise<boolean> {
+  async dir(
+    dir: string,
+    relative: string,
+    order: string,
+    path: string | undefined,
+  ): Promise<boolean> {
     const entries = this.#read(dir, relative, order);
     if (entries === undefined) return false;
     const visitor = this.#visitor;
     const own = visitor.own === undefined ? undefined : ownEntries(dir, relative, entries);
     for (const entry of own ?? []) visitor.own?.(entry);
-    const items = this.#items(dir, relative, entries);
+    const items = this.#items(dir, relative, path, entries);
     for (const item of items) {
       if (item.file !== undefined) {
         const visited = visitor.file(item.file);
         if (visited !== undefined) await visited;
       } else if (item.subdir !== undefined) {
-        await this.dir(item.subdir.dir, item.subdir.relative, item.order);
+        const { subdir } = item;
+        await this.dir(subdir.dir, subdir.relative, item.order, subdir.path);
       }
     }
     await this.#breather.breathe();
@@ -184,7 +193,12 @@ class Walk {
     }
   }
 
-  #items(dir: string, relative: string, entries: DirentLike[]): WalkItem[] {
+  #items(
+    dir: string,
+    relative: string,
+    dirPath: string | undefined,
+    entries: DirentLike[],
+  ): WalkItem[] {
     const items: WalkItem[] = [];
     for (const entry of entries) {
       const name = direntName(entry);
@@ -194,15 +208,19 @@ class Walk {
         this.#visitor.problem({ relative: childRelative, reason: 'symlink' });
       } else if (entry.isDirectory()) {
         // A directory whose name is no key segment holds no key: its place in the order does not matter.
+        const path = dirPath === undefined ? undefined : childKeyPath(dirPath, name);
         items.push({
-          order: `${keyPathOfDir(childRelative) ?? `\uffff${childRelative}`}/`,
-          subdir: { dir: childOf(dir, name), relative: childRelative },
+          order: `${path ?? `\uffff${childRelative}`}/`,
+          subdir: { dir: childOf(dir, name), relative: childRelative, path },
         });
       } else if (isValueFileName(name)) {
         const file = childOf(dir, name);
         // Undefined for a name kvdir never writes, and for a file whose key's other files
         // (sidecar, temp files) would not fit the path limit: reported, never a failed walk.
-        const path = fitsPathLimit(file) ? keyPathOfFile(childRelative) : undefined;
+        const path =
+          dirPath !== undefined && fitsPathLimit(file)
+            ? childKeyPath(dirPath, name.slice(0, -VALUE_SUFFIX.length))
+            : undefined;
         if (!entry.isFile())
           this.#visitor.problem({ relative: childRelative, reason: 'not-a-file' });
         else if (path === undefined)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  childKeyPath,
   decodeSegment,
   encodeSegment,
   isValueFileName,
@@ -78,6 +79,20 @@ describe('layout: key paths <-> files', () => {
     expect(keyPathOfDir('a/%2eb')).toBe('/a/.b');
     expect(keyPathOfDir('a/.git')).toBeUndefined();
   });
+
+  it.each([['a/%2eb/c'], ['%25x/y'], ['a/.git/b'], ['a/%zz/b'], ['a/b.yaml/c'], ['x']])(
+    'builds the key path of %j one segment at a time, as keyPathOfDir does',
+    (relative) => {
+      const names = relative.split('/');
+      let path: string | undefined = '/';
+      for (const name of names) path = path === undefined ? undefined : childKeyPath(path, name);
+      expect(path).toBe(keyPathOfDir(relative));
+      const parent = keyPathOfDir(names.slice(0, -1).join('/'));
+      const leaf = names.at(-1) ?? '';
+      const file = parent === undefined ? undefined : childKeyPath(parent, leaf);
+      expect(file).toBe(keyPathOfFile(`${relative}.yaml`));
+    },
+  );
 
   it('knows value file names', () => {
     expect(isValueFileName('a.yaml')).toBe(true);
