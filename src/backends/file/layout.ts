@@ -116,6 +116,25 @@ export function keyFiles(root: string, path: string): KeyFiles {
 }
 
 /**
+ * The files of the key at `path` whose value file a walk from `root` (normalized, absolute)
+ * found at `file`: what keyFiles gives, taken from `file` instead of checking and encoding
+ * `path` again (a walk found `file` by the names `path` was decoded from, and checked its
+ * length: 4% of a syncer's restart went to doing it all again for every key).
+ */
+export function keyFilesOfValueFile(root: string, path: string, file: string): KeyFiles {
+  if (sep !== '/') return keyFiles(root, path);
+  const at = file.lastIndexOf('/');
+  const parent = at === 0 ? '/' : file.slice(0, at);
+  return {
+    path,
+    file,
+    sidecar: below(parent, [sidecarName(file.slice(at + 1))]),
+    dir: file.slice(0, -VALUE_SUFFIX.length),
+    parent,
+  };
+}
+
+/**
  * `join(dir, ...names)` for a normalized absolute `dir` and names that are one encoded segment
  * each (never empty, `.` or `..`, no separator: see pathSegments and encodeSegment), where
  * plain concatenation gives the same string without join's normalizing pass (a key's five

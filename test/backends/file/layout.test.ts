@@ -5,6 +5,7 @@ import {
   encodeSegment,
   isValueFileName,
   keyFiles,
+  keyFilesOfValueFile,
   keyPathOfDir,
   keyPathOfFile,
   pathSegments,
@@ -119,6 +120,10 @@ describe('layout: property', () => {
             .every((name) => name !== '..' && name !== '.' && !name.startsWith('.')),
         ).toBe(true);
         expect(keyPathOfFile(files.file.slice('/root/'.length))).toBe(path);
+        expect(keyFilesOfValueFile('/root', path, files.file)).toEqual(files);
+        expect(keyFilesOfValueFile('/', path, keyFiles('/', path).file)).toEqual(
+          keyFiles('/', path),
+        );
       }),
       { numRuns: 500 },
     );

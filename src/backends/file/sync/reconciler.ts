@@ -25,7 +25,7 @@ import type { Key } from '../../../model/key.js';
 import { errnoCode, isMissing, isUnreadable } from '../errno.js';
 import { lstatOrMissing } from '../fs-like.js';
 import type { DirentLike, StatsLike } from '../fs-like.js';
-import { dirForPath, keyPathOfDir, relativeToRoot } from '../layout.js';
+import { dirForPath, keyFilesOfValueFile, keyPathOfDir, relativeToRoot } from '../layout.js';
 import type { KeyFiles } from '../layout.js';
 import { expiryOf, fingerprint } from '../revision.js';
 import type { StoredEntry, TreeStore } from '../store.js';
@@ -236,10 +236,10 @@ export class Reconciler {
     const readDir = this.#hooks.readDir?.();
     const existed = await this.#store.visit(prefix, {
       ...(readDir === undefined ? {} : { readDir }),
-      file: async ({ path }) => {
+      file: async ({ path, file }) => {
         cancelled ||= this.#hooks.cancelled();
         if (cancelled) return;
-        batch.append(await this.#refreshKey(path, true, deferred));
+        batch.append(await this.#refreshKey(path, true, deferred, file));
         // A file whose path keyFromPath refuses is held as an invalid file under its key path.
         this.#picture.mark(path, walk);
         this.#picture.markInvalid(path, walk);
@@ -275,10 +275,16 @@ export class Reconciler {
    * Looks at one key again. `trust`: skip the read when the stat signature is the one it was
    * read at (full resyncs); events always read (a read without a parse is cheap). `deferred`:
    * where to put the key instead of reporting it when a kvdir write of it is half done.
+   * `valueFile`: where a walk found the key's value file.
    */
-  async #refreshKey(path: string, trust: boolean, deferred?: Deferred): Promise<Batch> {
+  async #refreshKey(
+    path: string,
+    trust: boolean,
+    deferred?: Deferred,
+    valueFile?: string,
+  ): Promise<Batch> {
     const batch = new Batch();
-    if ((await this.#lookAtKey(path, trust, batch, deferred)) === 'wait')
+    if ((await this.#lookAtKey(path, trust, batch, deferred, valueFile)) === 'wait')
       deferred?.paths.push(path);
     else this.#inFlight.forget(path);
     return batch;
@@ -290,8 +296,12 @@ export class Reconciler {
     trust: boolean,
     batch: Batch,
     deferred: Deferred | undefined,
+    valueFile: string | undefined,
   ): Promise<'done' | 'wait'> {
-    const files = this.#keyFiles(path);
+    const files =
+      valueFile === undefined
+        ? this.#keyFiles(path)
+        : keyFilesOfValueFile(this.#store.root, path, valueFile);
     if (files === undefined) {
       // A path that cannot be a key (an event for a file the walk reports as not a key).
       this.#deleted(path, batch);
