@@ -13,7 +13,9 @@
  * megabytes of memory whatever the tree's size) and takes a key from it only when a fresh lstat
  * of its two files gives the same signature, and a directory's entries only when its stamp is
  * the same: any edit, rename, same-size rewrite (ctime changes even when `touch -r` puts the
- * mtime back), `git checkout` or copy changes them.
+ * mtime back), `git checkout` or copy changes them. The next index is the rows kept and the rows
+ * made anew in the same order; when it would be the last one byte for byte (nothing changed),
+ * the last one is left as it is, unwritten (writing 80 MB again was 3-5% of a restart).
  *
  * Never trusted when in doubt: a file that is not a regular file, or whose header is not this
  * format and kvdir version written for this root (device, inode and birth time of the root
@@ -38,6 +40,13 @@ export const INDEX_RACY_MS = 2000;
 /** The last line of a whole index: `end<tab><rows>`. */
 const END = 'end\t';
 
+/** A row as read from the index: its text, and where it starts and ends in the file (bytes, its line break included). */
+export interface IndexRow {
+  line: string;
+  start: number;
+  end: number;
+}
+
 /** A key as the index keeps it. */
 export interface IndexedKey {
   signature: string;
@@ -49,7 +58,7 @@ export interface IndexedKey {
   /** The value sent, as JSON. */
   json: string;
   /** The row it was read from: written again as it is when the key is unchanged. */
-  line?: string;
+  row?: IndexRow;
 }
 
 /** A directory's entries as a walk listed them, with its stamp before the listing. */
@@ -57,7 +66,16 @@ export interface KnownListing {
   stamp: string;
   entries: DirentLike[];
   /** The row it was read from. */
-  line?: string;
+  row?: IndexRow;
+}
+
+/** The last index, as the writer of the next one may keep it (see IndexWriter). */
+export interface LastIndex {
+  /** Where its first row starts (after the header), and where its end row starts. */
+  rowsStart: number;
+  endStart: number;
+  /** Reads up to `length` of its bytes at `position` into the start of `into`; the count read. */
+  read(into: Buffer, position: number, length: number): number;
 }
 
 /** Who wrote the index, for what: it is used only by the same kvdir over the same root. */
@@ -109,57 +127,66 @@ class IndexedDirent implements DirentLike {
  * Reads an index alongside a walk: asked for directories and keys in the order the walk meets
  * them, it passes over rows of things that are gone and keeps rows ahead of what is asked
  * (new things have none). Asked for something before the last thing asked (another prefix
- * order), it starts again from the top.
+ * order), it starts again from the top of the same file.
  */
 export class IndexReader {
-  readonly #open: () => LineReader | undefined;
-  #lines: LineReader | undefined;
+  readonly #lines: LineReader;
+  readonly #last: LastIndex;
   #line: string | undefined;
+  #start = 0;
+  #end = 0;
   #kind = '';
   #order = '';
-  #last = '';
+  #asked = '';
 
-  private constructor(open: () => LineReader | undefined) {
-    this.#open = open;
-    this.#restart();
+  private constructor(lines: LineReader, last: LastIndex) {
+    this.#lines = lines;
+    this.#last = last;
+    this.#advance();
   }
 
   /** The index of `owner`'s root, or undefined when there is none to trust (see above). */
   static open(fs: FsLike, owner: IndexOwner): IndexReader | undefined {
-    const path = join(owner.root, INDEX_NAME);
-    const open = (): LineReader | undefined => {
-      const lines = LineReader.open(fs, path);
-      // Whole (its last line is the end row) and this root's (its first line is this header).
-      if (lines?.lastLine()?.startsWith(END) === true && lines.next() === headerOf(owner))
-        return lines;
-      lines?.close();
+    const lines = LineReader.open(fs, join(owner.root, INDEX_NAME));
+    if (lines === undefined) return undefined;
+    // Whole (its last line is the end row) and this root's (its first line is this header).
+    const end = lines.lastLine();
+    if (end?.startsWith(END) !== true || lines.next() !== headerOf(owner)) {
+      lines.close();
       return undefined;
+    }
+    const last: LastIndex = {
+      rowsStart: lines.lineEnd,
+      endStart: lines.size() - Buffer.byteLength(end) - 1,
+      read: (into, position, length) => lines.readAt(into, position, length),
     };
-    const first = open();
-    if (first === undefined) return undefined;
-    first.close();
-    return new IndexReader(open);
+    return new IndexReader(lines, last);
+  }
+
+  /** The file read, for the writer of the next index (open until `close()`). */
+  get last(): LastIndex {
+    return this.#last;
   }
 
   /** The listing of the directory the walk orders as `order`, if the index has it. */
   dir(order: string): KnownListing | undefined {
-    const line = this.#find('d', order);
-    const row = line?.split('\t');
-    if (line === undefined || row?.length !== 5) return undefined;
-    const [, , stamp, names, types] = row as [string, string, string, string, string];
-    if (types === '') return names === '' ? { stamp, entries: [], line } : undefined;
+    const row = this.#find('d', order);
+    const fields = row?.line.split('\t');
+    if (row === undefined || fields?.length !== 5) return undefined;
+    const [, , stamp, names, types] = fields as [string, string, string, string, string];
+    if (types === '') return names === '' ? { stamp, entries: [], row } : undefined;
     const split = names.split('/');
     if (split.length !== types.length) return undefined;
     const entries = split.map((name, i) => new IndexedDirent(name, types[i] ?? 'o'));
-    return { stamp, entries, line };
+    return { stamp, entries, row };
   }
 
   /** The key at `path`, if the index has it. */
   key(path: string): IndexedKey | undefined {
-    const line = this.#find('k', path);
-    const row = line?.split('\t');
-    if (line === undefined || row?.length !== 7) return undefined;
-    const [, , signature, revision, tag, expires, json] = row as [
+    const row = this.#find('k', path);
+    const fields = row?.line.split('\t');
+    if (row === undefined || fields?.length !== 7) return undefined;
+    const [, , signature, revision, tag, expires, json] = fields as [
       string,
       string,
       string,
@@ -174,37 +201,37 @@ export class IndexReader {
     // the line that would keep the whole line (about 500 bytes a key) alive.
     const own = Buffer.from(revision, 'latin1').toString('latin1');
     return Number.isFinite(expiresAt)
-      ? { signature, revision: own, tag, expiresAt, json, line }
+      ? { signature, revision: own, tag, expiresAt, json, row }
       : undefined;
   }
 
   close(): void {
-    this.#lines?.close();
-    this.#lines = undefined;
+    this.#lines.close();
     this.#line = undefined;
   }
 
-  /** The line of the row of `kind` at `order`, passing over rows before it. */
-  #find(kind: string, order: string): string | undefined {
-    if (order < this.#last) this.#restart();
-    this.#last = order;
+  /** The row of `kind` at `order`, passing over rows before it. */
+  #find(kind: string, order: string): IndexRow | undefined {
+    if (order < this.#asked) this.#restart();
+    this.#asked = order;
     while (this.#line !== undefined && this.#order < order) this.#advance();
     const line = this.#line;
     if (line === undefined || this.#kind !== kind || this.#order !== order) return undefined;
+    const row = { line, start: this.#start, end: this.#end };
     this.#advance();
-    return line;
+    return row;
   }
 
   #restart(): void {
-    this.#lines?.close();
-    this.#lines = this.#open();
-    this.#last = '';
+    this.#lines.rewind();
+    this.#lines.next(); // the header, checked when the file was opened
+    this.#asked = '';
     this.#advance();
   }
 
   /** The next row's line, kind and order (no more rows at a line that is not one). */
   #advance(): void {
-    const line = this.#lines?.next();
+    const line = this.#lines.next();
     const kindEnd = line?.indexOf('\t') ?? -1;
     const orderEnd = kindEnd === -1 ? -1 : (line?.indexOf('\t', kindEnd + 1) ?? -1);
     if (line === undefined || orderEnd === -1) {
@@ -212,6 +239,8 @@ export class IndexReader {
       return;
     }
     this.#line = line;
+    this.#start = this.#lines.lineStart;
+    this.#end = this.#lines.lineEnd;
     this.#kind = line.slice(0, kindEnd);
     this.#order = line.slice(kindEnd + 1, orderEnd);
   }
@@ -243,40 +272,64 @@ const CHUNK_BYTES = 1 << 20;
 /** A field that a row cannot hold (the separators): such a directory or key is not indexed. */
 const UNWRITABLE = /[\t\n\r]/;
 
-/** Writes a new index beside a walk; nothing replaces the old one until `finish()`. */
+/**
+ * Writes a new index beside a walk; nothing replaces the old one until `finish()`. Given the
+ * last index, it writes nothing while the rows it is given are that index's own rows, one after
+ * another from its first: at the first row that is not (a row made anew, or one passed over),
+ * it copies the rows kept so far from the last index into its temp file and goes on from there;
+ * if it never comes to one and ends where the last index ends, that index stays as it is.
+ */
 export class IndexWriter {
   readonly #fs: FsLike;
   readonly #target: string;
   readonly #temp: string;
-  readonly #fd: number;
   readonly #racyMs: number;
+  readonly #last: LastIndex | undefined;
   readonly #chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  #fd: number | undefined;
+  /** While the rows given are the last index's own, where the next one of them starts; -1 once not. */
+  #kept: number;
   #used = 0;
   #failed = false;
   #rows = 0;
 
-  private constructor(fs: FsLike, owner: IndexOwner, fd: number, temp: string, racyMs: number) {
+  private constructor(fs: FsLike, owner: IndexOwner, racyMs: number, last: LastIndex | undefined) {
     this.#fs = fs;
     this.#target = join(owner.root, INDEX_NAME);
-    this.#temp = temp;
-    this.#fd = fd;
+    this.#temp = join(owner.root, tempName(INDEX_NAME, uniqueId()));
     this.#racyMs = racyMs;
+    this.#last = last;
+    this.#kept = last === undefined ? -1 : last.rowsStart;
+    if (last !== undefined) {
+      this.#rows = 1; // the header: the last index's own (it was read for this owner)
+      return;
+    }
+    this.#open();
     this.#add(headerOf(owner));
   }
 
-  /** A writer, or undefined when the temp file cannot be made (a read-only tree: no index). */
-  static create(fs: FsLike, owner: IndexOwner, racyMs = INDEX_RACY_MS): IndexWriter | undefined {
-    const temp = join(owner.root, tempName(INDEX_NAME, uniqueId()));
-    try {
-      return new IndexWriter(fs, owner, fs.openSync(temp, 'wx', 0o644), temp, racyMs);
-    } catch {
-      return undefined;
-    }
+  /**
+   * A writer that follows `last` (see above), or undefined when the temp file cannot be made
+   * (a read-only tree: no index).
+   */
+  static create(
+    fs: FsLike,
+    owner: IndexOwner,
+    racyMs = INDEX_RACY_MS,
+    last?: LastIndex,
+  ): IndexWriter | undefined {
+    const writer = new IndexWriter(fs, owner, racyMs, last);
+    return writer.#failed ? undefined : writer;
   }
 
   /** A row read from the last index, for something that has not changed since. */
-  same(line: string): void {
-    this.#add(line);
+  same(row: IndexRow): void {
+    if (row.start === this.#kept) {
+      this.#kept = row.end;
+      this.#rows++;
+      return;
+    }
+    this.#add(row.line);
   }
 
   dir(order: string, stamp: string, entries: DirentLike[], now: number): void {
@@ -299,7 +352,7 @@ export class IndexWriter {
   }
 
   key(path: string, key: IndexedKey, now: number): void {
-    if (key.line !== undefined) return this.same(key.line);
+    if (key.row !== undefined) return this.same(key.row);
     if (this.#fresh(key.signature, now) || UNWRITABLE.test(path)) return;
     const { signature, revision, tag, expiresAt, json } = key;
     this.#add(`k\t${path}\t${signature}\t${revision}\t${tag}\t${expiresAt}\t${json}`);
@@ -307,6 +360,8 @@ export class IndexWriter {
 
   /** Puts the new index in place of the old one; an I/O error leaves the old one. */
   finish(): void {
+    // Every row of the last index, one after another: it is the new one.
+    if (this.#kept !== -1 && this.#kept === this.#last?.endStart) return;
     this.#add(`${END}${this.#rows}`);
     this.#flush();
     this.#close(!this.#failed);
@@ -314,7 +369,7 @@ export class IndexWriter {
 
   /** Leaves the old index as it is (the walk did not end). */
   abandon(): void {
-    this.#close(false);
+    if (this.#fd !== undefined) this.#close(false);
   }
 
   #fresh(stamp: string, now: number): boolean {
@@ -323,6 +378,7 @@ export class IndexWriter {
 
   #add(line: string): void {
     this.#rows++;
+    if (this.#kept !== -1) this.#copyKept();
     if (this.#failed) return;
     // A UTF-8 byte is at most 3 a UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
     if (this.#used + line.length * 3 + 1 > CHUNK_BYTES) this.#flush();
@@ -334,6 +390,27 @@ export class IndexWriter {
     this.#chunk[this.#used++] = 0x0a;
   }
 
+  /** The rows kept so far (and the header), copied from the last index into the temp file. */
+  #copyKept(): void {
+    const kept = this.#kept;
+    this.#kept = -1;
+    this.#open();
+    for (let at = 0; at < kept && !this.#failed;) {
+      const read = this.#last?.read(this.#chunk, at, Math.min(CHUNK_BYTES, kept - at)) ?? 0;
+      if (read === 0) this.#failed = true;
+      else this.#write(this.#chunk.subarray(0, read));
+      at += read;
+    }
+  }
+
+  #open(): void {
+    try {
+      this.#fd = this.#fs.openSync(this.#temp, 'wx', 0o644);
+    } catch {
+      this.#failed = true;
+    }
+  }
+
   #flush(): void {
     const used = this.#used;
     this.#used = 0;
@@ -341,7 +418,7 @@ export class IndexWriter {
   }
 
   #write(bytes: Buffer): void {
-    if (this.#failed) return;
+    if (this.#failed || this.#fd === undefined) return;
     try {
       for (let at = 0; at < bytes.length;)
         at += this.#fs.writeSync(this.#fd, bytes, at, bytes.length - at);
@@ -351,8 +428,11 @@ export class IndexWriter {
   }
 
   #close(keep: boolean): void {
+    const fd = this.#fd;
+    this.#fd = undefined;
+    if (fd === undefined) return;
     try {
-      this.#fs.closeSync(this.#fd);
+      this.#fs.closeSync(fd);
       if (keep) this.#fs.renameSync(this.#temp, this.#target);
       else this.#fs.unlinkSync(this.#temp);
     } catch {

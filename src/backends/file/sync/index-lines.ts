@@ -21,6 +21,9 @@ export class LineReader {
   #at = 0;
   #position = 0;
   #done = false;
+  /** Where the last line given starts in the file, and where the next one starts (bytes). */
+  lineStart = 0;
+  lineEnd = 0;
 
   private constructor(fs: FsLike, fd: number) {
     this.#fs = fs;
@@ -63,11 +66,43 @@ export class LineReader {
       const end = this.#buffer.indexOf(10, this.#at);
       if (end !== -1) {
         const line = this.#buffer.toString('utf8', this.#at, end);
+        // `#buffer` holds the bytes of the file before `#position`.
+        const base = this.#position - this.#buffer.length;
+        this.lineStart = base + this.#at;
+        this.lineEnd = base + end + 1;
         this.#at = end + 1;
         return line;
       }
       if (this.#done || this.#buffer.length - this.#at > MAX_LINE) return undefined;
       this.#fill();
+    }
+  }
+
+  /** The file's size in bytes (0 when it cannot be told). */
+  size(): number {
+    try {
+      return Number(this.#fs.fstatSync(this.#fd).size);
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Gives the lines again from the first. */
+  rewind(): void {
+    this.#buffer = this.#storage.subarray(0, 0);
+    this.#at = 0;
+    this.#position = 0;
+    this.#done = false;
+    this.lineStart = 0;
+    this.lineEnd = 0;
+  }
+
+  /** Reads up to `length` bytes at `position` into the start of `into`, apart from the lines; the count read (0 on an error). */
+  readAt(into: Buffer, position: number, length: number): number {
+    try {
+      return this.#fs.readSync(this.#fd, into, 0, length, position);
+    } catch {
+      return 0;
     }
   }
 

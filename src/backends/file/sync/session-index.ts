@@ -50,7 +50,7 @@ export class SessionIndex implements IndexUse {
     codec ??= packageVersion();
     const owner: IndexOwner = { root, rootId: rootIdOf(stats), codec: await codec };
     this.#reader = IndexReader.open(this.#fs, owner);
-    this.#writer = IndexWriter.create(this.#fs, owner, this.#racyMs);
+    this.#writer = IndexWriter.create(this.#fs, owner, this.#racyMs, this.#reader?.last);
   }
 
   /** The last index's listing of the directory at `order` in the walk's order. */
@@ -60,8 +60,8 @@ export class SessionIndex implements IndexUse {
 
   /** The walk listed the directory at `order` (`known`: what the last index had): it goes into the new index. */
   listed(order: string, listing: Listing, known: KnownListing | undefined): void {
-    if (known?.line !== undefined && listing.entries === known.entries)
-      this.#writer?.same(known.line);
+    if (known?.row !== undefined && listing.entries === known.entries)
+      this.#writer?.same(known.row);
     else this.#writer?.dir(order, listing.stamp, listing.entries, wallNow(this.#clock));
   }
 
@@ -75,10 +75,11 @@ export class SessionIndex implements IndexUse {
 
   /** The first full look is over: the new index replaces the old one when it walked to the end. */
   end(complete: boolean): void {
-    this.#reader?.close();
-    this.#reader = undefined;
+    // The writer first: it may copy rows from the last index, which the reader holds open.
     if (complete) this.#writer?.finish();
     else this.#writer?.abandon();
     this.#writer = undefined;
+    this.#reader?.close();
+    this.#reader = undefined;
   }
 }

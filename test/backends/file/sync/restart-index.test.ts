@@ -58,6 +58,40 @@ describe('syncer restarts with its persistent index', () => {
     expect(await session(root)).toBe(5);
   });
 
+  it('leaves the index of an unchanged tree as it is, and after a change writes what a fresh index would hold', async () => {
+    const root = await tree(2, 3);
+    const index = join(root, INDEX);
+    expect(await session(root)).toBe(0);
+    const before = await stat(index);
+    expect(await session(root)).toBe(6);
+    const kept = await stat(index);
+    expect([kept.ino, kept.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    // The rows of a fresh index but the root's (whose listing has the index in it, or not).
+    const rows = async (): Promise<string[]> =>
+      (await readFile(index, 'utf8'))
+        .split('\n')
+        .filter((row) => !row.startsWith('d\t\t') && !row.startsWith('end\t'));
+    // A change after the first rows, one before them, one at the end: each time the new index
+    // is the rows kept (copied from the last one) and those made anew, in order.
+    const changes = [
+      () => writeFile(file(root, endpoint(1, 0)), 'name: edited while no syncer ran\n'),
+      () => writeFile(file(root, endpoint(0, 0)), 'name: edited too\n'),
+      () => rm(join(root, 'calico/v1/host/h1/workload/k8s/w1-2'), { recursive: true }),
+    ];
+    for (const change of changes) {
+      await change();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await session(root);
+      expect((await stat(index)).ino).not.toBe(before.ino);
+      const written = await rows();
+      await rm(index);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(await session(root)).toBe(0);
+      expect(written).toEqual(await rows());
+      expect(await session(root)).toBe(change === changes[2] ? 5 : 6);
+    }
+  });
+
   it('indexes rows longer than the writer gathers before a write, multi-byte text too', async () => {
     const root = await tree(2, 3);
     const client = new FileBackend({ root, fsync: false });
