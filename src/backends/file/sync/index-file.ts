@@ -4,7 +4,8 @@
  * was as slow as a first start). One file at the root, `.kvdir-index`, under kvdir's hidden
  * names (walks, watchers and `kvdir check` pass it by).
  *
- * A header line (JSON), then one line per directory the walk listed and per key it sent, in
+ * A header line (JSON), then one line per directory the walk listed (but the root, which the
+ * index itself is in: see SessionIndex) and per key it sent, in
  * the walk's order (key-path order): `d <order> <stamp> <names> <types>` and
  * `k <path> <signature> <revision> <tag> <expiry> <value as JSON>`, tab-separated. A signature
  * is the inode, size, mtime and ctime of a key's value file and of its sidecar; a stamp the

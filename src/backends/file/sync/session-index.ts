@@ -53,13 +53,18 @@ export class SessionIndex implements IndexUse {
     this.#writer = IndexWriter.create(this.#fs, owner, this.#racyMs, this.#reader?.last);
   }
 
-  /** The last index's listing of the directory at `order` in the walk's order. */
+  /**
+   * The last index's listing of the directory at `order` in the walk's order. The root's
+   * (order '') is not indexed: the index is a file in it, so writing one changes the root, whose
+   * stamp would never be the one indexed (and every restart would write the index again).
+   */
   knownDir(order: string): KnownListing | undefined {
-    return this.#reader?.dir(order);
+    return order === '' ? undefined : this.#reader?.dir(order);
   }
 
   /** The walk listed the directory at `order` (`known`: what the last index had): it goes into the new index. */
   listed(order: string, listing: Listing, known: KnownListing | undefined): void {
+    if (order === '') return;
     if (known?.row !== undefined && listing.entries === known.entries)
       this.#writer?.same(known.row);
     else this.#writer?.dir(order, listing.stamp, listing.entries, wallNow(this.#clock));
