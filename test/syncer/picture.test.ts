@@ -26,6 +26,22 @@ describe('Picture: what the consumer holds, and the update rule', () => {
     expect(picture.held('/a')?.state).toBe('s3');
   });
 
+  it('presents a key it does not hold (presentNew) as present would: KVNew, then held', () => {
+    const picture = new Picture<string, never>();
+    const batch = new Batch();
+    picture.presentNew(batch, '/a', key('/a'), 'r1', 's', () => ({ ok: true, value: 1, ttl: 5 }));
+    picture.present(batch, '/a', key('/a'), 'r1', 's2', read(1));
+    picture.presentNew(batch, '/b', key('/b'), 'r1', 's', () => ({ ok: false, rawValue: 'x:' }));
+    expect(sent(batch)).toEqual([
+      ['/a', UpdateType.KVNew, 'r1'],
+      ['/b', UpdateType.KVNew, 'r1'],
+    ]);
+    expect(batch.updates[0]).toMatchObject({ value: 1, ttl: 5 });
+    expect(batch.failures).toEqual([{ rawKey: '/b', rawValue: 'x:' }]);
+    expect(picture.held('/a')?.state).toBe('s2');
+    expect(picture.size).toBe(2);
+  });
+
   it('reads a value only when an update goes out', () => {
     const picture = new Picture<string, never>();
     let reads = 0;

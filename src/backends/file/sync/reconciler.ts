@@ -348,7 +348,10 @@ export class Reconciler {
     return this.#found(path, { key, files, entry, stat }, cached, batch, deferred);
   }
 
-  /** Presents a key as the persistent index has it; false when the index cannot be trusted for it. */
+  /**
+   * Presents a key the picture does not hold (`held` said so just before) as the persistent
+   * index has it; false when the index cannot be trusted for it.
+   */
   #fromIndex(path: string, files: KeyFiles, batch: Batch): boolean {
     const key = this.#keyOf(path);
     if (key === null) return false;
@@ -361,7 +364,8 @@ export class Reconciler {
     this.#index?.sent(path, indexed);
     this.#hooks.setExpiry(path, found.state.expiresAt);
     const ttl = found.ttl === undefined ? {} : { ttl: found.ttl };
-    this.#picture.present(batch, path, key, found.revision, found.state, () => ({
+    // Asked only for a key the picture does not hold (see #lookAtKey).
+    this.#picture.presentNew(batch, path, key, found.revision, found.state, () => ({
       ok: true,
       value: found.value,
       ...ttl,
