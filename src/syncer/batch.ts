@@ -47,8 +47,13 @@ const SLICE_MS = 10;
 export class Breather {
   #sliceStart = performance.now();
 
+  /** Whether the event loop is due a turn: `breathe()` would yield now. */
+  due(): boolean {
+    return performance.now() - this.#sliceStart > SLICE_MS;
+  }
+
   async breathe(): Promise<void> {
-    if (performance.now() - this.#sliceStart <= SLICE_MS) return;
+    if (!this.due()) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.#sliceStart = performance.now();
   }

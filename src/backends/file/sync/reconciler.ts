@@ -234,18 +234,25 @@ export class Reconciler {
     const breather = new Breather();
     let cancelled = false;
     const readDir = this.#hooks.readDir?.();
+    const walked = (path: string): Promise<void> | undefined => {
+      // A file whose path keyFromPath refuses is held as an invalid file under its key path.
+      this.#picture.mark(path, walk);
+      this.#picture.markInvalid(path, walk);
+      if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize)
+        onChunk(batch.take());
+      return breather.due() ? breather.breathe() : undefined;
+    };
     const existed = await this.#store.visit(prefix, {
       ...(readDir === undefined ? {} : { readDir }),
-      file: async ({ path, file }) => {
+      file: ({ path, file }) => {
         cancelled ||= this.#hooks.cancelled();
-        if (cancelled) return;
-        batch.append(await this.#refreshKey(path, true, deferred, file));
-        // A file whose path keyFromPath refuses is held as an invalid file under its key path.
-        this.#picture.mark(path, walk);
-        this.#picture.markInvalid(path, walk);
-        if (onChunk !== undefined && batch.updates.length >= this.#settings.batchSize)
-          onChunk(batch.take());
-        await breather.breathe();
+        if (cancelled) return undefined;
+        // Most keys of a restart come from the index: no read, no promise.
+        if (this.#fromIndexInWalk(path, file, batch)) return walked(path);
+        return this.#refreshKey(path, true, deferred, file).then((found) => {
+          batch.append(found);
+          return walked(path);
+        });
       },
       problem: (problem) => void problems.push(problem),
     });
@@ -308,13 +315,6 @@ export class Reconciler {
       return 'done';
     }
     const cached = this.#picture.held(path);
-    if (
-      cached === undefined &&
-      trust &&
-      this.#index !== undefined &&
-      this.#fromIndex(path, files, batch)
-    )
-      return 'done';
     if (cached === undefined || !trust) {
       const read = this.#readFirst(path, files);
       if (read !== undefined) return this.#found(path, read, cached, batch, deferred);
@@ -349,22 +349,36 @@ export class Reconciler {
   }
 
   /**
+   * A key a walk found at `valueFile`, taken from the persistent index when the consumer does
+   * not hold it and the index can be trusted for it: no read and nothing to wait for (most keys
+   * of a restart). False when it is to be looked at as always (#refreshKey).
+   */
+  #fromIndexInWalk(path: string, valueFile: string, batch: Batch): boolean {
+    if (this.#index === undefined || this.#picture.held(path) !== undefined) return false;
+    const files = keyFilesOfValueFile(this.#store.root, path, valueFile);
+    if (!this.#fromIndex(path, files, batch)) return false;
+    this.#inFlight.forget(path);
+    return true;
+  }
+
+  /**
    * Presents a key the picture does not hold (`held` said so just before) as the persistent
    * index has it; false when the index cannot be trusted for it.
    */
   #fromIndex(path: string, files: KeyFiles, batch: Batch): boolean {
+    const indexed = this.#index?.key(path);
+    if (indexed === undefined) return false;
     const key = this.#keyOf(path);
     if (key === null) return false;
     const lstat = (file: string): StatsLike | undefined => seen(this.#store, file);
     const clock = this.#store.clock;
-    const indexed = this.#index?.key(path);
     const found = fromIndex(indexed, key, files, lstat, wallNow(clock), clock.now());
-    if (found === undefined || indexed === undefined) return false;
+    if (found === undefined) return false;
     this.indexHits++;
     this.#index?.sent(path, indexed);
     this.#hooks.setExpiry(path, found.state.expiresAt);
     const ttl = found.ttl === undefined ? {} : { ttl: found.ttl };
-    // Asked only for a key the picture does not hold (see #lookAtKey).
+    // Asked only for a key the picture does not hold (see #fromIndexInWalk).
     this.#picture.presentNew(batch, path, key, found.revision, found.state, () => ({
       ok: true,
       value: found.value,
