@@ -1,9 +1,9 @@
 /**
  * The persistent index over a session's first full look (index-file.ts has the format): the
  * index the last syncer left is read beside the walk, and a new one is written beside it and
- * put in place when the walk ends. Later changes are not written: a restart reads what changed
- * since (a stat tells it) and writes the index afresh. Node's fs only: a memfs tree does not
- * outlive its process.
+ * put in place when the walk ends (unless it would be the last one byte for byte: see
+ * IndexWriter). Later changes are not written: a restart reads what changed since (a stat tells
+ * it) and writes the index afresh. Node's fs only: a memfs tree does not outlive its process.
  */
 import { wallNow } from '../../../core/clock.js';
 import type { Clock } from '../../../core/clock.js';
