@@ -172,7 +172,8 @@ class Walk {
         await this.dir(subdir.dir, subdir.relative, item.order, subdir.path);
       }
     }
-    await this.#breather.breathe();
+    // Checked first: an await of a breathe() with nothing to do is a promise and a microtask per directory.
+    if (this.#breather.due()) await this.#breather.breathe();
     return true;
   }
 
