@@ -54,7 +54,7 @@ import type { ValueKind } from '../../model/key.js';
 import { decodeRawValue, encodeRawValue, isRawValueKind } from '../../model/values.js';
 import { decodeText, decodeValue, encodeValue, parseValueDocument } from './yaml-codec.js';
 import type { ScalarSpot, ScalarSpots } from './yaml-fast.js';
-import { NOT_FAST, parseFastYaml } from './yaml-fast.js';
+import { parseFastYaml } from './yaml-fast.js';
 
 /**
  * The text of `current` (a value file's text, as found on disk) changed as little as possible so
@@ -66,9 +66,14 @@ export function editYamlText(current: string, value: unknown, kind: ValueKind): 
   const wanted = wantedOf(kind, value);
   if (wanted === undefined) return undefined;
   if (kind === 'structured') {
-    if (isOwnPlainText(current, wanted.value)) return encodeValue(kind, value);
-    const scalarsOnly = editScalarsInPlace(current, wanted.value);
-    if (scalarsOnly !== undefined) return scalarsOnly;
+    // One fast read serves both shortcuts (outside its subset, neither applies).
+    const spots: ScalarSpots = new Map();
+    const now = parseFastYaml(current, spots);
+    if (typeof now === 'object' && now !== null) {
+      if (isOwnPlainText(current, now, wanted.value)) return encodeValue(kind, value);
+      const scalarsOnly = editScalarsInPlace(current, now, spots, wanted.value);
+      if (scalarsOnly !== undefined) return scalarsOnly;
+    }
   }
   return editParsed(current, kind, wanted);
 }
@@ -97,35 +102,34 @@ function editParsed(current: string, kind: ValueKind, wanted: Wanted): string | 
 }
 
 /**
- * Whether `current` is exactly the text kvdir writes for the value it holds, with the same keys in
- * the same order as `wanted` in every map: a file no one has touched since kvdir wrote it fresh
- * (no comment, blank line or style of anyone's). Its edit is then the fresh text of the new value:
- * the lines of what did not change are the same, only changed scalars may be quoted as a fresh
- * file quotes them. Costs a fast read and a `stringify`, against a full `yaml` parse, the edit
- * and the check of its result.
+ * Whether `current` (read by the fast reader as `now`) is exactly the text kvdir writes for the
+ * value it holds, with the same keys in the same order as `wanted` in every map: a file no one
+ * has touched since kvdir wrote it fresh (no comment, blank line or style of anyone's). Its edit
+ * is then the fresh text of the new value: the lines of what did not change are the same, only
+ * changed scalars may be quoted as a fresh file quotes them. Costs a `stringify`, against a full
+ * `yaml` parse, the edit and the check of its result.
  */
-function isOwnPlainText(current: string, wanted: unknown): boolean {
+function isOwnPlainText(current: string, now: object, wanted: unknown): boolean {
   // A comment or a blank line is someone's (stringify writes a `#` after a space only inside
-  // quotes: such a value just takes the edit); outside the fast reader's subset, no text is
-  // kvdir's own.
+  // quotes: such a value just takes the edit).
   if (PERSON.test(current)) return false;
-  const read = parseFastYaml(current);
-  return (
-    read !== NOT_FAST && sameKeyOrder(read, wanted) && encodeValue('structured', read) === current
-  );
+  return sameKeyOrder(now, wanted) && encodeValue('structured', now) === current;
 }
 
 /**
- * The edit of a text the fast reader takes (comments, blank lines and all) to `wanted` when only
- * scalars changed (the same keys in the same order, lists of the same lengths): each changed
- * scalar's text replaced where it stands, in its own quotes, exactly as the full edit below writes
- * it (quickScalarText), and checked the same way, with no `yaml` parse (the common update of a
- * hand-written file: `order: 10 # ...` to `order: 20 # ...`). Undefined for anything else.
+ * The edit of a text the fast reader took (as `now`, its scalars at `spots`: comments, blank
+ * lines and all) to `wanted` when only scalars changed (the same keys in the same order, lists
+ * of the same lengths): each changed scalar's text replaced where it stands, in its own quotes,
+ * exactly as the full edit below writes it (quickScalarText), and checked the same way, with no
+ * `yaml` parse (the common update of a hand-written file: `order: 10 # ...` to `order: 20 #
+ * ...`). Undefined for anything else.
  */
-function editScalarsInPlace(current: string, wanted: unknown): string | undefined {
-  const spots: ScalarSpots = new Map();
-  const now = parseFastYaml(current, spots);
-  if (typeof now !== 'object' || now === null) return undefined; // NOT_FAST
+function editScalarsInPlace(
+  current: string,
+  now: object,
+  spots: ScalarSpots,
+  wanted: unknown,
+): string | undefined {
   if (isDeepStrictEqual(now, wanted)) return current;
   const edits: Edit[] = [];
   if (!scalarEdits(current, now, wanted, spots, edits)) return undefined;
